@@ -43,14 +43,15 @@ def _load_char_table(name: str) -> dict[str, set[str]]:
 def script_char_sets() -> tuple[frozenset[str], frozenset[str]]:
     """``(traditional_only, simplified_only)`` characters according to OpenCC.
 
-    A character is Traditional-only when ``t2s`` changes it and ``s2t`` never produces it
-    from itself; likewise for Simplified-only. Characters shared by both scripts are in
+    A character is Traditional-only when ``t2s`` always changes it (it is not among its own
+    conversions, so 乾 with t2s 乾/干 is shared) and ``s2t`` has no entry for it; likewise for
+    Simplified-only (面, whose s2t is 面/麵, is shared). Characters shared by both scripts are in
     neither set.
     """
     ts = _load_char_table("TSCharacters.txt")
     st = _load_char_table("STCharacters.txt")
-    trad = {k for k, v in ts.items() if v != {k}} - set(st)
-    simp = {k for k, v in st.items() if v != {k}} - set(ts)
+    trad = {k for k, v in ts.items() if k not in v} - set(st)
+    simp = {k for k, v in st.items() if k not in v} - set(ts)
     return frozenset(trad), frozenset(simp)
 
 
