@@ -1,0 +1,155 @@
+"""Parallel and distributed execution: same results, same order, whatever the engine."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+
+import pandas as pd
+import pytest
+
+from helpers import pipeline
+from helpers.load import make_doc_id
+from helpers.parallel import SchedulerError, connect_scheduler, map_documents
+from helpers.script import measure_script
+
+# Real lines from the seeds (001 Simplified, 000 Traditional, 003 Simplified).
+LINES = [
+    "今年我市参加高考人数1628人,三本以上上线841人,其中一本198人,二本438人,三本205人。",
+    "今年,我們全面落實區教育局工作部署,圍繞目標,把握重點,強化落實,",
+    "高桥初级中学学区成立来,依循市、区教育局大学区管理制工作思路,认真组织开展工作,",
+    "",
+    "一、全面推進,素質教育成果不斷放大",
+]
+EXPECTED_LENGTHS = [len(s) for s in LINES]
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A local Dask cluster (one in-process worker, real TCP scheduler address)."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    )
+    yield cluster
+    cluster.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_process_pool_keeps_order(workers):
+    assert map_documents(len, LINES, workers=workers) == EXPECTED_LENGTHS
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_empty_and_single_input(workers):
+    assert map_documents(len, [], workers=workers) == []
+    assert map_documents(len, ["教育"], workers=workers) == [2]
+
+
+def test_workers_below_one_is_a_clear_error():
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        map_documents(len, LINES, workers=0)
+
+
+def test_worker_exception_reaches_the_caller():
+    with pytest.raises(TypeError):
+        map_documents(len, ["教育", 3], workers=2)
+
+
+def test_progress_wrapper_sees_every_item():
+    seen = []
+
+    def progress(it, n):
+        seen.append(n)
+        return it
+
+    assert map_documents(len, LINES, progress=progress) == EXPECTED_LENGTHS
+    assert seen == [len(LINES)]
+
+
+def test_dask_by_address_matches_serial(dask_cluster):
+    serial = map_documents(measure_script, LINES)
+    on_dask = map_documents(measure_script, LINES, scheduler=dask_cluster.scheduler_address)
+    assert on_dask == serial
+    assert [p.n_traditional > 0 for p in on_dask] == [False, True, False, False, True]
+
+
+def test_dask_with_client_leaves_client_open(dask_cluster):
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(dask_cluster) as client:
+        assert map_documents(make_doc_id, ["a/县 报告.txt", "b.txt"], scheduler=client) == [
+            "a/县 报告",
+            "b",
+        ]
+        assert client.status == "running"
+        # identical inputs are still separate positions in the output
+        assert map_documents(len, ["学校", "学校"], scheduler=client) == [2, 2]
+
+
+def test_dask_progress_and_order_with_many_items(dask_cluster):
+    items = [LINES[i % len(LINES)] * (i % 7) for i in range(60)]
+    counted = []
+
+    def progress(it, n):
+        counted.append(n)
+        return it
+
+    got = map_documents(len, items, scheduler=dask_cluster.scheduler_address, progress=progress)
+    assert got == [len(x) for x in items]
+    assert counted == [60]
+
+
+def test_dask_task_error_reaches_the_caller(dask_cluster):
+    with pytest.raises(TypeError):
+        map_documents(len, ["教育", 3], scheduler=dask_cluster.scheduler_address)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", 8786])
+def test_bad_scheduler_value_is_a_clear_error(bad):
+    pytest.importorskip("distributed")
+    with pytest.raises(SchedulerError, match="scheduler must be an address"):
+        connect_scheduler(bad)
+
+
+def test_unreachable_scheduler_is_a_clear_error(monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr("helpers.parallel.SCHEDULER_CONNECT_TIMEOUT", 1)
+    # port 9 (discard) on localhost: nothing listens there in the test environment
+    with pytest.raises(SchedulerError, match="cannot connect to Dask scheduler at tcp://127.0.0.1:9"):
+        map_documents(len, LINES, scheduler="tcp://127.0.0.1:9")
+
+
+def test_missing_dask_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` fail
+    with pytest.raises(SchedulerError, match=r'pip install "dask\[distributed\]"'):
+        map_documents(len, LINES, scheduler="tcp://127.0.0.1:8786")
+
+
+def test_serial_path_does_not_import_dask(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    assert map_documents(len, LINES, workers=2) == EXPECTED_LENGTHS
+
+
+def _read_csvs(out_dir) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out_dir.glob("*.csv"))}
+
+
+@pytest.mark.skipif(
+    "scheduler" not in inspect.signature(pipeline.run_pipeline).parameters,
+    reason="run_pipeline has no scheduler= parameter yet (lead wires parallel.map_documents)",
+)
+def test_pipeline_on_dask_cluster_equals_serial_run(dask_cluster, seed_dir, tmp_path):
+    serial = pipeline.run_pipeline(seed_dir, tmp_path / "serial", workers=1)
+    dask_run = pipeline.run_pipeline(
+        seed_dir, tmp_path / "dask", scheduler=dask_cluster.scheduler_address
+    )
+    assert serial.table_rows == dask_run.table_rows
+    assert _read_csvs(tmp_path / "dask") == _read_csvs(tmp_path / "serial")
+    docs = pd.read_csv(tmp_path / "dask" / "documents.csv")
+    assert list(docs["status"]) == ["ok"] * 5
+
+
+def test_pipeline_with_two_workers_equals_serial_run(seed_dir, tmp_path):
+    pipeline.run_pipeline(seed_dir, tmp_path / "w1", workers=1)
+    pipeline.run_pipeline(seed_dir, tmp_path / "w2", workers=2)
+    assert _read_csvs(tmp_path / "w2") == _read_csvs(tmp_path / "w1")
