@@ -1,0 +1,472 @@
+"""Report charts: a checked CJK font, one house style, and ``save_fig`` for every export.
+
+Notebooks draw with the ``plot_*`` functions here (DataFrame in, Figure out) and export
+with :func:`save_fig`; they never call ``plt.savefig`` themselves. Every ``plot_*`` copes
+with an empty table by drawing a figure that says so, so a chart file always exists and a
+small corpus never crashes a notebook.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from . import paths
+
+# Characters every chart of this project needs; a font missing any of them draws boxes.
+CJK_TEST_CHARS = "教育经费入学率万元巩固考试"
+# Fonts tried in order: the one shipped inside the pinned pip package first (works after a
+# pip-only install), then common system CJK fonts.
+PACKAGE_FONTS = (("mplfonts", "fonts/NotoSansCJKsc-Regular.otf"),)
+SYSTEM_FONT_PATTERN = re.compile(r"(NotoSansCJK|NotoSansSC|Noto Sans CJK|wqy|WenQuanYi)", re.I)
+EXPORT_FORMATS = ("png", "svg", "pdf")
+PNG_DPI = 300
+SVG_HASH_SALT = "edu-reports"
+FIG_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+DEFAULT_CAPTION = "来源：教育工作总结语料，edu-reports 自动抽取"
+# Colours: one per meaning, used the same way in every chart.
+PALETTE = ("#3b6ea5", "#e07b39", "#5a9e5a", "#c44e52", "#8172b2", "#937860", "#da8bc3",
+           "#8c8c8c", "#ccb974", "#64b5cd")
+COLOR_ACTUAL = "#3b6ea5"
+COLOR_PLANNED = "#e07b39"
+REFERENCE_COLOR = "#c44e52"
+
+
+class CJKFontError(RuntimeError):
+    """No usable CJK font: Chinese labels would render as boxes (tofu)."""
+
+
+def missing_glyphs(font_path: Path, chars: str = CJK_TEST_CHARS) -> str:
+    """Characters of ``chars`` that the font file has no glyph for.
+
+    Args:
+        font_path: an .otf/.ttf/.ttc file (the first face of a collection is checked).
+        chars: the characters that must be covered.
+
+    Returns:
+        The uncovered characters, in order ("" when the font covers them all).
+
+    >>> from matplotlib import get_data_path
+    >>> missing_glyphs(Path(get_data_path()) / "fonts/ttf/DejaVuSans.ttf", "A教")
+    '教'
+    """
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(font_path), fontNumber=0, lazy=True)
+    try:
+        cmap = font.getBestCmap() or {}
+    finally:
+        font.close()
+    return "".join(ch for ch in chars if ord(ch) not in cmap)
+
+
+def find_cjk_font_files() -> list[Path]:
+    """Candidate CJK font files: the pip-installed mplfonts font first, then system fonts.
+
+    Returns:
+        Existing paths, best first (may be empty).
+    """
+    found: list[Path] = []
+    for package, rel in PACKAGE_FONTS:
+        spec = importlib.util.find_spec(package)
+        if spec and spec.origin:
+            candidate = Path(spec.origin).parent / rel
+            if candidate.is_file():
+                found.append(candidate)
+    system = sorted(
+        Path(p) for p in font_manager.findSystemFonts() if SYSTEM_FONT_PATTERN.search(Path(p).name)
+    )
+    found.extend(p for p in system if p not in found)
+    return found
+
+
+def apply_style(family: str) -> None:
+    """Set the house style (font, sizes, grid, deterministic exports) in ``rcParams``."""
+    matplotlib.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [family, "DejaVu Sans"],
+            "axes.unicode_minus": False,  # the CJK font has no U+2212 minus sign
+            "font.size": 10,
+            "axes.titlesize": 12,
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.axisbelow": True,
+            "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+            "figure.dpi": 100,
+            "savefig.dpi": PNG_DPI,
+            "svg.hashsalt": SVG_HASH_SALT,
+            "svg.fonttype": "path",  # SVGs render the same on machines without the font
+            "pdf.fonttype": 3,
+        }
+    )
+
+
+@lru_cache(maxsize=1)
+def setup_cjk_font() -> str:
+    """Find a CJK font, check it covers Chinese, register it and apply the house style.
+
+    Returns:
+        The font family name now used by matplotlib, e.g. ``'Noto Sans CJK JP'``.
+
+    Raises:
+        CJKFontError: no installed font covers ``CJK_TEST_CHARS``; the message lists what
+            was tried and how to fix it (``pip install mplfonts`` or a Noto CJK system font).
+
+    >>> setup_cjk_font() in matplotlib.rcParams["font.sans-serif"]
+    True
+    """
+    tried = []
+    for path in find_cjk_font_files():
+        try:
+            missing = missing_glyphs(path)
+        except Exception as exc:  # an unreadable font file is just a bad candidate
+            tried.append(f"{path} (unreadable: {exc})")
+            continue
+        if missing:
+            tried.append(f"{path} (no glyphs for {missing})")
+            continue
+        font_manager.fontManager.addfont(str(path))
+        family = font_manager.FontProperties(fname=str(path)).get_name()
+        apply_style(family)
+        resolved = font_manager.findfont(
+            font_manager.FontProperties(family=family), fallback_to_default=False
+        )
+        if missing_glyphs(Path(resolved)):
+            tried.append(f"{path} (registered as {family!r} but matplotlib resolves {resolved})")
+            continue
+        return family
+    raise CJKFontError(
+        "No CJK font found that covers "
+        f"{CJK_TEST_CHARS!r}; Chinese labels would render as boxes. Tried: "
+        + ("; ".join(tried) or "nothing (mplfonts not installed, no Noto CJK/WenQuanYi font)")
+        + ". Fix: `pip install mplfonts` (in pyproject) or install fonts-noto-cjk."
+    )
+
+
+def _atomic_savefig(fig: Figure, path: Path, fmt: str, **kwargs) -> None:
+    """Save into a temp file in the target folder, then rename it over ``path``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{fmt}", dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format=fmt, **kwargs)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a chart is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_fig(
+    fig: Figure, name: str, out_dir: Path | None = None, caption: str | None = None
+) -> list[Path]:
+    """Export a figure as PNG (300 dpi), SVG and PDF with a source caption, atomically.
+
+    File names are ``<name>.png|svg|pdf``; the files carry no timestamp, so re-running on
+    the same data gives the same SVG and PDF bytes.
+
+    Args:
+        fig: the figure (drawn with the house style, see :func:`setup_cjk_font`).
+        name: stable file stem, lower-case ASCII (``funding_by_metric``).
+        out_dir: target folder; default ``helpers.paths.FIGURES_DIR``; created if missing.
+        caption: source line under the chart; default :data:`DEFAULT_CAPTION`.
+
+    Returns:
+        The three paths written, in PNG, SVG, PDF order.
+
+    Raises:
+        ValueError: ``name`` is not a lower-case ASCII file stem.
+
+    >>> save_fig(plt.figure(), "教育经费")
+    Traceback (most recent call last):
+    ...
+    ValueError: figure name must be lower-case ASCII letters, digits, '_' or '-': '教育经费'
+    """
+    if not FIG_NAME_PATTERN.match(name):
+        raise ValueError(
+            f"figure name must be lower-case ASCII letters, digits, '_' or '-': {name!r}"
+        )
+    setup_cjk_font()
+    out = Path(out_dir) if out_dir is not None else paths.FIGURES_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    # Below the figure's bottom edge; bbox_inches="tight" grows the canvas to include it,
+    # so the caption never overlaps tick labels.
+    text = fig.text(
+        0.0, -0.01, caption or DEFAULT_CAPTION, ha="left", va="top", fontsize=7, color="#666666"
+    )
+    metadata = {
+        "png": {"Software": None},
+        "svg": {"Date": None},
+        "pdf": {"CreationDate": None, "ModDate": None},
+    }
+    written = []
+    try:
+        for fmt in EXPORT_FORMATS:
+            path = out / f"{name}.{fmt}"
+            _atomic_savefig(
+                fig,
+                path,
+                fmt,
+                dpi=PNG_DPI,
+                bbox_inches="tight",
+                pad_inches=0.15,
+                metadata=metadata[fmt],
+            )
+            written.append(path)
+    finally:
+        text.remove()  # the figure stays as drawn for inline display
+    return written
+
+
+# --- plots ----------------------------------------------------------------------------------
+
+
+def plot_note(title: str, note: str) -> Figure:
+    """A placeholder chart that states why there is nothing to draw.
+
+    >>> plot_note("各文档经费", "本语料没有经费数字").axes[0].texts[0].get_text()
+    '本语料没有经费数字'
+    """
+    setup_cjk_font()
+    fig, ax = plt.subplots(figsize=(7, 2.2))
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, note, ha="center", va="center", fontsize=11, color="#555555",
+            transform=ax.transAxes)
+    return fig
+
+
+def _bar_height(n_rows: int) -> float:
+    """Figure height in inches that keeps horizontal bar labels from overlapping."""
+    return max(2.4, 0.38 * n_rows + 1.2)
+
+
+def plot_stacked_barh(
+    table: pd.DataFrame, title: str, xlabel: str, note_if_empty: str = "没有数据"
+) -> Figure:
+    """Horizontal stacked bars: one bar per row of ``table``, one segment per column.
+
+    Args:
+        table: numeric, indexed by the bar labels (e.g. doc_id), columns are the segments.
+        title: chart title.
+        xlabel: x-axis label with its unit, e.g. ``字符数（原文字符）``.
+        note_if_empty: text of the placeholder drawn when ``table`` has no rows.
+
+    Returns:
+        The figure.
+    """
+    setup_cjk_font()
+    table = table.fillna(0)
+    if table.empty or not table.to_numpy().any():
+        return plot_note(title, note_if_empty)
+    fig, ax = plt.subplots(figsize=(8, _bar_height(len(table))))
+    left = pd.Series(0.0, index=table.index)
+    labels = [str(i) for i in table.index]
+    for i, col in enumerate(table.columns):
+        ax.barh(labels, table[col], left=left, label=str(col), color=PALETTE[i % len(PALETTE)])
+        left = left + table[col]
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    if len(table.columns) > 1:
+        ax.legend(loc="lower right", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_barh(
+    values: pd.Series, title: str, xlabel: str, note_if_empty: str = "没有数据"
+) -> Figure:
+    """Horizontal bars for a labelled series (e.g. term frequencies), largest on top.
+
+    >>> plot_barh(pd.Series({"教师": 12, "学生": 9}), "高频词", "出现次数").axes[0].get_xlabel()
+    '出现次数'
+    """
+    setup_cjk_font()
+    values = values.dropna()
+    if values.empty:
+        return plot_note(title, note_if_empty)
+    fig, ax = plt.subplots(figsize=(7, _bar_height(len(values))))
+    ax.barh([str(i) for i in values.index], values.to_numpy(), color=COLOR_ACTUAL)
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    fig.tight_layout()
+    return fig
+
+
+def plot_funding_wan(
+    funding: pd.DataFrame, by: str, title: str, note_if_empty: str = "本语料中没有经费数字"
+) -> Figure:
+    """Funding totals in 万元 per ``by`` (metric or doc_id), planned and actual side by side.
+
+    Args:
+        funding: rows of :func:`helpers.report.funding_wan_table` with columns ``by``,
+            ``wan`` (sum in 万元), ``planned`` (bool), ``approx_share`` (0..1).
+        by: the grouping column.
+        title: chart title.
+        note_if_empty: placeholder text when there is no funding figure.
+
+    Returns:
+        The figure; approximate amounts (余/约/多) are hatched, planned amounts orange.
+    """
+    setup_cjk_font()
+    if funding.empty:
+        return plot_note(title, note_if_empty)
+    order = funding.groupby(by)["wan"].sum().sort_values(ascending=False).index
+    labels = [str(v) for v in order]
+    fig, ax = plt.subplots(figsize=(8, _bar_height(len(order))))
+    height = 0.4
+    for offset, planned, color, label in ((-height / 2, False, COLOR_ACTUAL, "实际/已完成"),
+                                          (height / 2, True, COLOR_PLANNED, "计划/目标")):
+        part = funding[funding["planned"] == planned].set_index(by).reindex(order)
+        ys = [i + offset for i in range(len(order))]
+        bars = ax.barh(ys, part["wan"].fillna(0), height=height, color=color, label=label)
+        for bar, share in zip(bars, part["approx_share"].fillna(0)):
+            if share > 0:
+                bar.set_hatch("///")
+                bar.set_edgecolor("white")
+    ax.set_yticks(range(len(order)), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel("金额（万元）")
+    ax.set_title(title)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    handles, _ = ax.get_legend_handles_labels()
+    handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///",
+                         label="含约数（余/约/多）"))
+    ax.legend(handles=handles, loc="lower right", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_rates_by_stage(
+    rates: pd.DataFrame, title: str, note_if_empty: str = "本语料中没有分学段的入学类比率"
+) -> Figure:
+    """Enrollment-type rates (percent) grouped by stage, with a 100% reference line.
+
+    Args:
+        rates: columns ``stage``, ``metric``, ``value`` (percent); one dot per figure.
+        title: chart title.
+        note_if_empty: placeholder text when there is no rate.
+
+    Returns:
+        The figure: y axis stage / metric, x axis percent; values above 100 stand out.
+    """
+    setup_cjk_font()
+    if rates.empty:
+        return plot_note(title, note_if_empty)
+    rates = rates.assign(label=rates["stage"].fillna("未注明").replace("", "未注明")
+                         + " · " + rates["metric"].astype(str))
+    labels = list(dict.fromkeys(rates.sort_values(["stage", "metric"])["label"]))
+    pos = {lab: i for i, lab in enumerate(labels)}
+    fig, ax = plt.subplots(figsize=(8, _bar_height(len(labels))))
+    lo = min(80.0, float(rates["value"].min()) - 2)
+    hi = max(101.0, float(rates["value"].max()) + 1)
+    ax.scatter(rates["value"].astype(float), rates["label"].map(pos), color=COLOR_ACTUAL,
+               zorder=3, s=28, label="报告中的数值")
+    ax.axvline(100, color=REFERENCE_COLOR, linestyle="--", linewidth=1, label="100% 参考线")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel("比率（%）")
+    ax.set_title(title)
+    ax.legend(loc="lower left", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_heatmap(
+    table: pd.DataFrame, title: str, xlabel: str, ylabel: str, value_label: str,
+    note_if_empty: str = "没有数据",
+) -> Figure:
+    """A labelled heatmap (rows × columns), values written in each cell.
+
+    Args:
+        table: numeric, index = rows (documents), columns = columns (topics).
+        title: chart title.
+        xlabel: x-axis label.
+        ylabel: y-axis label.
+        value_label: colour-bar label with its unit, e.g. ``段落占比（%）``.
+        note_if_empty: placeholder text when the table is empty.
+
+    Returns:
+        The figure.
+    """
+    setup_cjk_font()
+    if table.empty:
+        return plot_note(title, note_if_empty)
+    n_rows, n_cols = table.shape
+    fig, ax = plt.subplots(figsize=(max(6, 0.9 * n_cols + 3), max(2.6, 0.45 * n_rows + 1.6)))
+    im = ax.imshow(table.to_numpy(dtype=float), aspect="auto", cmap="Blues")
+    ax.set_xticks(range(n_cols), [str(c) for c in table.columns], rotation=30, ha="right")
+    ax.set_yticks(range(n_rows), [str(i) for i in table.index])
+    ax.grid(False)
+    vmax = float(table.to_numpy(dtype=float).max()) or 1.0
+    for r in range(n_rows):
+        for c in range(n_cols):
+            v = float(table.iat[r, c])
+            ax.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=8,
+                    color="white" if v > 0.6 * vmax else "#222222")
+    fig.colorbar(im, ax=ax, label=value_label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sweep(
+    sweep: pd.DataFrame, chosen: int | None, metrics: list[str], title: str,
+    note_if_empty: str = "没有主题数扫描结果",
+) -> Figure:
+    """Topic-number sweep: one small panel per quality measure, chosen k marked.
+
+    Args:
+        sweep: one row per k (column ``k``) with the quality columns in ``metrics``; a
+            ``method`` column, if present, gives one line per method.
+        chosen: the chosen k (dashed line), or None.
+        metrics: the columns to draw.
+        title: figure title.
+        note_if_empty: placeholder text.
+
+    Returns:
+        The figure.
+    """
+    setup_cjk_font()
+    metrics = [m for m in metrics if m in sweep.columns]
+    if sweep.empty or not metrics or "k" not in sweep.columns:
+        return plot_note(title, note_if_empty)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 3), squeeze=False)
+    groups = sweep.groupby("method") if "method" in sweep.columns else [("", sweep)]
+    for ax, metric in zip(axes[0], metrics):
+        for method, part in groups:
+            part = part.sort_values("k")
+            ax.plot(part["k"], part[metric], marker="o", label=str(method) or None)
+        if chosen is not None:
+            ax.axvline(chosen, color=REFERENCE_COLOR, linestyle="--", linewidth=1)
+        ax.set_xlabel("主题数 k（个）")
+        ax.set_ylabel(metric)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    if "method" in sweep.columns:
+        axes[0][-1].legend(frameon=False)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,547 @@
+"""Summary tables the notebooks show and chart: pure DataFrame-in, DataFrame-out functions.
+
+The notebooks stay thin by calling these. Every function accepts empty tables (a corpus
+with no funding figure, a document with one paragraph) and then returns an empty frame
+with the same columns, so a notebook can show a note instead of crashing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .tables import load_table
+
+# Documented columns of every table (docs/ARCHITECTURE.md); used for empty stand-ins.
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "documents": ["doc_id", "path", "status", "skip_reason", "sha256", "n_bytes", "encoding",
+                  "n_chars", "n_lines", "n_cjk", "trad_share", "script", "duplicate_of"],
+    "articles": ["doc_id", "article_id", "title", "raw_start", "raw_end", "n_paragraphs",
+                 "is_duplicate", "duplicate_of"],
+    "paragraphs": ["doc_id", "article_id", "para_id", "raw_start", "raw_end", "section",
+                   "is_boilerplate", "boilerplate_kind", "is_duplicate", "duplicate_of", "text",
+                   "n_chars", "topic_id", "topic_score"],
+    "figures": ["doc_id", "article_id", "para_id", "family", "metric", "stage", "value", "unit",
+                "approx", "is_change", "planned", "per_capita", "year", "raw_start", "raw_end",
+                "raw_text", "sentence", "flags"],
+    "topics": ["topic_id", "label", "top_terms", "size"],
+    "doc_topics": ["doc_id", "topic_id", "share"],
+    "quality_log": ["doc_id", "path", "stage", "kind", "count", "detail"],
+    "topic_sweep": ["method", "k"],
+}
+FAMILIES = ("funding", "enrollment", "exam", "other")
+FAMILY_LABELS = {"funding": "经费", "enrollment": "入学与巩固", "exam": "考试成绩", "other": "其他比率"}
+PERCENT_UNITS = frozenset({"%", "％", "percent", "百分比"})
+# Chart labels of the parts of a raw document (what cleaning kept and what it set aside).
+REMOVED_LABELS = {
+    "kept": "正文（保留）",
+    "boilerplate": "网页杂质",
+    "duplicate": "重复内容",
+    "outside": "段落之外（空行、标记等）",
+}
+YUAN_PER_WAN = 10_000
+# Words of a flag that marks a parts-vs-total check (figures stage writes e.g. "parts_sum").
+PARTS_FLAG_PATTERN = re.compile(r"part|total|sum|合计|分项", re.I)
+
+
+def load_optional_table(processed_dir: Path, name: str) -> pd.DataFrame:
+    """Read a pipeline table, or an empty frame with its documented columns if not written yet.
+
+    Args:
+        processed_dir: the pipeline's output folder.
+        name: table name, e.g. ``figures``.
+
+    Returns:
+        The table; empty (with columns from :data:`TABLE_COLUMNS`) when the file is missing.
+    """
+    try:
+        return load_table(processed_dir, name)
+    except FileNotFoundError:
+        return empty_table(name)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty frame with the documented columns of table ``name``.
+
+    >>> list(empty_table("quality_log").columns)
+    ['doc_id', 'path', 'stage', 'kind', 'count', 'detail']
+    """
+    return pd.DataFrame(columns=TABLE_COLUMNS.get(name, []))
+
+
+def _bool(series: pd.Series) -> pd.Series:
+    """Missing flags count as False (a column may be absent or hold NA)."""
+    return series.fillna(False).astype(bool)
+
+
+def _column(df: pd.DataFrame, name: str, default=None) -> pd.Series:
+    return df[name] if name in df.columns else pd.Series(default, index=df.index, dtype=object)
+
+
+def analysis_paragraphs(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The paragraphs analyses use: neither boilerplate nor a duplicate.
+
+    >>> p = pd.DataFrame({"doc_id": ["a", "a"], "is_boilerplate": [False, True],
+    ...                   "is_duplicate": [False, False], "text": ["全市入学率达100%", "当前位置"]})
+    >>> analysis_paragraphs(p)["text"].tolist()
+    ['全市入学率达100%']
+    """
+    keep = ~_bool(_column(paragraphs, "is_boilerplate", False)) & ~_bool(
+        _column(paragraphs, "is_duplicate", False)
+    )
+    return paragraphs[keep]
+
+
+def summarize_documents(
+    documents: pd.DataFrame, articles: pd.DataFrame, paragraphs: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per document: encoding, script, size, articles and paragraphs kept.
+
+    Args:
+        documents: the ``documents`` table.
+        articles: the ``articles`` table (may be empty).
+        paragraphs: the ``paragraphs`` table (may be empty).
+
+    Returns:
+        Columns ``doc_id, encoding, script, trad_share, n_bytes, n_chars, n_articles,
+        n_paragraphs, n_kept_paragraphs, kept_chars``; counts are 0 where a table is empty.
+    """
+    cols = ["doc_id", "encoding", "script", "trad_share", "n_bytes", "n_chars"]
+    out = documents.reindex(columns=cols).copy()
+    n_articles = articles.groupby("doc_id").size() if len(articles) else pd.Series(dtype=int)
+    n_paras = paragraphs.groupby("doc_id").size() if len(paragraphs) else pd.Series(dtype=int)
+    kept = analysis_paragraphs(paragraphs)
+    n_kept = kept.groupby("doc_id").size() if len(kept) else pd.Series(dtype=int)
+    kept_chars = (
+        kept.groupby("doc_id")["n_chars"].sum() if len(kept) else pd.Series(dtype=int)
+    )
+    for name, counts in (("n_articles", n_articles), ("n_paragraphs", n_paras),
+                         ("n_kept_paragraphs", n_kept), ("kept_chars", kept_chars)):
+        out[name] = out["doc_id"].map(counts).fillna(0).astype(int)
+    return out.reset_index(drop=True)
+
+
+def removed_per_document(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Raw characters per document split into kept text and what cleaning set aside.
+
+    Lengths are measured on the raw text (``raw_end - raw_start``), so the four parts add up
+    to the document's ``n_chars``. A paragraph that is both boilerplate and duplicate counts
+    as boilerplate.
+
+    Args:
+        documents: needs ``doc_id, n_chars``.
+        paragraphs: needs ``doc_id, raw_start, raw_end, is_boilerplate, is_duplicate``.
+
+    Returns:
+        Indexed by ``doc_id``, columns the labels of :data:`REMOVED_LABELS` (raw characters).
+
+    >>> d = pd.DataFrame({"doc_id": ["a"], "n_chars": [30]})
+    >>> p = pd.DataFrame({"doc_id": ["a", "a"], "raw_start": [0, 10], "raw_end": [8, 28],
+    ...                   "is_boilerplate": [True, False], "is_duplicate": [False, False]})
+    >>> removed_per_document(d, p).loc["a"].tolist()
+    [18, 8, 0, 4]
+    """
+    docs = documents[["doc_id", "n_chars"]].dropna(subset=["doc_id"])
+    if len(paragraphs):
+        length = (paragraphs["raw_end"] - paragraphs["raw_start"]).astype(int)
+        boiler = _bool(_column(paragraphs, "is_boilerplate", False))
+        dup = _bool(_column(paragraphs, "is_duplicate", False)) & ~boiler
+        kind = pd.Series("kept", index=paragraphs.index).mask(dup, "duplicate").mask(
+            boiler, "boilerplate"
+        )
+        parts = (
+            pd.DataFrame({"doc_id": paragraphs["doc_id"], "kind": kind, "n": length})
+            .pivot_table(index="doc_id", columns="kind", values="n", aggfunc="sum", fill_value=0)
+        )
+    else:
+        parts = pd.DataFrame()
+    out = pd.DataFrame(index=pd.Index(docs["doc_id"], name="doc_id"))
+    for key in ("kept", "boilerplate", "duplicate"):
+        out[key] = parts[key].reindex(out.index).fillna(0).astype(int) if key in parts else 0
+    total = docs.set_index("doc_id")["n_chars"].fillna(0).astype(int)
+    out["outside"] = (total - out.sum(axis=1)).clip(lower=0)
+    return out.rename(columns=REMOVED_LABELS)
+
+
+def repairs_per_document(quality_log: pd.DataFrame, stages: Iterable[str] | None = None) -> pd.DataFrame:
+    """Counts of each repair/flag kind per document from the quality log (doc × kind).
+
+    Args:
+        quality_log: the ``quality_log`` table.
+        stages: keep only these stages (e.g. ``["normalize"]``); default all.
+
+    Returns:
+        Indexed by ``doc_id``, one integer column per ``stage:kind``; empty when nothing logged.
+
+    >>> q = pd.DataFrame({"doc_id": ["a", "a"], "stage": ["normalize"] * 2,
+    ...                   "kind": ["pinyin_gloss", "mojibake"], "count": [12, 3]})
+    >>> repairs_per_document(q).loc["a"].to_dict()
+    {'normalize:mojibake': 3, 'normalize:pinyin_gloss': 12}
+    """
+    log = quality_log[quality_log["doc_id"].fillna("") != ""] if len(quality_log) else quality_log
+    if stages is not None:
+        log = log[log["stage"].isin(list(stages))]
+    if log.empty:
+        return pd.DataFrame(index=pd.Index([], name="doc_id"))
+    key = log["stage"].astype(str) + ":" + log["kind"].astype(str)
+    table = (
+        log.assign(key=key)
+        .pivot_table(index="doc_id", columns="key", values="count", aggfunc="sum", fill_value=0)
+        .astype(int)
+    )
+    table.columns.name = None
+    return table
+
+
+def count_terms(texts: Iterable[str], tokenize: Callable[[str], list[str]], n: int = 20) -> pd.Series:
+    """The ``n`` most frequent tokens over ``texts`` (ties broken by first appearance).
+
+    Args:
+        texts: paragraph texts.
+        tokenize: text -> tokens (the project's ``helpers.topics.tokenize``).
+        n: how many terms.
+
+    Returns:
+        Series term -> count, most frequent first.
+
+    >>> count_terms(["控辍保学 控辍保学 营养餐"], str.split, 2).to_dict()
+    {'控辍保学': 2, '营养餐': 1}
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(tokenize(text))
+    top = counts.most_common(n)
+    return pd.Series(dict(top), dtype=int, name="count")
+
+
+def keywords_per_document(
+    paragraphs: pd.DataFrame, tokenize: Callable[[str], list[str]], n: int = 8
+) -> pd.DataFrame:
+    """TF-IDF keywords per document (documents are the units), from analysis paragraphs.
+
+    Args:
+        paragraphs: needs ``doc_id, text`` (+ the boilerplate/duplicate flags).
+        tokenize: text -> tokens (the project's tokenizer with its dictionaries).
+        n: keywords per document.
+
+    Returns:
+        Columns ``doc_id, keywords`` (joined with "、"), one row per document with text.
+
+    >>> p = pd.DataFrame({"doc_id": ["a", "b"], "text": ["营养餐 营养餐 学校", "校本研修 学校"]})
+    >>> keywords_per_document(p, str.split, 1)["keywords"].tolist()
+    ['营养餐', '校本研修']
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    kept = analysis_paragraphs(paragraphs)
+    docs = kept.groupby("doc_id", sort=True)["text"].apply(lambda s: "\n".join(s.astype(str)))
+    docs = docs[docs.str.strip() != ""]
+    if docs.empty:
+        return pd.DataFrame(columns=["doc_id", "keywords"])
+    vec = TfidfVectorizer(analyzer=tokenize, sublinear_tf=True)
+    try:
+        matrix = vec.fit_transform(docs.tolist())
+    except ValueError:  # no token at all (e.g. only digits)
+        return pd.DataFrame({"doc_id": docs.index, "keywords": ""})
+    terms = vec.get_feature_names_out()
+    rows = []
+    for i, doc_id in enumerate(docs.index):
+        row = matrix.getrow(i).toarray().ravel()
+        order = sorted((j for j in row.nonzero()[0]), key=lambda j: (-row[j], terms[j]))[:n]
+        rows.append({"doc_id": doc_id, "keywords": "、".join(terms[j] for j in order)})
+    return pd.DataFrame(rows)
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+def filter_figures(
+    figures: pd.DataFrame,
+    family: str | Iterable[str] | None = None,
+    metric: str | Iterable[str] | None = None,
+    stage: str | Iterable[str] | None = None,
+    doc_id: str | Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Figures matching every given filter (each a value or a list of values).
+
+    >>> f = pd.DataFrame({"family": ["exam", "funding"], "metric": ["平均分", "投资"],
+    ...                   "stage": ["初中", None], "doc_id": ["a", "a"]})
+    >>> filter_figures(f, family="exam")["metric"].tolist()
+    ['平均分']
+    """
+    mask = pd.Series(True, index=figures.index)
+    for col, wanted in (("family", family), ("metric", metric), ("stage", stage),
+                        ("doc_id", doc_id)):
+        if wanted is None:
+            continue
+        values = [wanted] if isinstance(wanted, str) else list(wanted)
+        mask &= figures[col].isin(values)
+    return figures[mask]
+
+
+def has_flags(figures: pd.DataFrame) -> pd.Series:
+    """True where a figure carries at least one flag (non-empty ``flags``)."""
+    flags = _column(figures, "flags", "").fillna("").astype(str).str.strip()
+    return ~flags.isin(["", "[]", "nan", "None"])
+
+
+def family_summary(figures: pd.DataFrame) -> pd.DataFrame:
+    """Per family: figures, documents, metrics, approximate/planned/change/flagged counts.
+
+    All four families appear, with zeros where the corpus has no figure of that family.
+
+    Returns:
+        Columns ``family, label, n_figures, n_docs, n_metrics, n_approx, n_planned,
+        n_change, n_flagged``.
+
+    >>> f = pd.DataFrame({"doc_id": ["a", "b"], "family": ["exam", "exam"],
+    ...     "metric": ["平均分", "及格率"], "approx": [False, True], "planned": [False, False],
+    ...     "is_change": [False, False], "flags": ["", "rate_over_100"]})
+    >>> family_summary(f).set_index("family").loc["exam", ["n_figures", "n_flagged"]].tolist()
+    [2, 1]
+    """
+    rows = []
+    for fam in FAMILIES:
+        part = figures[figures["family"] == fam] if len(figures) else figures
+        rows.append({
+            "family": fam,
+            "label": FAMILY_LABELS[fam],
+            "n_figures": len(part),
+            "n_docs": part["doc_id"].nunique() if len(part) else 0,
+            "n_metrics": part["metric"].nunique() if len(part) else 0,
+            "n_approx": int(_bool(_column(part, "approx", False)).sum()),
+            "n_planned": int(_bool(_column(part, "planned", False)).sum()),
+            "n_change": int(_bool(_column(part, "is_change", False)).sum()),
+            "n_flagged": int(has_flags(part).sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def metric_summary(figures: pd.DataFrame) -> pd.DataFrame:
+    """Per family and metric: count, documents, min/median/max value and the unit.
+
+    Returns:
+        Columns ``family, metric, unit, n, n_docs, min, median, max``, sorted by family
+        then count (largest first).
+    """
+    cols = ["family", "metric", "unit", "n", "n_docs", "min", "median", "max"]
+    if figures.empty:
+        return pd.DataFrame(columns=cols)
+    values = pd.to_numeric(figures["value"].astype(str), errors="coerce")
+    grouped = figures.assign(v=values).groupby(["family", "metric", "unit"], dropna=False)
+    out = grouped.agg(n=("v", "size"), n_docs=("doc_id", "nunique"), min=("v", "min"),
+                      median=("v", "median"), max=("v", "max")).reset_index()
+    return out.sort_values(["family", "n", "metric"], ascending=[True, False, True])[cols]
+
+
+def flagged_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """Every flagged figure with its raw span and the sentence it came from.
+
+    Returns:
+        Columns ``doc_id, family, metric, value, unit, raw_text, flags, sentence,
+        raw_start, raw_end``.
+    """
+    cols = ["doc_id", "family", "metric", "value", "unit", "raw_text", "flags", "sentence",
+            "raw_start", "raw_end"]
+    return figures[has_flags(figures)].reindex(columns=cols).reset_index(drop=True)
+
+
+def parts_vs_total_checks(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures whose flags record a parts-vs-total check, with the sentence to verify it in.
+
+    The figures stage compares stated totals with the sum of their listed parts and flags
+    the figures involved; this collects those rows.
+
+    Returns:
+        Same columns as :func:`flagged_figures`.
+    """
+    flagged = flagged_figures(figures)
+    return flagged[flagged["flags"].astype(str).str.contains(PARTS_FLAG_PATTERN)].reset_index(
+        drop=True
+    )
+
+
+def to_wan(value) -> float:
+    """A money value in 元 (the figures table's convention) expressed in 万元.
+
+    >>> to_wan("7850400")
+    785.04
+    """
+    return float(Decimal(str(value)) / YUAN_PER_WAN)
+
+
+def funding_in_wan(figures: pd.DataFrame) -> pd.DataFrame:
+    """Funding figures that are amounts (not changes, not per-capita), with a 万元 column.
+
+    Per-capita amounts (生均) and changes (增长…) are left out because adding them to
+    totals would be meaningless; they stay in the figures table.
+
+    Returns:
+        Columns ``doc_id, metric, stage, wan, approx, planned, raw_text, sentence``.
+
+    >>> f = pd.DataFrame({"doc_id": ["a"], "family": ["funding"], "metric": ["资助金额"],
+    ...     "stage": [None], "value": ["7850400"], "approx": [False], "planned": [False],
+    ...     "is_change": [False], "per_capita": [False], "raw_text": ["785.04万元"],
+    ...     "sentence": ["资助总人数14861人785.04万元"]})
+    >>> funding_in_wan(f)["wan"].tolist()
+    [785.04]
+    """
+    cols = ["doc_id", "metric", "stage", "wan", "approx", "planned", "raw_text", "sentence"]
+    fund = figures[figures["family"] == "funding"] if len(figures) else figures
+    if len(fund):
+        keep = ~_bool(_column(fund, "is_change", False)) & ~_bool(_column(fund, "per_capita", False))
+        fund = fund[keep & fund["value"].notna()]
+    if fund.empty:
+        return pd.DataFrame(columns=cols)
+    out = fund.assign(
+        wan=[to_wan(v) for v in fund["value"]],
+        approx=_bool(_column(fund, "approx", False)),
+        planned=_bool(_column(fund, "planned", False)),
+    )
+    return out.reindex(columns=cols).reset_index(drop=True)
+
+
+def funding_wan_table(figures: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Funding totals in 万元 grouped by ``by`` (``metric`` or ``doc_id``) and planned/actual.
+
+    Args:
+        figures: the figures table.
+        by: grouping column.
+
+    Returns:
+        Columns ``<by>, planned, wan, n, approx_share`` (share of the amount that is
+        approximate, 0..1), largest total first.
+    """
+    fund = funding_in_wan(figures)
+    cols = [by, "planned", "wan", "n", "approx_share"]
+    if fund.empty:
+        return pd.DataFrame(columns=cols)
+    fund = fund.assign(approx_wan=fund["wan"].where(fund["approx"], 0.0))
+    out = (
+        fund.groupby([by, "planned"], dropna=False)
+        .agg(wan=("wan", "sum"), n=("wan", "size"), approx_wan=("approx_wan", "sum"))
+        .reset_index()
+    )
+    out["approx_share"] = (out["approx_wan"] / out["wan"].where(out["wan"] != 0)).fillna(0.0)
+    return out.sort_values(["wan", by], ascending=[False, True])[cols].reset_index(drop=True)
+
+
+def rate_figures(figures: pd.DataFrame, family: str) -> pd.DataFrame:
+    """Level rates (percent, not changes) of one family, with numeric ``value``.
+
+    Returns:
+        Columns ``doc_id, stage, metric, value, approx, planned, raw_text, sentence``.
+    """
+    cols = ["doc_id", "stage", "metric", "value", "approx", "planned", "raw_text", "sentence"]
+    if figures.empty:
+        return pd.DataFrame(columns=cols)
+    part = figures[(figures["family"] == family)
+                   & figures["unit"].astype(str).isin(PERCENT_UNITS)
+                   & ~_bool(_column(figures, "is_change", False))]
+    part = part.assign(value=pd.to_numeric(part["value"].astype(str), errors="coerce"))
+    return part.dropna(subset=["value"]).reindex(columns=cols).reset_index(drop=True)
+
+
+def count_figures(figures: pd.DataFrame, family: str) -> pd.DataFrame:
+    """Non-percent level figures (head counts, scores) of one family.
+
+    Returns:
+        Columns ``doc_id, stage, metric, value, unit, approx, raw_text, sentence``.
+    """
+    cols = ["doc_id", "stage", "metric", "value", "unit", "approx", "raw_text", "sentence"]
+    if figures.empty:
+        return pd.DataFrame(columns=cols)
+    part = figures[(figures["family"] == family)
+                   & ~figures["unit"].astype(str).isin(PERCENT_UNITS)
+                   & ~_bool(_column(figures, "is_change", False))]
+    part = part.assign(value=pd.to_numeric(part["value"].astype(str), errors="coerce"))
+    return part.dropna(subset=["value"]).reindex(columns=cols).reset_index(drop=True)
+
+
+# --- topics ---------------------------------------------------------------------------------
+
+
+def topic_labels(topics: pd.DataFrame) -> dict:
+    """topic_id -> display label ``"T3 师资培训"`` (id kept so equal labels stay apart).
+
+    >>> topic_labels(pd.DataFrame({"topic_id": [3], "label": ["师资培训"]}))
+    {3: 'T3 师资培训'}
+    """
+    if topics.empty:
+        return {}
+    return {int(t): f"T{int(t)} {lab}" for t, lab in zip(topics["topic_id"], topics["label"])}
+
+
+def doc_topic_percent(doc_topics: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
+    """Document × topic share table in percent, columns labelled with topic labels.
+
+    Accepts the long form (``doc_id, topic_id, share``) or a wide form (``doc_id`` plus one
+    column per topic id); shares given as fractions (≤ 1) are turned into percent.
+
+    Returns:
+        Indexed by ``doc_id``, one column per topic (label), values in percent.
+
+    >>> dt = pd.DataFrame({"doc_id": ["a", "a"], "topic_id": [0, 1], "share": [0.25, 0.75]})
+    >>> names = pd.DataFrame({"topic_id": [0, 1], "label": ["德育", "资助"]})
+    >>> doc_topic_percent(dt, names).loc["a"].to_dict()
+    {'T0 德育': 25.0, 'T1 资助': 75.0}
+    """
+    if doc_topics.empty:
+        return pd.DataFrame()
+    if {"doc_id", "topic_id", "share"} <= set(doc_topics.columns):
+        wide = doc_topics.pivot_table(index="doc_id", columns="topic_id", values="share",
+                                      aggfunc="sum", fill_value=0.0)
+    else:
+        wide = doc_topics.set_index("doc_id")
+        wide.columns = [int(c) if str(c).lstrip("-").isdigit() else c for c in wide.columns]
+        wide = wide.select_dtypes("number")
+    wide = wide[[c for c in wide.columns if c != -1]].astype(float)
+    if len(wide) and wide.to_numpy().max() <= 1.0:
+        wide = wide * 100
+    labels = topic_labels(topics)
+    wide.columns = [labels.get(c, f"T{c}") for c in wide.columns]
+    wide.index.name = "doc_id"
+    return wide
+
+
+# --- one-page summary -----------------------------------------------------------------------
+
+
+def corpus_summary(
+    documents: pd.DataFrame,
+    articles: pd.DataFrame,
+    paragraphs: pd.DataFrame,
+    figures: pd.DataFrame,
+    doc_topics: pd.DataFrame,
+    topics: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per document for the report's summary page.
+
+    Returns:
+        Columns ``doc_id, title, script, n_chars, n_articles, n_kept_paragraphs,
+        n_funding, n_enrollment, n_exam, funding_wan, main_topic``.
+    """
+    out = summarize_documents(documents, articles, paragraphs)[
+        ["doc_id", "script", "n_chars", "n_articles", "n_kept_paragraphs"]
+    ]
+    titles = (
+        articles.sort_values(["doc_id", "article_id"]).groupby("doc_id")["title"].first()
+        if len(articles) else pd.Series(dtype=object)
+    )
+    out.insert(1, "title", out["doc_id"].map(titles).fillna(""))
+    for fam in ("funding", "enrollment", "exam"):
+        counts = figures[figures["family"] == fam].groupby("doc_id").size() if len(figures) else {}
+        out[f"n_{fam}"] = out["doc_id"].map(counts).fillna(0).astype(int)
+    fund = funding_in_wan(figures)
+    actual = fund[~fund["planned"].astype(bool)] if len(fund) else fund
+    wan = actual.groupby("doc_id")["wan"].sum() if len(actual) else {}
+    out["funding_wan"] = out["doc_id"].map(wan).fillna(0.0).round(2)
+    shares = doc_topic_percent(doc_topics, topics)
+    main = shares.idxmax(axis=1) if len(shares) and shares.shape[1] else {}
+    out["main_topic"] = out["doc_id"].map(main).fillna("")
+    return out.reset_index(drop=True)
