@@ -1,0 +1,656 @@
+"""Topics of report paragraphs: an education-aware tokeniser, clustering, a k sweep, labels.
+
+The pipeline: :func:`tokenize` every clean, non-boilerplate, non-duplicate paragraph (jieba
+plus an education user dictionary, minus stop words and junk), TF-IDF features, then one of
+two clustering methods:
+
+* ``lsa_kmeans``: KMeans on L2-normalised LSA (truncated SVD of TF-IDF), the paragraph's
+  score is its cosine to the topic centre;
+* ``nmf``: non-negative matrix factorisation of TF-IDF, each paragraph goes to its largest
+  component and its score is that component's share of the row.
+
+:func:`sweep_topics` fits both over a range of ``k`` with several seeds and reports, per
+(method, k), NPMI coherence of the top terms, topic diversity, silhouette and stability
+(mean pairwise adjusted Rand index between seeds). :func:`cluster_topics` picks the
+setting from that table with a rule that uses no labels (see :func:`choose_setting`),
+then labels each topic by its most distinctive terms (class-based TF-IDF) and picks
+representative paragraphs.
+
+Lexicons (user dictionary, stop words) live in ``helpers/resources/topics_*.txt``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jieba
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.cluster import KMeans
+from sklearn.decomposition import NMF, TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.preprocessing import normalize
+
+from .paths import cache_dir, resource_path
+
+# ---------------------------------------------------------------------------------------
+# Patterns and settings (data, compiled once)
+# ---------------------------------------------------------------------------------------
+USERDICT_FILE = "topics_userdict.txt"
+STOPWORDS_FILE = "topics_stopwords.txt"
+JIEBA_CACHE_FILE = "jieba_topics.cache"
+
+# A kept token is two or more CJK ideographs and nothing else: this drops digits,
+# punctuation, latin runs (pinyin glosses, "xx" redactions, URLs), the 〓 mojibake marker,
+# placeholder tokens made of symbols, and single characters in one rule.
+KEEP_TOKEN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]{2,}")
+# Pinyin glosses glued to characters, e.g. 創(chuàng)造: removed before segmentation so the
+# two characters around them can still form one word.
+PINYIN_GLOSS = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]+[)）]")
+
+METHODS = ("lsa_kmeans", "nmf")
+DEFAULT_KS = tuple(range(6, 15))
+DEFAULT_SEEDS = 5
+STABILITY_MIN = 0.8  # a setting below this ARI between seeds is not trusted
+DIVERSITY_MIN = 0.7  # share of distinct terms among all topics' top 25
+N_TOP_TERMS = 10
+N_DIVERSITY_TERMS = 25
+N_LABEL_TERMS = 3
+N_REPRESENTATIVES = 3
+MIN_DF = 2
+MAX_DF = 0.5
+LSA_COMPONENTS = 100
+
+TOPIC_COLUMNS = [
+    "topic_id", "label", "top_terms", "size", "share", "n_docs", "coherence_npmi",
+    "mean_score",
+]
+ASSIGNMENT_COLUMNS = ["doc_id", "para_id", "topic_id", "topic_score"]
+DOC_TOPIC_COLUMNS = ["doc_id", "topic_id", "label", "n_paragraphs", "n_chars", "share"]
+SWEEP_COLUMNS = [
+    "method", "k", "coherence", "diversity", "silhouette", "stability_ari",
+    "min_size", "chosen",
+]
+REPRESENTATIVE_COLUMNS = ["topic_id", "rank", "doc_id", "para_id", "topic_score", "text"]
+
+
+# ---------------------------------------------------------------------------------------
+# Resources and tokeniser
+# ---------------------------------------------------------------------------------------
+def _read_lines(name: str) -> list[str]:
+    text = resource_path(name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> frozenset[str]:
+    """The stop-word list for topics (report boilerplate such as 加强, 工作, 开展).
+
+    Returns:
+        A frozenset of words.
+
+    >>> {"加强", "进一步"} <= load_stopwords()
+    True
+    """
+    return frozenset(_read_lines(STOPWORDS_FILE))
+
+
+@lru_cache(maxsize=1)
+def load_userdict() -> tuple[tuple[str, int | None, str | None], ...]:
+    """The education user dictionary as ``(word, freq or None, tag or None)`` entries.
+
+    >>> ("控辍保学", None, None) in load_userdict()
+    True
+    """
+    entries = []
+    for line in _read_lines(USERDICT_FILE):
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        entries.append((parts[0], freq, tag))
+    return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def load_tokenizer() -> jieba.Tokenizer:
+    """A dedicated jieba tokenizer with the education user dictionary.
+
+    Its model cache goes to ``helpers.paths.cache_dir()``, never the shared temp directory,
+    and the global ``jieba`` instance is left untouched.
+    """
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(folder)
+    tk.cache_file = JIEBA_CACHE_FILE
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tk.initialize()
+    for word, freq, tag in load_userdict():
+        tk.add_word(word, freq, tag)
+    return tk
+
+
+def tokenize(text: str) -> list[str]:
+    """Content words of a clean paragraph, for topic features.
+
+    jieba with the education user dictionary; drops stop words, digits, punctuation,
+    latin runs (pinyin, ``xx`` redactions), the ``〓`` marker, placeholders and single
+    characters. Words keep their order; repeats are kept.
+
+    Args:
+        text: clean Simplified Chinese text (a paragraph).
+
+    Returns:
+        The list of kept tokens.
+
+    >>> tokenize("进一步加强控辍保学工作，全面落实两免一补政策。")
+    ['控辍保学', '两免一补', '政策']
+    >>> tokenize("20xx年XX省〓〓 。")
+    []
+    """
+    text = PINYIN_GLOSS.sub("", text)
+    stop = load_stopwords()
+    return [
+        tok
+        for tok in load_tokenizer().lcut(text)
+        if KEEP_TOKEN.fullmatch(tok) and tok not in stop
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Features
+# ---------------------------------------------------------------------------------------
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+@dataclass(frozen=True, eq=False)
+class TopicCorpus:
+    """The clustered paragraphs as features.
+
+    ``rows`` are positions in the input frame; ``tfidf`` is L2-normalised TF-IDF;
+    ``counts`` raw term counts; ``vocab`` the feature names.
+    """
+
+    rows: np.ndarray
+    tfidf: sparse.csr_matrix
+    counts: sparse.csr_matrix
+    vocab: np.ndarray
+
+
+def select_paragraphs(paragraphs: pd.DataFrame, min_chars: int) -> np.ndarray:
+    """Positions of paragraphs eligible for clustering (not boilerplate/duplicate, long enough).
+
+    Args:
+        paragraphs: frame with ``text``, ``is_boilerplate``, ``is_duplicate``.
+        min_chars: minimum length of ``text`` in characters.
+
+    Returns:
+        Integer positions (``iloc``) of the eligible rows.
+    """
+    text = paragraphs["text"].fillna("").astype(str)
+    keep = text.str.len().to_numpy() >= min_chars
+    for col in ("is_boilerplate", "is_duplicate"):
+        if col in paragraphs:
+            keep &= ~paragraphs[col].fillna(False).astype(bool).to_numpy()
+    return np.flatnonzero(keep)
+
+
+def build_corpus(
+    paragraphs: pd.DataFrame, min_chars: int, min_tokens: int = 3
+) -> TopicCorpus:
+    """Tokenise the eligible paragraphs and build TF-IDF and count matrices.
+
+    Paragraphs with fewer than ``min_tokens`` in-vocabulary tokens are left out.
+
+    Raises:
+        ValueError: fewer than two paragraphs or terms survive.
+    """
+    rows = select_paragraphs(paragraphs, min_chars)
+    texts = paragraphs["text"].fillna("").astype(str).to_numpy()
+    tokens = [tokenize(texts[i]) for i in rows]
+    if len(rows) < 2:
+        raise ValueError(f"only {len(rows)} paragraph(s) eligible for topics; need at least 2")
+    vec = TfidfVectorizer(
+        analyzer=_identity, min_df=MIN_DF, max_df=MAX_DF, sublinear_tf=True
+    )
+    try:
+        tfidf = vec.fit_transform(tokens)
+    except ValueError as exc:  # empty vocabulary after pruning
+        raise ValueError(f"no usable terms for topics: {exc}") from exc
+    vocab = vec.get_feature_names_out()
+    index = {t: j for j, t in enumerate(vocab)}
+    counts = _count_matrix(tokens, index)
+    enough = np.asarray(counts.sum(axis=1)).ravel() >= min_tokens
+    tfidf, counts, rows = tfidf[enough], counts[enough], rows[enough]
+    if len(rows) < 2:
+        raise ValueError("fewer than 2 paragraphs have enough topic terms")
+    return TopicCorpus(rows, tfidf.tocsr(), counts.tocsr(), vocab)
+
+
+def _count_matrix(tokens: list[list[str]], index: dict[str, int]) -> sparse.csr_matrix:
+    data, ind, ptr = [], [], [0]
+    for toks in tokens:
+        ids, cnt = np.unique([index[t] for t in toks if t in index], return_counts=True)
+        ind.extend(ids.tolist())
+        data.extend(cnt.tolist())
+        ptr.append(len(ind))
+    return sparse.csr_matrix(
+        (np.asarray(data, dtype=np.float64), np.asarray(ind, dtype=np.int64), ptr),
+        shape=(len(tokens), len(index)),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Methods
+# ---------------------------------------------------------------------------------------
+def fit_partition(
+    tfidf: sparse.csr_matrix, method: str, k: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster TF-IDF rows into ``k`` topics.
+
+    Args:
+        tfidf: L2-normalised TF-IDF matrix (paragraphs x terms).
+        method: ``"lsa_kmeans"`` or ``"nmf"``.
+        k: number of topics.
+        seed: random seed for every random step.
+
+    Returns:
+        ``(labels, scores)``: topic per row (0..k-1) and a score in [0, 1] per row.
+
+    Raises:
+        ValueError: unknown method, or ``k`` not in 2..n_rows-1.
+    """
+    n, v = tfidf.shape
+    if not 2 <= k < n:
+        raise ValueError(f"k={k} must be between 2 and {n - 1} for {n} paragraphs")
+    if method == "lsa_kmeans":
+        dims = max(2, min(LSA_COMPONENTS, n - 1, v - 1))
+        lsa = TruncatedSVD(n_components=dims, random_state=seed).fit_transform(tfidf)
+        lsa = normalize(lsa)
+        km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(lsa)
+        centres = normalize(km.cluster_centers_)
+        labels = km.labels_.astype(int)
+        scores = np.einsum("ij,ij->i", lsa, centres[labels])
+        return labels, np.clip(scores, 0.0, 1.0)
+    if method == "nmf":
+        model = NMF(n_components=k, init="nndsvdar", random_state=seed, max_iter=500)
+        w = model.fit_transform(tfidf)
+        labels = w.argmax(axis=1).astype(int)
+        total = w.sum(axis=1)
+        scores = np.divide(w.max(axis=1), total, out=np.zeros(n), where=total > 0)
+        return labels, scores
+    raise ValueError(f"unknown topic method {method!r}; choose from {METHODS}")
+
+
+# ---------------------------------------------------------------------------------------
+# Topic terms and quality figures
+# ---------------------------------------------------------------------------------------
+def rank_topic_terms(
+    counts: sparse.csr_matrix, labels: np.ndarray, k: int, n: int = N_TOP_TERMS
+) -> list[np.ndarray]:
+    """Most distinctive term indices per topic, by class-based TF-IDF.
+
+    The weight of term t in topic c is ``tf(t, c) / len(c) * log(1 + A / f(t))`` where
+    ``A`` is the mean number of tokens per topic and ``f(t)`` the term's total count: a
+    term frequent in the topic and rare elsewhere ranks first.
+
+    Returns:
+        One array of up to ``n`` term indices per topic (empty for an empty topic).
+    """
+    onehot = sparse.csr_matrix(
+        (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels))
+    )
+    tf = np.asarray((onehot @ counts).todense())
+    sizes = tf.sum(axis=1, keepdims=True)
+    total = tf.sum(axis=0)
+    idf = np.log1p(sizes.mean() / np.maximum(total, 1))
+    weight = np.divide(tf, sizes, out=np.zeros_like(tf), where=sizes > 0) * idf
+    out = []
+    for c in range(k):
+        order = np.argsort(-weight[c], kind="stable")
+        out.append(order[weight[c, order] > 0][:n])
+    return out
+
+
+def coherence_npmi(occurs: sparse.csr_matrix, terms: np.ndarray) -> float:
+    """Mean NPMI over pairs of ``terms``, with paragraphs as co-occurrence windows.
+
+    NPMI(a, b) = log(p(a,b) / (p(a) p(b))) / -log p(a,b), and -1 for pairs that never
+    co-occur. Ranges from -1 to 1; higher means the terms really are used together.
+
+    Args:
+        occurs: binary paragraphs x terms matrix.
+        terms: term indices (a topic's top terms).
+
+    Returns:
+        The mean over all pairs (NaN for fewer than two terms).
+    """
+    if len(terms) < 2:
+        return float("nan")
+    sub = occurs[:, terms]
+    n = occurs.shape[0]
+    joint = np.asarray((sub.T @ sub).todense()) / n
+    single = np.diag(joint)
+    vals = []
+    for a, b in itertools.combinations(range(len(terms)), 2):
+        p_ab = joint[a, b]
+        if p_ab <= 0:
+            vals.append(-1.0)
+        elif p_ab >= 1:
+            vals.append(1.0)
+        else:
+            vals.append(np.log(p_ab / (single[a] * single[b])) / -np.log(p_ab))
+    return float(np.mean(vals))
+
+
+def topic_diversity(term_lists: list[np.ndarray]) -> float:
+    """Share of distinct terms among all topics' top terms (1.0 = no overlap).
+
+    >>> topic_diversity([np.array([1, 2]), np.array([2, 3])])
+    0.75
+    """
+    allterms = np.concatenate([np.asarray(t) for t in term_lists]) if term_lists else []
+    return float(len(set(allterms)) / len(allterms)) if len(allterms) else float("nan")
+
+
+def mean_pairwise_ari(partitions: list[np.ndarray]) -> float:
+    """Mean adjusted Rand index over all pairs of partitions (1.0 for a single one).
+
+    >>> mean_pairwise_ari([np.array([0, 0, 1, 1]), np.array([1, 1, 0, 0])])
+    1.0
+    """
+    pairs = list(itertools.combinations(partitions, 2))
+    if not pairs:
+        return 1.0
+    return float(np.mean([adjusted_rand_score(a, b) for a, b in pairs]))
+
+
+def _occurs(corpus: TopicCorpus) -> sparse.csr_matrix:
+    occ = corpus.counts.copy()
+    occ.data[:] = 1.0
+    return occ
+
+
+def score_partition(
+    corpus: TopicCorpus, labels: np.ndarray, k: int
+) -> dict[str, float]:
+    """Label-free quality figures of one partition: coherence, diversity, silhouette."""
+    occ = _occurs(corpus)
+    top = rank_topic_terms(corpus.counts, labels, k, N_DIVERSITY_TERMS)
+    coh = [coherence_npmi(occ, t[:N_TOP_TERMS]) for t in top if len(t) >= 2]
+    n_labels = len(np.unique(labels))
+    sil = (
+        float(silhouette_score(corpus.tfidf, labels, metric="cosine"))
+        if 1 < n_labels < len(labels)
+        else float("nan")
+    )
+    return dict(
+        coherence=float(np.mean(coh)) if coh else float("nan"),
+        diversity=topic_diversity(top),
+        silhouette=sil,
+        min_size=int(np.bincount(labels, minlength=k).min()),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Sweep and choice
+# ---------------------------------------------------------------------------------------
+def sweep_topics(
+    corpus: TopicCorpus,
+    ks: tuple[int, ...] = DEFAULT_KS,
+    methods: tuple[str, ...] = METHODS,
+    seed: int = 0,
+    n_seeds: int = DEFAULT_SEEDS,
+) -> tuple[pd.DataFrame, dict[tuple[str, int], tuple[np.ndarray, np.ndarray]]]:
+    """Fit every (method, k) with ``n_seeds`` seeds and score it.
+
+    Quality figures are those of the run with ``seed``; ``stability_ari`` is the mean
+    pairwise ARI between the runs with seeds ``seed .. seed + n_seeds - 1``.
+
+    Returns:
+        The sweep table (``SWEEP_COLUMNS`` without ``chosen``) and, per (method, k), the
+        ``(labels, scores)`` of the ``seed`` run.
+    """
+    rows, fits = [], {}
+    n = corpus.tfidf.shape[0]
+    for method in methods:
+        for k in ks:
+            if not 2 <= k < n:
+                continue
+            runs = [fit_partition(corpus.tfidf, method, k, s) for s in range(seed, seed + n_seeds)]
+            labels, scores = runs[0]
+            fits[(method, k)] = (labels, scores)
+            rows.append(
+                dict(
+                    method=method,
+                    k=k,
+                    **score_partition(corpus, labels, k),
+                    stability_ari=mean_pairwise_ari([r[0] for r in runs]),
+                )
+            )
+    if not rows:
+        raise ValueError(f"no k in {ks} fits {n} paragraphs")
+    table = pd.DataFrame(rows)
+    return table[[c for c in SWEEP_COLUMNS if c in table]], fits
+
+
+def choose_setting(sweep: pd.DataFrame) -> tuple[str, int, str]:
+    """Pick (method, k) from a sweep table, using no labels.
+
+    Rule: keep the settings that are stable (ARI between seeds >= ``STABILITY_MIN``) and
+    diverse (>= ``DIVERSITY_MIN``); among them take the best mean rank over coherence
+    and silhouette (ties: smaller k). If none pass, the most stable setting is taken.
+
+    Returns:
+        ``(method, k, reason)`` with the reason in words.
+    """
+    ok = sweep[(sweep.stability_ari >= STABILITY_MIN) & (sweep.diversity >= DIVERSITY_MIN)]
+    if ok.empty:
+        best = sweep.sort_values(["stability_ari", "k"], ascending=[False, True]).iloc[0]
+        return (
+            str(best.method),
+            int(best.k),
+            f"no setting reached stability ARI >= {STABILITY_MIN} and diversity >= "
+            f"{DIVERSITY_MIN}; took the most stable (ARI {best.stability_ari:.2f})",
+        )
+    ranks = (
+        ok.coherence.rank(ascending=False, method="min")
+        + ok.silhouette.rank(ascending=False, method="min")
+    ) / 2
+    ok = ok.assign(_rank=ranks).sort_values(["_rank", "k", "method"])
+    best = ok.iloc[0]
+    return (
+        str(best.method),
+        int(best.k),
+        f"best mean rank of NPMI coherence ({best.coherence:.3f}) and silhouette "
+        f"({best.silhouette:.3f}) among {len(ok)} of {len(sweep)} settings with stability "
+        f"ARI >= {STABILITY_MIN} and diversity >= {DIVERSITY_MIN}; ARI {best.stability_ari:.2f}",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Result tables
+# ---------------------------------------------------------------------------------------
+@dataclass
+class TopicResult:
+    """Outputs of :func:`cluster_topics`.
+
+    Attributes:
+        topics: one row per topic, ``TOPIC_COLUMNS`` (``top_terms`` is a "、"-joined string
+            of the 10 most distinctive terms; ``share`` of clustered paragraphs; ``n_docs``
+            documents it occurs in).
+        assignments: one row per input paragraph, ``doc_id, para_id, topic_id,
+            topic_score``; ``topic_id`` is -1 (score NaN) for boilerplate, duplicate, short
+            or term-less paragraphs.
+        doc_topics: long format, one row per (document, topic) present: paragraphs,
+            characters and ``share`` = the topic's share of the document's clustered
+            characters (shares of a document sum to 1).
+        article_topics: the same per ``(doc_id, article_id)`` when the input has
+            ``article_id`` (empty otherwise).
+        sweep: the k sweep, ``SWEEP_COLUMNS``.
+        chosen: ``{"method", "k", "reason"}``.
+        representatives: up to 3 paragraphs per topic with the highest scores, from
+            different documents where possible.
+    """
+
+    topics: pd.DataFrame
+    assignments: pd.DataFrame
+    doc_topics: pd.DataFrame
+    article_topics: pd.DataFrame
+    sweep: pd.DataFrame
+    chosen: dict = field(default_factory=dict)
+    representatives: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _share_table(frame: pd.DataFrame, keys: list[str], labels: dict[int, str]) -> pd.DataFrame:
+    """Per group in ``keys``: paragraphs, characters and character share per topic."""
+    cols = keys + ["topic_id", "label", "n_paragraphs", "n_chars", "share"]
+    live = frame[frame.topic_id >= 0]
+    if live.empty:
+        return pd.DataFrame(columns=cols)
+    g = (
+        live.groupby(keys + ["topic_id"], sort=True)
+        .agg(n_paragraphs=("topic_id", "size"), n_chars=("_n_chars", "sum"))
+        .reset_index()
+    )
+    g["share"] = (g.n_chars / g.groupby(keys).n_chars.transform("sum")).round(4)
+    g["label"] = g.topic_id.map(labels)
+    return g[cols].reset_index(drop=True)
+
+
+def pick_representatives(
+    frame: pd.DataFrame, n: int = N_REPRESENTATIVES
+) -> pd.DataFrame:
+    """Top-scoring paragraphs per topic, one per document first, then the next best.
+
+    Args:
+        frame: assignments with ``doc_id, para_id, topic_id, topic_score, text``.
+        n: paragraphs per topic.
+    """
+    out = []
+    live = frame[frame.topic_id >= 0].sort_values(
+        ["topic_id", "topic_score", "doc_id", "para_id"], ascending=[True, False, True, True]
+    )
+    for tid, grp in live.groupby("topic_id", sort=True):
+        first = grp.drop_duplicates("doc_id")
+        picked = pd.concat([first, grp.drop(first.index)]).head(n)
+        out.append(picked.assign(rank=range(1, len(picked) + 1)))
+    extra = [c for c in ("raw_start", "raw_end") if c in frame]
+    cols = REPRESENTATIVE_COLUMNS + extra
+    if not out:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(out)[cols].reset_index(drop=True)
+
+
+def cluster_topics(
+    paragraphs: pd.DataFrame,
+    k: int | None = None,
+    seed: int = 0,
+    method: str = "auto",
+    min_chars: int = 30,
+    ks: tuple[int, ...] = DEFAULT_KS,
+    n_seeds: int = DEFAULT_SEEDS,
+) -> TopicResult:
+    """Cluster report paragraphs into labelled topics, with the evidence for the choice.
+
+    Args:
+        paragraphs: frame with ``doc_id, para_id, text, is_boilerplate, is_duplicate``
+            (``article_id``, ``raw_start``, ``raw_end`` are carried along when present).
+        k: number of topics; ``None`` chooses it from the sweep over ``ks``.
+        seed: seed of the reported run (stability uses ``seed .. seed + n_seeds - 1``).
+        method: ``"lsa_kmeans"``, ``"nmf"`` or ``"auto"`` (chosen from the sweep).
+        min_chars: paragraphs shorter than this get topic -1.
+        ks: candidate numbers of topics for the sweep when ``k`` is None.
+        n_seeds: runs per setting for the stability figure.
+
+    Returns:
+        A :class:`TopicResult`.
+
+    Raises:
+        ValueError: missing columns, unknown method, or too few usable paragraphs.
+
+    Example (on the seed corpus, paragraphs from the cleaning stage)::
+
+        res = cluster_topics(paragraphs)           # e.g. chosen = {"method": "nmf", "k": 9}
+        res.topics[["topic_id", "label", "size"]]  # 0  资助·建档立卡·贫困学生  61 ...
+    """
+    missing = {"doc_id", "para_id", "text"} - set(paragraphs.columns)
+    if missing:
+        raise ValueError(f"paragraphs lack columns: {sorted(missing)}")
+    if method != "auto" and method not in METHODS:
+        raise ValueError(f"unknown topic method {method!r}; choose from {METHODS}")
+    corpus = build_corpus(paragraphs, min_chars)
+    methods = METHODS if method == "auto" else (method,)
+    sweep_ks = ks if k is None else (k,)
+    sweep, fits = sweep_topics(corpus, sweep_ks, methods, seed, n_seeds)
+    if k is not None and method != "auto":
+        chosen_method, chosen_k, reason = method, k, "fixed by the caller"
+    else:
+        chosen_method, chosen_k, reason = choose_setting(sweep)
+        if k is not None:
+            reason = f"k={k} fixed by the caller; method: {reason}"
+    sweep["chosen"] = (sweep.method == chosen_method) & (sweep.k == chosen_k)
+    labels, scores = fits[(chosen_method, chosen_k)]
+    labels = _renumber_by_size(labels)
+
+    occ = _occurs(corpus)
+    terms = rank_topic_terms(corpus.counts, labels, chosen_k, N_TOP_TERMS)
+    words = [corpus.vocab[t].tolist() for t in terms]
+    label_of = {c: "·".join(w[:N_LABEL_TERMS]) for c, w in enumerate(words)}
+
+    frame = paragraphs.reset_index(drop=True).copy()
+    frame["topic_id"] = -1
+    frame["topic_score"] = np.nan
+    frame.loc[corpus.rows, "topic_id"] = labels
+    frame.loc[corpus.rows, "topic_score"] = np.round(scores, 4)
+    frame["_n_chars"] = frame["text"].fillna("").astype(str).str.len()
+
+    live = frame.loc[corpus.rows]
+    topics = pd.DataFrame(
+        dict(
+            topic_id=range(chosen_k),
+            label=[label_of[c] for c in range(chosen_k)],
+            top_terms=["、".join(w) for w in words],
+            size=np.bincount(labels, minlength=chosen_k),
+            share=np.round(np.bincount(labels, minlength=chosen_k) / len(labels), 4),
+            n_docs=[live[live.topic_id == c].doc_id.nunique() for c in range(chosen_k)],
+            coherence_npmi=[round(coherence_npmi(occ, t), 4) for t in terms],
+            mean_score=[
+                round(float(scores[labels == c].mean()), 4) if (labels == c).any() else np.nan
+                for c in range(chosen_k)
+            ],
+        )
+    )[TOPIC_COLUMNS]
+    article_topics = (
+        _share_table(frame, ["doc_id", "article_id"], label_of)
+        if "article_id" in frame
+        else pd.DataFrame(columns=["doc_id", "article_id"] + DOC_TOPIC_COLUMNS[1:])
+    )
+    return TopicResult(
+        topics=topics,
+        assignments=frame[ASSIGNMENT_COLUMNS].copy(),
+        doc_topics=_share_table(frame, ["doc_id"], label_of),
+        article_topics=article_topics,
+        sweep=sweep.round(4).reset_index(drop=True),
+        chosen=dict(method=chosen_method, k=chosen_k, reason=reason),
+        representatives=pick_representatives(frame),
+    )
+
+
+def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
+    """Topic ids ordered by size, largest first (ties by first appearance), so runs read alike.
+
+    >>> _renumber_by_size(np.array([2, 0, 0, 1, 1, 1])).tolist()
+    [2, 1, 1, 0, 0, 0]
+    """
+    ids, first, counts = np.unique(labels, return_index=True, return_counts=True)
+    order = sorted(range(len(ids)), key=lambda i: (-counts[i], first[i]))
+    mapping = {ids[i]: new for new, i in enumerate(order)}
+    return np.array([mapping[x] for x in labels], dtype=int)
