@@ -287,7 +287,8 @@ def plot_stacked_barh(
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     if len(table.columns) > 1:
-        ax.legend(loc="lower right", frameon=False)
+        # Outside the axes, so the legend never hides a bar.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
 
@@ -468,5 +469,52 @@ def plot_sweep(
     if "method" in sweep.columns:
         axes[0][-1].legend(frameon=False)
     fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_table(
+    table: pd.DataFrame, title: str, labels: dict[str, str] | None = None, max_chars: int = 16,
+    note_if_empty: str = "没有数据",
+) -> Figure:
+    """A table drawn as a figure (for a report page): header row shaded, long cells cut.
+
+    Args:
+        table: the rows to show (keep it to a page: ~30 rows).
+        title: title above the table.
+        labels: column name -> header text; default the column names.
+        max_chars: cells longer than this are cut and end with "…".
+        note_if_empty: placeholder text when the table has no row.
+
+    Returns:
+        The figure.
+    """
+    setup_cjk_font()
+    if table.empty:
+        return plot_note(title, note_if_empty)
+    labels = labels or {}
+
+    def cell(v) -> str:
+        if isinstance(v, float):
+            text = f"{v:,.2f}"
+        else:
+            text = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+        return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+
+    body = [[cell(v) for v in row] for row in table.itertuples(index=False)]
+    header = [labels.get(c, str(c)) for c in table.columns]
+    widths = [max(len(h), *(len(r[i]) for r in body)) for i, h in enumerate(header)]
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.16 * sum(widths) + 1), 0.32 * (len(body) + 1) + 0.8))
+    ax.set_axis_off()
+    tab = ax.table(cellText=body, colLabels=header, loc="upper center", cellLoc="left",
+                   colWidths=[w / sum(widths) for w in widths])
+    tab.auto_set_font_size(False)
+    tab.set_fontsize(8)
+    tab.scale(1, 1.3)
+    for (r, _c), c in tab.get_celld().items():
+        c.set_edgecolor("#cccccc")
+        if r == 0:
+            c.set_facecolor("#e8eef5")
+    ax.set_title(title)
     fig.tight_layout()
     return fig

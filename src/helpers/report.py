@@ -45,6 +45,13 @@ REMOVED_LABELS = {
     "outside": "段落之外（空行、标记等）",
 }
 YUAN_PER_WAN = 10_000
+# Headers of the one-page summary table (corpus_summary) in the report.
+SUMMARY_LABELS = {
+    "doc_id": "文档", "title": "首篇标题", "script": "字体", "n_chars": "字符数",
+    "n_articles": "文章数", "n_kept_paragraphs": "正文段落", "n_funding": "经费数字",
+    "n_enrollment": "入学数字", "n_exam": "考试数字", "funding_wan": "经费（万元，实际）",
+    "main_topic": "主要主题",
+}
 # Words of a flag that marks a parts-vs-total check (figures stage writes e.g. "parts_sum").
 PARTS_FLAG_PATTERN = re.compile(r"part|total|sum|合计|分项", re.I)
 
@@ -545,3 +552,91 @@ def corpus_summary(
     main = shares.idxmax(axis=1) if len(shares) and shares.shape[1] else {}
     out["main_topic"] = out["doc_id"].map(main).fillna("")
     return out.reset_index(drop=True)
+
+
+# --- traceability ---------------------------------------------------------------------------
+
+
+def attach_raw_context(figures: pd.DataFrame, raw_texts: dict[str, str], width: int = 20) -> pd.DataFrame:
+    """Add the raw text around each figure and whether its offsets point at ``raw_text``.
+
+    Args:
+        figures: needs ``doc_id, raw_start, raw_end, raw_text``.
+        raw_texts: doc_id -> decoded raw text (``RawDocument.text``).
+        width: characters of context on each side.
+
+    Returns:
+        A copy with ``raw_context`` (``…前文【数字】后文…``, newlines shown as ⏎) and
+        ``span_ok`` (``raw[raw_start:raw_end] == raw_text``; False when the document is missing).
+
+    >>> f = pd.DataFrame({"doc_id": ["a"], "raw_start": [4], "raw_end": [8], "raw_text": ["100%"]})
+    >>> out = attach_raw_context(f, {"a": "入学率达100%。"}, 3)
+    >>> out["raw_context"].tolist(), out["span_ok"].tolist()
+    (['学率达【100%】。'], [True])
+    """
+    contexts, oks = [], []
+    for row in figures.itertuples(index=False):
+        raw = raw_texts.get(row.doc_id)
+        if raw is None or pd.isna(row.raw_start):
+            contexts.append("")
+            oks.append(False)
+            continue
+        s, e = int(row.raw_start), int(row.raw_end)
+        ctx = f"{raw[max(0, s - width):s]}【{raw[s:e]}】{raw[e:e + width]}"
+        contexts.append(ctx.replace("\r\n", "⏎").replace("\n", "⏎"))
+        oks.append(raw[s:e] == row.raw_text)
+    return figures.assign(raw_context=contexts, span_ok=oks)
+
+
+# --- topic tables for notebooks 03 and 04 -----------------------------------------------------
+
+
+def load_topic_tables(
+    processed_dir: Path, paragraphs: pd.DataFrame, k: int | None = None, seed: int = 0,
+    ks: tuple[int, ...] | None = None,
+) -> dict:
+    """Topic tables for the notebooks: the pipeline's, or a fresh clustering when asked.
+
+    With ``k=None`` the pipeline's ``topics``/``doc_topics`` (and ``topic_sweep`` if
+    written) are used. With a fixed ``k``, or when the pipeline wrote no topics, the
+    paragraphs are clustered here with :func:`helpers.topics.cluster_topics`.
+
+    Args:
+        processed_dir: the pipeline's output folder.
+        paragraphs: the ``paragraphs`` table.
+        k: fixed number of topics, or None.
+        seed: random seed for a fresh clustering.
+        ks: candidate k values for a fresh sweep (default: the topics module's).
+
+    Returns:
+        ``{"topics", "doc_topics", "sweep", "representatives": DataFrame, "chosen": dict,
+        "source": str, "note": str}``; tables are empty and ``note`` says why when the
+        corpus is too small to cluster.
+    """
+    from . import topics as topic_mod
+
+    empty = {"topics": empty_table("topics"), "doc_topics": empty_table("doc_topics"),
+             "sweep": empty_table("topic_sweep"),
+             "representatives": pd.DataFrame(columns=topic_mod.REPRESENTATIVE_COLUMNS),
+             "chosen": {}, "source": "", "note": ""}
+    stored = load_optional_table(processed_dir, "topics")
+    if k is None and len(stored):
+        sweep = load_optional_table(processed_dir, "topic_sweep")
+        chosen = {}
+        if "chosen" in sweep.columns and _bool(sweep["chosen"]).any():
+            row = sweep[_bool(sweep["chosen"])].iloc[0]
+            chosen = {"method": row["method"], "k": int(row["k"]), "reason": "pipeline run"}
+        reps = (topic_mod.pick_representatives(paragraphs)
+                if {"topic_id", "topic_score"} <= set(paragraphs.columns) else empty["representatives"])
+        return {**empty, "topics": stored, "doc_topics": load_optional_table(processed_dir, "doc_topics"),
+                "sweep": sweep, "representatives": reps, "chosen": chosen, "source": "pipeline"}
+    if paragraphs.empty:
+        return {**empty, "note": "没有段落表，无法聚类主题（先运行 make data）"}
+    kwargs = {} if ks is None else {"ks": ks}
+    try:
+        res = topic_mod.cluster_topics(paragraphs, k=k, seed=seed, **kwargs)
+    except ValueError as exc:
+        return {**empty, "note": f"语料太小，无法聚类主题：{exc}"}
+    return {"topics": res.topics, "doc_topics": res.doc_topics, "sweep": res.sweep,
+            "representatives": res.representatives, "chosen": res.chosen,
+            "source": "notebook", "note": ""}

@@ -1,0 +1,97 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · 主题聚类 Cluster topics
+#
+# What the reader sees: how the number of topics k was chosen (the sweep over k and two
+# methods, with coherence, diversity, silhouette and stability across seeds), each topic's
+# terms and its most representative paragraphs, and how much of each document each topic
+# takes (share of the document's clustered characters).
+#
+# Watch out: topics are clusters of paragraphs, labelled by their top three terms; a label
+# is a hint, read the representative paragraphs. Boilerplate, duplicate and very short
+# paragraphs are not clustered (topic -1). Pass `k` to fix the number of topics; then the
+# clustering is run here with `seed`.
+
+# %% tags=["parameters"]
+from helpers import paths
+
+raw_dir = str(paths.RAW_DIR)
+processed_dir = str(paths.PROCESSED_DIR)
+figures_dir = str(paths.FIGURES_DIR)
+seed = 0
+k = None
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+from helpers import charts, report
+
+charts.setup_cjk_font()
+pd.set_option("display.max_colwidth", 120)
+paragraphs = report.load_optional_table(processed_dir, "paragraphs")
+result = report.load_topic_tables(processed_dir, paragraphs, k=k, seed=seed)
+topics, doc_topics, sweep = result["topics"], result["doc_topics"], result["sweep"]
+if result["note"]:
+    display(Markdown(f"**{result['note']}**"))
+print(f"source: {result['source'] or '-'}; chosen: {result['chosen']}")
+
+# %% [markdown]
+# ## Choosing k: the sweep
+# One line per method; the dashed line marks the chosen k. Higher is better for every
+# panel; stability (ARI between seeds) below 0.8 means the clusters change with the seed.
+
+# %%
+display(sweep)
+fig = charts.plot_sweep(sweep, result["chosen"].get("k"),
+                        ["coherence", "diversity", "silhouette", "stability_ari"],
+                        "主题数 k 的选择", note_if_empty="没有主题数扫描结果（语料太小或未保存）")
+charts.save_fig(fig, "03_topic_k_sweep", figures_dir)
+
+# %% [markdown]
+# ## Topics: terms, size and quality
+# `coherence_npmi` is computed over this corpus (−1…1, higher = terms co-occur more).
+
+# %%
+display(topics if len(topics) else Markdown("_No topic._"))
+labels = report.topic_labels(topics)
+sizes = (topics.assign(name=topics["topic_id"].map(labels)).set_index("name")["size"]
+         if len(topics) else pd.Series(dtype=int))
+fig = charts.plot_barh(sizes, "各主题的段落数", "段落数（段）", note_if_empty="没有主题")
+charts.save_fig(fig, "03_topic_sizes", figures_dir)
+
+# %% [markdown]
+# ## Representative paragraphs (highest topic score, different documents first)
+
+# %%
+reps = result["representatives"]
+if len(reps):
+    for tid, grp in reps.groupby("topic_id"):
+        display(Markdown(f"### {labels.get(int(tid), tid)}"))
+        for row in grp.itertuples():
+            display(Markdown(f"- `{row.doc_id}` #{row.para_id} (score {row.topic_score:.2f}): "
+                             f"{str(row.text)[:160]}"))
+else:
+    display(Markdown("_No representative paragraph._"))
+
+# %% [markdown]
+# ## Document × topic
+# Each row sums to 100 %: the share of the document's clustered text in each topic.
+
+# %%
+shares = report.doc_topic_percent(doc_topics, topics)
+fig = charts.plot_heatmap(shares, "文档 × 主题（占比）", "主题", "文档", "占文档正文比例（%）",
+                          note_if_empty="没有文档主题分布")
+charts.save_fig(fig, "03_doc_topic_heatmap", figures_dir)

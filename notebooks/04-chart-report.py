@@ -1,0 +1,102 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · 报告图表 Report charts
+#
+# Report-ready charts, exported as PNG (300 dpi), SVG and PDF into `figures_dir`:
+# funding by metric and by document (万元), enrollment rates by stage (100 % reference
+# line), exam results, topic shares per document, and a one-page summary table.
+#
+# Watch out: funding sums leave out per-capita amounts (生均) and changes, and may count a
+# total and its parts twice when a report gives both; hatched bars contain approximate
+# amounts (余/约/多), orange bars are planned amounts (计划/预计/力争), not money spent.
+
+# %% tags=["parameters"]
+from helpers import paths
+
+raw_dir = str(paths.RAW_DIR)
+processed_dir = str(paths.PROCESSED_DIR)
+figures_dir = str(paths.FIGURES_DIR)
+seed = 0
+k = None
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+from helpers import charts, report
+from helpers.tables import load_table
+
+charts.setup_cjk_font()
+documents = load_table(processed_dir, "documents")
+articles = report.load_optional_table(processed_dir, "articles")
+paragraphs = report.load_optional_table(processed_dir, "paragraphs")
+figures = report.load_optional_table(processed_dir, "figures")
+
+# %% [markdown]
+# ## Funding (万元)
+
+# %%
+by_metric = report.funding_wan_table(figures, "metric")
+display(by_metric if len(by_metric) else Markdown("_No funding figure in this corpus._"))
+fig = charts.plot_funding_wan(by_metric, "metric", "各类经费合计（按指标）")
+charts.save_fig(fig, "04_funding_by_metric", figures_dir)
+
+# %%
+by_doc = report.funding_wan_table(figures, "doc_id")
+fig = charts.plot_funding_wan(by_doc, "doc_id", "各文档经费合计")
+charts.save_fig(fig, "04_funding_by_document", figures_dir)
+
+# %% [markdown]
+# ## Enrollment rates by stage
+# One dot per stated rate; a dot right of the dashed 100 % line is implausible for a level
+# and is flagged in notebook 02.
+
+# %%
+rates = report.rate_figures(figures, "enrollment")
+display(rates if len(rates) else Markdown("_No enrollment rate in this corpus._"))
+fig = charts.plot_rates_by_stage(rates, "各学段入学、巩固、升学等比率")
+charts.save_fig(fig, "04_enrollment_rates_by_stage", figures_dir)
+
+# %% [markdown]
+# ## Exam results
+# Rates (及格率, 优秀率, 上线率 …) as dots; head counts and scores in the table below.
+
+# %%
+exam_rates = report.rate_figures(figures, "exam")
+fig = charts.plot_rates_by_stage(exam_rates, "考试成绩（比率）",
+                                 note_if_empty="本语料中没有考试成绩比率")
+charts.save_fig(fig, "04_exam_results", figures_dir)
+exam_counts = report.count_figures(figures, "exam")
+display(exam_counts if len(exam_counts) else Markdown("_No exam head count or score._"))
+
+# %% [markdown]
+# ## Topic shares per document
+
+# %%
+topic_tables = report.load_topic_tables(processed_dir, paragraphs, k=k, seed=seed)
+shares = report.doc_topic_percent(topic_tables["doc_topics"], topic_tables["topics"])
+fig = charts.plot_stacked_barh(shares, "各文档的主题构成", "占文档正文比例（%）",
+                               note_if_empty=topic_tables["note"] or "没有文档主题分布")
+charts.save_fig(fig, "04_topic_shares_per_document", figures_dir)
+
+# %% [markdown]
+# ## One-page summary
+
+# %%
+summary = report.corpus_summary(documents, articles, paragraphs, figures,
+                                topic_tables["doc_topics"], topic_tables["topics"])
+display(summary)
+fig = charts.plot_table(summary, "语料概要", labels=report.SUMMARY_LABELS)
+charts.save_fig(fig, "04_summary_table", figures_dir)
