@@ -1,0 +1,601 @@
+"""Normalising a raw report: width, HTML, mojibake, pinyin glosses, script, web junk, placeholders.
+
+Every step is an :class:`~helpers.aligned.AlignedText` operation, so each character of the
+clean text still knows the raw span it came from, and every step counts what it changed in
+``NormalizedDoc.repairs`` (kind -> count) for the quality log.
+
+Order of the steps (each one assumes the previous ones):
+
+1. ``html_tag``      tags, scripts, styles, comments and entities of HTML pages saved as .txt
+2. ``mojibake_*``    GBK round-trip clusters such as ``總?cè)藬?shù)``: repaired from the
+                     document's own evidence, or marked with :data:`MOJIBAKE_MARK`. Runs
+                     before width folding because the repair re-encodes the garbage as GBK.
+3. ``width``         full-width ASCII forms (U+FF01..U+FF5E) -> ASCII and the ideographic
+                     space -> space. This includes ``，：；？！（）``: the corpus is scraped text
+                     that already mixes ASCII ``, : ; ( )`` into Chinese, so folding gives
+                     one form for downstream regexes and for the number parser (digits, ``%``,
+                     ``.`` and ``,`` are always half-width). ``。、《》“”【】`` have no ASCII twin
+                     and stay. Circled numbers (①) are not folded.
+4. ``pinyin_gloss``  bracketed pinyin glued to a character (``創(chuàng)``); never ``(一)`` or ``《…》``
+5. ``t2s``           OpenCC Traditional -> Simplified (characters and phrases, no regional
+                     vocabulary rewriting)
+6. ``taiwan_vocab``  only when the document shows Taiwan localisation (國小 = 小学 ...)
+7. ``url``           URLs and bare domains spliced into sentences (``down.kt250.com``)
+8. ``share_bar``     runs of share buttons (``QQ空间 新浪微博 腾讯微博 人人网 更多``)
+9. ``placeholder``   redactions (``XX``, ``x``, ``**``, ``##``, ``__``, ``20xx年`` ...) -> :data:`PLACEHOLDER`
+10. ``space``        stray spaces inside Chinese text, spaces and ``\\r`` at line edges
+11. ``broken_line``  lines broken mid-word by the scraper (``学科教师配。\\n\\n置不齐``) re-joined
+
+Decisions that need the whole document (Taiwan localisation, pinyin glossing, mojibake
+repairs) are taken once by :func:`detect_options`; the steps themselves only look at a
+line's own characters, so normalising a paragraph's raw slice with the document's options
+gives exactly the paragraph's text (the offset contract test relies on this).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .aligned import AlignedText
+from .paths import resource_path
+from .script import convert_aligned_to_simplified
+
+# The uniform redaction token. U+25A1 WHITE SQUARE is what Chinese documents themselves use
+# for redacted names (□□镇); it is not a CJK ideograph, so jieba never glues it into a word,
+# and it is not a digit or a Chinese numeral (unlike 〇), so 20xx年 cannot become a year.
+PLACEHOLDER = "\u25a1"
+# Marks a character that was destroyed by a GBK round-trip and could not be recovered.
+# U+3013 GETA MARK is the traditional "missing character" sign in CJK typesetting.
+MOJIBAKE_MARK = "\u3013"
+
+# ---------------------------------------------------------------------------- patterns
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = "\u3001\u3002\u300a-\u3011\u2018-\u201d\uff01-\uff5e\u2014\u2026"
+TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+PINYIN_LETTERS = "a-zü" + TONE_VOWELS
+
+_INITIAL = "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+_FINAL = (
+    "(?:iang|iong|uang|ueng|ang|eng|ing|ong|uai|uan|ian|iao|van|ai|ei|ao|ou|an|en|in|un|"
+    "vn|ia|ie|iu|ua|uo|ui|ue|ve|er|a|o|e|i|u|v|n|ng|m)"
+)
+# A bare syllable after tone marks are stripped (ü written as v).
+PINYIN_SYLLABLE = re.compile(f"{_INITIAL}{_FINAL}")
+
+# Gloss glued to a character: 創(chuàng), 學(xué). Tone-marked ones are always glosses; toneless
+# ones ("(de)") only in documents that are glossed throughout (see detect_options).
+GLOSS = re.compile(rf"(?<=[{CJK}])\(([{PINYIN_LETTERS}]{{1,6}})\)")
+GLOSS_EVIDENCE = re.compile(rf"[{CJK}]\([{PINYIN_LETTERS}]*[{TONE_VOWELS}][{PINYIN_LETTERS}]*\)")
+
+# A GBK round-trip cluster: "?" + gloss + ")" ("(" was eaten together with a lost lead byte),
+# then characters whose GBK bytes are shifted by one, then the realigning trail byte (an
+# ASCII letter/symbol 0x40-0x7E) or another "?"+gloss+")" when that byte was lost as well.
+MOJIBAKE = re.compile(
+    rf"\?([{PINYIN_LETTERS}]{{1,6}})\)([^\x00-\x7f]{{0,40}}?)"
+    rf"(?:([\x40-\x7e])|\?([{PINYIN_LETTERS}]{{1,6}})\))"
+)
+
+HTML_EVIDENCE = re.compile(r"(?i)<(?:html|body|div|p|br|span|table|td|li|a|meta|script|head)\b[^>]*>")
+HTML_DROP = re.compile(r"(?is)<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->")
+HTML_BLOCK_TAG = re.compile(r"(?i)</?(?:p|br|div|li|tr|h[1-6]|table|ul|ol|section|article|title)\b[^>]*>")
+HTML_TAG = re.compile(r"(?s)<[a-zA-Z/!][^<>]*>")
+HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+
+# Full-width ASCII forms and the ideographic space (1:1, so alignment is untouched).
+WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+URL = re.compile(
+    r"[ \t]*(?:(?:https?://|www\.)[A-Za-z0-9./?%&=#:;~+_-]+"
+    r"|(?<![A-Za-z0-9.@_-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"(?:com|cn|net|org|gov|edu|info|cc|top|xyz|vip|site|wang|club|me|tv|hk|tw|io|co)"
+    r"(?![A-Za-z0-9])(?:/[A-Za-z0-9./?%&=#~+_-]*)?)[ \t]*",
+    re.IGNORECASE,
+)
+
+YEAR_PLACEHOLDER = re.compile(r"(?<![0-9])(?:20|19)(?:[xX]{2}|[*]{1,2}|_{2,6}|[×]{2})(?=\s*年)")
+PLACEHOLDER_RUN = re.compile(
+    rf"(?<![A-Za-z0-9])(?:[xX]{{1,4}}|×{{1,4}}|[*]{{2,8}}|#{{2,6}}|_{{2,10}})(?![A-Za-z])"
+    rf"|(?<=[{CJK}(])[*](?=[{CJK})])|(?<=[{CJK}])[*]|[*](?=[{CJK}])"
+)
+# A redaction must touch Chinese text (or a year/another placeholder) to count as one.
+PLACEHOLDER_CONTEXT = re.compile(rf"[{CJK}{CJK_PUNCT}0-9\u25a1(),:;、]")
+
+HSPACE = "[ \t\u00a0\u2002-\u200b\u3000]"
+HEADING_START = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])")
+INNER_SPACE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}0-9]){HSPACE}+(?=[{CJK}{CJK_PUNCT}0-9\"'])")
+EDGE_SPACE = re.compile(rf"(?m)^{HSPACE}+|[ \t\u00a0\u3000\r]+$|\r(?=\n)")
+
+# A scraper page-break "。\n\n" inside a word: 教学。\n\n楼, 农民实。\n\n用技术.
+PERIOD_BREAK = re.compile(rf"(?<=[{CJK}])。{HSPACE}*(?:\r?\n{HSPACE}*)+(?=[{CJK}])")
+# Characters that cannot start a sentence: a line starting with one continues the last.
+NON_INITIAL = frozenset("了的地得着过们吗呢吧啊么之其与及和或而并且但则")
+# A line break inside a sentence: a long line ending on a character or a comma.
+OPEN_BREAK = re.compile(rf"(?<=[{CJK},、《“(]){HSPACE}*\r?\n{HSPACE}*(?=[{CJK}《“])")
+MIN_BROKEN_LINE = 40
+
+TAIWAN_EVIDENCE = re.compile(r"(?<![全中])[國国][小中](?![學学說说央文華华])|中[國国]小(?![學学說说])")
+MIN_TAIWAN_EVIDENCE = 3
+MIN_GLOSS_EVIDENCE = 3
+
+
+def _load_lines(name: str) -> list[str]:
+    text = resource_path(name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _share_bar_pattern() -> re.Pattern:
+    terms = sorted(_load_lines("share_bar_terms.txt"), key=len, reverse=True)
+    alt = "|".join(map(re.escape, terms))
+    return re.compile(rf"{HSPACE}*(?:(?:{alt}){HSPACE}*){{3,}}")
+
+
+@lru_cache(maxsize=1)
+def _taiwan_table() -> list[tuple[re.Pattern, str]]:
+    with resource_path("taiwan_vocab.csv").open(encoding="utf-8") as fh:
+        return [(re.compile(r["pattern"]), r["replacement"]) for r in csv.DictReader(fh)]
+
+
+# ---------------------------------------------------------------------------- options
+@dataclass(frozen=True)
+class NormalizeOptions:
+    """Document-level decisions for :func:`normalize_document`.
+
+    Args:
+        is_html: the file is an HTML page saved as text (strip tags and entities).
+        taiwan_localised: the text was machine-localised to Taiwan vocabulary (國小 for 小学).
+        pinyin_glossed: the text carries pinyin glosses throughout, so toneless glosses such
+            as ``(de)`` are removed too.
+        mojibake: ``{cluster: repaired text}``, decided from the whole document.
+    """
+
+    is_html: bool = False
+    taiwan_localised: bool = False
+    pinyin_glossed: bool = False
+    mojibake: dict[str, str] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class NormalizedDoc:
+    """A normalised document: clean text aligned to raw, the options used, repair counts."""
+
+    aligned: AlignedText
+    options: NormalizeOptions
+    repairs: dict[str, int]
+
+    @property
+    def text(self) -> str:
+        return self.aligned.text
+
+
+def detect_options(raw: str) -> NormalizeOptions:
+    """Decide the document-level options from evidence in the raw text.
+
+    Args:
+        raw: the decoded raw text of one document.
+
+    Returns:
+        The options :func:`normalize_document` uses by default.
+
+    >>> detect_options("我鄉國小3所,國中1所,中國小教師300人。").taiwan_localised
+    True
+    >>> detect_options("全國中小學教師。").taiwan_localised
+    False
+    """
+    is_html = len(HTML_EVIDENCE.findall(raw[:200_000])) >= 3
+    taiwan = len(TAIWAN_EVIDENCE.findall(raw)) >= MIN_TAIWAN_EVIDENCE
+    glossed = len(GLOSS_EVIDENCE.findall(raw)) >= MIN_GLOSS_EVIDENCE
+    table = build_mojibake_table(raw) if "?" in raw else {}
+    return NormalizeOptions(is_html, taiwan, glossed, table)
+
+
+# ---------------------------------------------------------------------------- mojibake
+def _gbk(ch: str) -> bytes | None:
+    try:
+        b = ch.encode("gbk")
+    except UnicodeEncodeError:
+        return None
+    return b if len(b) == 2 else None
+
+
+def _decode_pair(pair: bytes) -> str | None:
+    try:
+        ch = pair.decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    return ch if len(ch) == 1 and re.match(f"[{CJK}]", ch) else None
+
+
+def _best(candidates: dict[str, int], min_count: int = 3, ratio: float = 3.0) -> str | None:
+    """The dominant candidate by document frequency, or None when it is not clear-cut."""
+    ranked = sorted(candidates.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < min_count:
+        return None
+    if len(ranked) > 1 and ranked[0][1] < ratio * ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def _choose_in_context(
+    cands: dict[str, int], bigram: Callable[[str], int] | None, before: str, after: str
+) -> str:
+    """Pick a candidate by its bigrams with the neighbours, else by frequency, else mark."""
+    if bigram is not None and (before or after):
+        top = sorted(cands, key=lambda c: -cands[c])[:8]
+        ctx = {c: (bigram(before + c) if before else 0) + (bigram(c + after) if after else 0) for c in top}
+        pick = _best(ctx, min_count=1, ratio=3.0)
+        if pick:
+            return pick
+    return _best(cands) or MOJIBAKE_MARK
+
+
+def repair_mojibake_cluster(
+    cluster: str,
+    counts: Counter,
+    glosses: dict[str, Counter],
+    bigram: Callable[[str], int] | None = None,
+    before: str = "",
+    after: str = "",
+) -> str:
+    """Recover the characters hidden in one GBK round-trip cluster, or mark the lost ones.
+
+    The cluster's characters, re-encoded as GBK, are the original GBK bytes shifted by one:
+    the first original character lost its lead byte (recovered as the candidate most
+    frequent in the document), the middle ones are exact, and when the cluster ends in
+    ``?gloss)`` the last one lost its trail byte (recovered from the document's own
+    ``字(pinyin)`` glosses). Unrecoverable characters become :data:`MOJIBAKE_MARK`.
+
+    Args:
+        cluster: text matched by ``MOJIBAKE``.
+        counts: character frequencies of the document.
+        glosses: ``{pinyin: Counter(characters glossed with it)}`` from the document.
+        bigram: counts a two-character string in the document (context evidence).
+        before, after: the characters just before and after the cluster.
+
+    Returns:
+        The replacement text (Traditional, like the rest of the document).
+
+    >>> repair_mojibake_cluster("?qū)W", Counter({"學": 50, "慦": 0}), {})
+    '學'
+    >>> repair_mojibake_cluster("?qū)W", Counter(), {})
+    '〓'
+    """
+    m = MOJIBAKE.fullmatch(cluster)
+    if not m:
+        return MOJIBAKE_MARK
+    run, term, last_gloss = m.group(2), m.group(3), m.group(4)
+    data = b""
+    for ch in run:
+        b = _gbk(ch)
+        if b is None:
+            return MOJIBAKE_MARK * max(1, len(run))
+        data += b
+    if term is not None:
+        data += term.encode("ascii")
+        tail_unknown = False
+    else:
+        tail_unknown = True
+    out: list[str] = []
+    if not data:
+        # The only character lost both bytes; its gloss is all that is left.
+        cands = dict(glosses.get(last_gloss or "", Counter()))
+        out.append(_choose_in_context(cands, bigram, before, after))
+        return "".join(out)
+    # Middle characters are exact; the last one may have lost its trail byte.
+    rest = data[1:]
+    middle = [_decode_pair(rest[2 * k : 2 * k + 2]) or MOJIBAKE_MARK for k in range(len(rest) // 2)]
+    tail = ""
+    if tail_unknown:
+        if len(rest) % 2 == 1:
+            allowed = glosses.get(last_gloss or "")
+            cands = {}
+            for trail in range(0x40, 0xFF):
+                ch = _decode_pair(bytes([rest[-1], trail]))
+                if ch and (not allowed or ch in allowed):
+                    cands[ch] = counts.get(ch, 0)
+        else:
+            cands = dict(glosses.get(last_gloss or "", Counter()))
+        tail = _choose_in_context(cands, bigram, middle[-1] if middle else "", after)
+    # First character: unknown lead byte + data[0], chosen with its right neighbour.
+    first = {}
+    for lead in range(0x81, 0xFF):
+        ch = _decode_pair(bytes([lead, data[0]]))
+        if ch:
+            first[ch] = counts.get(ch, 0)
+    nxt = (middle + [tail, after])[0]
+    nxt = "" if nxt == MOJIBAKE_MARK else nxt
+    out.append(_choose_in_context(first, bigram, before, nxt))
+    out.extend(middle)
+    out.append(tail)
+    return "".join(out)
+
+
+def build_mojibake_table(raw: str) -> dict[str, str]:
+    """``{cluster: replacement}`` for every GBK round-trip cluster in a document.
+
+    >>> build_mojibake_table("學(xué)生" * 5 + "因?qū)W定教")
+    {'?qū)W': '學'}
+    """
+    if not MOJIBAKE.search(raw):
+        return {}
+    clean = MOJIBAKE.sub("", raw)
+    counts = Counter(clean)
+    glosses: dict[str, Counter] = {}
+    for m in re.finditer(rf"([{CJK}])\(([{PINYIN_LETTERS}]{{1,6}})\)", clean):
+        glosses.setdefault(m.group(2), Counter())[m.group(1)] += 1
+    clean_cjk = re.sub(rf"[^{CJK}]+", "|", re.sub(rf"\(([{PINYIN_LETTERS}]{{1,6}})\)", "", clean))
+    cache: dict[str, int] = {}
+
+    def bigram(pair: str) -> int:
+        if pair not in cache:
+            cache[pair] = clean_cjk.count(pair)
+        return cache[pair]
+
+    table = {}
+    for m in MOJIBAKE.finditer(raw):
+        c = m.group()
+        if c in table:
+            continue
+        before = raw[m.start() - 1] if m.start() else ""
+        after = raw[m.end()] if m.end() < len(raw) else ""
+        before = before if re.match(f"[{CJK}]", before) else ""
+        after = after if re.match(f"[{CJK}]", after) else ""
+        table[c] = repair_mojibake_cluster(c, counts, glosses, bigram, before, after)
+    return table
+
+
+# ---------------------------------------------------------------------------- steps
+def normalize_width(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Fold full-width ASCII forms and the ideographic space to ASCII (1:1).
+
+    >>> a, n = normalize_width(AlignedText.from_raw("增长１２．５％，共３所"))
+    >>> a.text, n
+    ('增长12.5%,共3所', 7)
+    """
+    out = aligned.translate(WIDTH_TABLE)
+    return out, sum(1 for x, y in zip(aligned.text, out.text) if x != y)
+
+
+def remove_html(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Drop scripts, styles, comments and tags (block tags become newlines); unescape entities.
+
+    >>> remove_html(AlignedText.from_raw("<p>教育&nbsp;工作</p><script>x()</script>"))[0].text
+    '\\n教育\\xa0工作\\n'
+    """
+    a, n1 = aligned.sub(HTML_DROP, "")
+    a, n2 = a.sub(HTML_BLOCK_TAG, "\n")
+    a, n3 = a.sub(HTML_TAG, "")
+    a, n4 = a.sub(HTML_ENTITY, lambda m: html.unescape(m.group()))
+    return a, n1 + n2 + n3 + n4
+
+
+def _is_pinyin(word: str) -> bool:
+    bare = unicodedata.normalize("NFD", word)
+    bare = "".join(c for c in bare if not unicodedata.combining(c)).replace("ü", "v")
+    return PINYIN_SYLLABLE.fullmatch(bare) is not None
+
+
+def remove_pinyin_glosses(aligned: AlignedText, toneless: bool = False) -> tuple[AlignedText, int]:
+    """Remove bracketed pinyin glued to a character; other brackets are kept.
+
+    Args:
+        aligned: text after width folding (brackets are ASCII).
+        toneless: also remove toneless syllables such as ``(de)``.
+
+    >>> remove_pinyin_glosses(AlignedText.from_raw("創(chuàng)建(一)學(xué)校《規(guī)劃》"))[0].text
+    '創建(一)學校《規劃》'
+    """
+
+    def repl(m: re.Match) -> str:
+        word = m.group(1)
+        toned = any(c in TONE_VOWELS for c in word)
+        if (toned or toneless) and _is_pinyin(word):
+            return ""
+        return m.group()
+
+    return aligned.sub(GLOSS, repl)
+
+
+def repair_taiwan_vocab(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Undo Taiwan-vocabulary localisation of education terms (Simplified text).
+
+    >>> repair_taiwan_vocab(AlignedText.from_raw("江苏省中国小心理健康,国中数学,会考总分"))[0].text
+    '江苏省中小学心理健康,初中数学,中考总分'
+    """
+    total = 0
+    for rx, rep in _taiwan_table():
+        aligned, n = aligned.sub(rx, rep)
+        total += n
+    return aligned, total
+
+
+def remove_urls(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Remove URLs and bare domains (with the spaces around them).
+
+    >>> remove_urls(AlignedText.from_raw("送温暖 down.kt250.com帮扶,增长87.8%"))[0].text
+    '送温暖帮扶,增长87.8%'
+    """
+    return aligned.sub(URL, "")
+
+
+def remove_share_bars(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Remove runs of three or more share-button labels spliced into a sentence.
+
+    >>> remove_share_bars(AlignedText.from_raw("确立 QQ空间 新浪微博 腾讯微博 人人网 更多 “一把手”"))[0].text
+    '确立“一把手”'
+    """
+    return aligned.sub(_share_bar_pattern(), "")
+
+
+def normalize_placeholders(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Replace redaction placeholders by :data:`PLACEHOLDER`.
+
+    >>> normalize_placeholders(AlignedText.from_raw("20xx年xx镇##中学**年,第__届,新教师x人"))[0].text
+    '□年□镇□中学□年,第□届,新教师□人'
+    """
+    a, n1 = aligned.sub(YEAR_PLACEHOLDER, PLACEHOLDER)
+
+    def repl(m: re.Match) -> str:
+        s, e = m.span()
+        text = m.string
+        before = text[s - 1] if s else ""
+        after = text[e] if e < len(text) else ""
+        if PLACEHOLDER_CONTEXT.match(before or " ") or PLACEHOLDER_CONTEXT.match(after or " "):
+            return PLACEHOLDER
+        return m.group()
+
+    a, n2 = a.sub(PLACEHOLDER_RUN, repl)
+    return a, n1 + n2
+
+
+def normalize_spaces(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Remove spaces inside Chinese text and at line edges; keep a space before a heading.
+
+    >>> normalize_spaces(AlignedText.from_raw(" 3 月 7 日 新课标学习 四、培训内容\\r\\n"))[0].text
+    '3月7日新课标学习 四、培训内容\\n'
+    """
+    a, n1 = aligned.sub(EDGE_SPACE, "")
+
+    def repl(m: re.Match) -> str:
+        if HEADING_START.match(m.string, m.end()):
+            return m.group() if m.group() == " " else " "
+        return ""
+
+    a, n2 = a.sub(INNER_SPACE, repl)
+    return a, n1 + n2
+
+
+@lru_cache(maxsize=1)
+def _word_set() -> frozenset[str]:
+    """Two- to four-character words of jieba's main dictionary (frequency >= 50)."""
+    import jieba
+
+    path = jieba.get_dict_file()
+    words = set()
+    with path as fh:
+        for line in fh:
+            parts = line.decode("utf-8").split()
+            if len(parts) >= 2 and 2 <= len(parts[0]) <= 4 and int(parts[1]) >= 50:
+                words.add(parts[0])
+    return frozenset(words)
+
+
+def _spans_word(left: str, right: str) -> bool:
+    """True when a dictionary word straddles the junction of ``left`` and ``right``."""
+    words = _word_set()
+    for i in range(1, 4):
+        for j in range(1, 4):
+            if 2 <= i + j <= 4 and len(left) >= i and len(right) >= j:
+                if left[-i:] + right[:j] in words:
+                    return True
+    return False
+
+
+def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Re-join lines the scraper broke inside a word or sentence.
+
+    A ``。`` plus line break between two characters is dropped when a dictionary word spans
+    the junction (``配。\\n\\n置`` -> ``配置``) or the next line starts with a particle
+    (``撰写。\\n\\n了两篇``). A plain line break is dropped after a line of at least
+    ``MIN_BROKEN_LINE`` characters that ends on a character or comma, when the next line
+    does not start a heading.
+
+    >>> rejoin_broken_lines(AlignedText.from_raw("解决学科教师配。\\n\\n置不齐的问题。\\n\\n二、加强"))[0].text
+    '解决学科教师配置不齐的问题。\\n\\n二、加强'
+    """
+
+    def period(m: re.Match) -> str:
+        text = m.string
+        s, e = m.span()
+        left = text[max(0, s - 3) : s]
+        right = text[e : e + 3]
+        if HEADING_START.match(text, e):
+            return m.group()
+        if right[:1] in NON_INITIAL or _spans_word(left, right):
+            return ""
+        return m.group()
+
+    a, n1 = aligned.sub(PERIOD_BREAK, period)
+
+    def open_break(m: re.Match) -> str:
+        text = m.string
+        s, e = m.span()
+        line_start = text.rfind("\n", 0, s) + 1
+        if s - line_start < MIN_BROKEN_LINE or HEADING_START.match(text, e):
+            return m.group()
+        return ""
+
+    a, n2 = a.sub(OPEN_BREAK, open_break)
+    return a, n1 + n2
+
+
+# ---------------------------------------------------------------------------- driver
+REPAIR_KINDS = (
+    "html_tag", "mojibake_repaired", "mojibake_marked", "width", "pinyin_gloss", "t2s",
+    "taiwan_vocab", "url", "share_bar", "placeholder", "space", "broken_line",
+)
+
+
+def _run_steps(aligned: AlignedText, options: NormalizeOptions) -> tuple[AlignedText, dict[str, int]]:
+    counts = dict.fromkeys(REPAIR_KINDS, 0)
+    if options.is_html:
+        aligned, counts["html_tag"] = remove_html(aligned)
+    if options.mojibake:
+        def moji(m: re.Match) -> str:
+            rep = options.mojibake.get(m.group())
+            if rep is None:
+                rep = MOJIBAKE_MARK
+            if MOJIBAKE_MARK in rep:
+                counts["mojibake_marked"] += 1
+            else:
+                counts["mojibake_repaired"] += 1
+            return rep
+
+        aligned, _ = aligned.sub(MOJIBAKE, moji)
+    aligned, counts["width"] = normalize_width(aligned)
+    aligned, counts["pinyin_gloss"] = remove_pinyin_glosses(aligned, options.pinyin_glossed)
+    aligned, counts["t2s"] = convert_aligned_to_simplified(aligned)
+    if options.taiwan_localised:
+        aligned, counts["taiwan_vocab"] = repair_taiwan_vocab(aligned)
+    aligned, counts["url"] = remove_urls(aligned)
+    aligned, counts["share_bar"] = remove_share_bars(aligned)
+    aligned, counts["placeholder"] = normalize_placeholders(aligned)
+    aligned, counts["space"] = normalize_spaces(aligned)
+    aligned, counts["broken_line"] = rejoin_broken_lines(aligned)
+    return aligned, counts
+
+
+def normalize_document(raw: str, options: NormalizeOptions | None = None) -> NormalizedDoc:
+    """Normalise one raw document, keeping every character aligned to the raw text.
+
+    Args:
+        raw: the decoded raw text (the offset reference).
+        options: document-level decisions; :func:`detect_options` when omitted.
+
+    Returns:
+        The :class:`NormalizedDoc` (``.aligned``, ``.options``, ``.repairs``).
+
+    >>> d = normalize_document("總結(jié)20xx年教育工作")
+    >>> d.text, d.repairs["pinyin_gloss"], d.repairs["placeholder"], d.aligned.raw_span(0, 2)
+    ('总结□年教育工作', 1, 1, (0, 2))
+    """
+    options = options or detect_options(raw)
+    aligned, counts = _run_steps(AlignedText.from_raw(raw), options)
+    return NormalizedDoc(aligned, options, counts)
+
+
+def normalize_text(text: str, options: NormalizeOptions | None = None) -> str:
+    """The same steps as :func:`normalize_document`, returning only the clean text.
+
+    >>> normalize_text("學(xué)校１２所", NormalizeOptions())
+    '学校12所'
+    """
+    options = options or detect_options(text)
+    return _run_steps(AlignedText.from_raw(text), options)[0].text
