@@ -286,3 +286,52 @@ def test_big5_report_text_decodes_back_exactly(words):
     if not text.strip():
         return
     assert decode_bytes(text.encode("big5"))[0] == text
+
+
+# --- the normaliser (the cleaning engineer's stage) -----------------------------------------
+
+normalize = (
+    pytest.importorskip("helpers.normalize") if importlib.util.find_spec("helpers.normalize") else None
+)
+# Scraped-page fragments from the seeds mixed into generated text, so the HTML, mojibake,
+# pinyin, share-bar and URL steps all get exercised, not just plain prose.
+FRAGMENTS = st.sampled_from([
+    "當前位置:萬佳範文網 >", "工作總結 >工作總結精選 >", "團(tuán)體獎", "創(chuàng)造", "QQ空间 新浪微博 腾讯微博 人人网 更多",
+    "https://wjfww.com/zongjie/jingxuan/k4vwgn.html", "<div class=\"content\"><p>", "</p></div>",
+    "<script>var _hmt = _hmt || [];</script>", "&nbsp;", "&gt;", "20xx年", "XX市", "国小", "��",
+    "配。\n\n置", "１０．９％", "\r\n", "\n\n", "一、", "(一)",
+])
+scraped_text = st.lists(st.one_of(FRAGMENTS, report_text), max_size=12).map("".join)
+
+
+@pytest.mark.skipif(normalize is None, reason="helpers.normalize not there yet")
+class TestNormalizer:
+    @PROFILE
+    @given(raw=scraped_text)
+    def test_normalize_never_raises_and_offsets_stay_inside_raw(self, raw):
+        doc = normalize.normalize_document(raw)
+        doc.aligned.check()
+        assert doc.aligned.raw_len == len(raw)
+        assert all(v >= 0 for v in doc.repairs.values())
+
+    @PROFILE
+    @given(raw=any_text)
+    def test_normalize_never_raises_on_any_string(self, raw):
+        doc = normalize.normalize_document(raw)
+        doc.aligned.check()
+
+    @PROFILE
+    @given(raw=scraped_text)
+    def test_normalize_text_matches_the_aligned_text(self, raw):
+        doc = normalize.normalize_document(raw)
+        assert normalize.normalize_text(raw, doc.options) == doc.text
+
+    @PROFILE
+    @given(raw=scraped_text)
+    def test_every_clean_character_has_a_nonempty_raw_span(self, raw):
+        # inserted characters (a paragraph break after 。) still point at the raw text they came from
+        doc = normalize.normalize_document(raw)
+        a = doc.aligned
+        for k, ch in enumerate(a.text):
+            s, e = int(a.starts[k]), int(a.ends[k])
+            assert e > s, f"empty raw span for {ch!r} at {k}"
