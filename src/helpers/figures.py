@@ -1,0 +1,636 @@
+"""Labelled figures (funding, enrollment, exam, other) from clean paragraphs, traceable to raw.
+
+One row per figure: what it measures (``metric``, normalised Simplified label), its family,
+stage, exact value (money in 元, rates in percent, counts as integers), precision (``approx``),
+whether it is a change (``提高3.86个百分点``) or a plan (``计划投资``), per-capita or not, the
+stated year, and the exact raw span. Word lists live in ``resources/metrics_lexicon.csv`` and
+``resources/figures_patterns.json``.
+
+Policy (what is extracted): every money amount (funding); rates, counts and scores whose
+metric is in the lexicon (enrollment, exam); every other rate or ratio (other). Counts of
+teachers, schools, computers and the like are left out. Flags: ``approx=余`` etc.,
+``range=LOW-HIGH``, ``rate_over_100``, ``out_of_scale``, ``parts_sum_ok``,
+``parts_sum_mismatch:sum=S``, ``part_of_total``, ``unit_inherited``.
+
+Not handled yet: figures in tables, ``三分之一``-style fractions, metrics named only in an
+earlier paragraph, per-capita amounts whose 每 sits after the amount.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+import pandas as pd
+
+from .aligned import AlignedText
+from .numbers import NumberMatch, find_numbers
+from .paths import resource_path
+
+FIGURE_COLUMNS = [
+    "doc_id", "article_id", "para_id", "family", "metric", "stage", "value", "unit", "approx",
+    "is_change", "planned", "per_capita", "year", "raw_start", "raw_end", "raw_text",
+    "sentence", "flags",
+]  # fmt: skip
+FAMILIES = ("funding", "enrollment", "exam", "other")
+
+SENTENCE_END = re.compile(r"[。！？!?]+")
+CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
+SUBCLAUSE_END = re.compile(r"[；;。！？!?]")
+
+
+# --- resources ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricEntry:
+    keyword: str
+    metric: str
+    family: str
+    applies_to: str
+
+
+@lru_cache(maxsize=1)
+def load_patterns() -> dict:
+    """Word lists from ``resources/figures_patterns.json``."""
+    return json.loads(resource_path("figures_patterns.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load_metric_lexicon() -> tuple[MetricEntry, ...]:
+    """Keyword -> metric table from ``resources/metrics_lexicon.csv`` (``#`` lines skipped)."""
+    text = resource_path("metrics_lexicon.csv").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    reader = csv.DictReader(rows)
+    entries = [MetricEntry(r["keyword"], r["metric"], r["family"], r["applies_to"]) for r in reader]
+    return tuple(sorted(entries, key=lambda e: len(e.keyword), reverse=True))
+
+
+@lru_cache(maxsize=8)
+def _keyword_rx(applies_to: str) -> tuple[re.Pattern, dict[str, MetricEntry]]:
+    entries = {e.keyword: e for e in load_metric_lexicon() if e.applies_to == applies_to}
+    alternation = "|".join(re.escape(k) for k in entries)  # longest first (lexicon order)
+    return re.compile(alternation), entries
+
+
+@lru_cache(maxsize=1)
+def _stage_rx() -> tuple[re.Pattern, dict[str, str]]:
+    lookup = {w: stage for stage, words in load_patterns()["stages"].items() for w in words}
+    words = sorted(lookup, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words)), lookup
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def split_spans(text: str, rx: re.Pattern) -> list[tuple[int, int]]:
+    """``(start, end)`` of the pieces of ``text`` ended by ``rx`` (the delimiter included).
+
+    >>> split_spans("入学率100%。巩固率99%", SENTENCE_END)
+    [(0, 8), (8, 14)]
+    """
+    spans, start = [], 0
+    for m in rx.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _span_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for a, b in spans:
+        if a <= pos < b:
+            return a, b
+    return (spans[-1] if spans else (0, 0))
+
+
+def _nearest_before(rx: re.Pattern, text: str, lo: int, hi: int) -> re.Match | None:
+    """Last match of ``rx`` lying wholly inside ``text[lo:hi]``."""
+    best = None
+    for m in rx.finditer(text, lo, hi):
+        best = m
+    return best
+
+
+def _value_kind(m: NumberMatch) -> str:
+    """money, rate, count, score, ratio or bare."""
+    if m.is_ratio:
+        return "ratio"
+    if m.is_rate:
+        return "rate"
+    if m.unit == "元":
+        return "money"
+    if m.unit in load_patterns()["count_units"]:
+        return "count"
+    if m.unit == "分":
+        return "score"
+    if not m.unit:
+        return "bare"
+    return "other_unit"
+
+
+def _normalised_value(m: NumberMatch) -> tuple[Decimal, str]:
+    """Value and unit in the table's conventions (元, percent, integer counts)."""
+    if m.is_permille:
+        return m.value / 10, "%"
+    if m.is_percent:
+        return m.value, "%"
+    if m.is_points:
+        return m.value, "个百分点"
+    if m.is_ratio:
+        return m.value, "比值"
+    if m.unit in load_patterns()["count_units"]:
+        return m.value, "人"
+    return m.value, m.unit
+
+
+# --- attribute finders --------------------------------------------------------------------
+
+
+def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], sent: tuple[int, int]):
+    """Lexicon entry naming the figure at ``m``: nearest keyword before it, then after it."""
+    rx, entries = _keyword_rx(kind)
+    generic = set(load_patterns()["generic_money_metrics"])
+    before = [e for e in rx.finditer(text, clause[0], m.start)]
+    after = [e for e in rx.finditer(text, m.end, clause[1])]
+    specific_before = [e for e in before if entries[e.group()].metric not in generic]
+    specific_after = [e for e in after if entries[e.group()].metric not in generic]
+    for group, pick in (
+        (specific_before, -1), (specific_after, 0), (before, -1), (after, 0),
+    ):  # fmt: skip
+        if group:
+            return entries[group[pick].group()]
+    wide = _nearest_before(rx, text, sent[0], m.start)
+    if wide is not None and kind in ("money", "rate", "score", "ratio"):
+        return entries[wide.group()]
+    return None
+
+
+def _find_stage(text: str, lo: int, hi: int, metric: str) -> str:
+    """Stage named nearest before ``hi``: in the number's clause, else in an earlier clause of
+    ``[lo, hi)`` that itself holds a number (a continuation such as ``初中入学率99.81%,巩固率...``),
+    else the metric's default (入园率 -> 学前)."""
+    rx, lookup = _stage_rx()
+    default = load_patterns()["metric_default_stage"].get(metric, "")
+    clause_start = lo
+    for c in CLAUSE_END.finditer(text, lo, hi):
+        clause_start = c.end()
+    pieces = [(clause_start, hi)]
+    for a, b in reversed(split_spans(text[lo:clause_start], CLAUSE_END)):
+        if re.search(r"[0-9]", text[lo + a : lo + b]):
+            pieces.append((lo + a, lo + b))
+        else:
+            break
+    for a, b in pieces:
+        hit = _nearest_before(rx, text, a, b)
+        if hit is not None:
+            stage = lookup[hit.group()]
+            # 上本科线 names an exam line, not a stage: keep the metric's own stage.
+            return default if default and stage == "高校" else stage
+    return default
+
+
+def _is_change(text: str, m: NumberMatch, lo: int) -> bool:
+    """True for 提高3个百分点 / 增长9.15% / 比2005年增加20人; False for 提高到10%."""
+    if m.is_points:
+        return True
+    window = text[max(lo, m.start - 8) : m.start]
+    window = re.sub(r"(约|近|了|达|为)+$", "", window)
+    for verb in load_patterns()["change_verbs"]:
+        if window.endswith(verb):
+            return True
+        idx = window.rfind(verb)
+        if idx >= 0 and verb in ("高于", "低于", "高出") and not re.search(r"[到至]", window[idx:]):
+            return True
+    return False
+
+
+def _is_planned(text: str, lo: int, pos: int) -> bool:
+    pats = load_patterns()
+    window = text[lo:pos]
+    for neg in pats["planned_negations"]:
+        window = window.replace(neg, "")
+    return any(w in window for w in pats["planned_words"])
+
+
+def _is_per_capita(text: str, lo: int, m: NumberMatch) -> bool:
+    """生均/每人/人均 in the number's own clause (每人600元 yes; 每人600元,共计19200元 no)."""
+    clause_start = lo
+    for c in CLAUSE_END.finditer(text, lo, m.start):
+        clause_start = c.end()
+    window = text[max(clause_start, m.start - 12) : m.start]
+    return any(w in window for w in load_patterns()["per_capita_words"])
+
+
+def _find_year(numbers: list[NumberMatch], text: str, lo: int, pos: int) -> int | None:
+    base = tuple(load_patterns()["year_base_words"])
+    year = None
+    for n in numbers:
+        if n.kind == "year" and lo <= n.start < pos and not text[max(0, n.start - 1) : n.start].endswith(base):
+            year = int(n.value if not n.is_range else n.low)
+    return year
+
+
+# --- list / shared-value forms ------------------------------------------------------------
+
+
+def _subjects_before(text: str, pos: int, lo: int) -> list[tuple[int, int]]:
+    """Spans of the enumerated subjects just before ``pos`` (``小学入学率、巩固率、毕业率``)."""
+    start = lo
+    for m in CLAUSE_END.finditer(text, lo, pos):
+        start = m.end()
+    seps = load_patterns()["subject_separators"]
+    spans, a = [], start
+    for i in range(start, pos):
+        if text[i] in seps:
+            if i > a:
+                spans.append((a, i))
+            a = i + 1
+    if pos > a:
+        spans.append((a, pos))
+    return spans
+
+
+def _value_chain(nums: list[NumberMatch], text: str, first: int) -> list[int]:
+    """Indices of numbers from ``nums[first]`` on that are joined only by ``、``/``和``."""
+    chain = [first]
+    for k in range(first + 1, len(nums)):
+        gap = text[nums[chain[-1]].end : nums[k].start]
+        if re.fullmatch(r"\s*[、和及与]\s*", gap):
+            chain.append(k)
+        else:
+            break
+    return chain
+
+
+def _entry_in(text: str, kind: str) -> MetricEntry | None:
+    rx, entries = _keyword_rx(kind)
+    hits = list(rx.finditer(text))
+    return entries[hits[-1].group()] if hits else None
+
+
+# --- the paragraph extractor --------------------------------------------------------------
+
+
+def _row(
+    text, m, entry, kind, stage, sent, numbers, context, *, change=None, unit_from=None, flags=()
+):
+    value, unit = _normalised_value(unit_from or m)
+    if unit_from is not None and unit_from is not m:
+        # 5、7、8个百分点: the bare numbers take the last one's unit.
+        value = m.value if not unit_from.is_permille else m.value / 10
+    is_change = _is_change(text, m, sent[0]) if change is None else change
+    if unit_from is not None and unit_from.is_points:
+        is_change = True
+    fl = list(flags)
+    if m.approx:
+        fl.append(f"approx={m.approx_word}")
+    if m.is_range:
+        fl.append(f"range={m.low}-{m.high}")
+    metric, family = entry.metric, entry.family
+    if kind == "money":
+        family = "funding"
+    if family != "funding" and unit == "%" and value > 100 and not is_change:
+        fl.append("rate_over_100")
+    if kind == "count":
+        value = value.to_integral_value()
+    return {
+        "family": family,
+        "metric": metric,
+        "stage": stage,
+        "value": value,
+        "unit": unit,
+        "approx": bool(m.approx),
+        "is_change": bool(is_change),
+        "planned": bool(context.get("planned")) or _is_planned(text, sent[0], m.start),
+        "per_capita": _is_per_capita(text, sent[0], m),
+        "year": _find_year(numbers, text, sent[0], m.start),
+        "start": m.start,
+        "end": m.end,
+        "text": text[m.start : m.end],
+        "sentence": text[sent[0] : sent[1]],
+        "flags": fl,
+    }
+
+
+FALLBACK_RATE = MetricEntry("", "比例", "other", "rate")
+FALLBACK_MONEY = MetricEntry("", "金额", "funding", "money")
+
+
+def extract_paragraph_figures(text: str, context: dict | None = None) -> list[dict]:
+    """Labelled figures in one clean Simplified paragraph (offsets relative to ``text``).
+
+    Args:
+        text: the paragraph's clean text.
+        context: optional ``{"planned": bool}`` carried from the document (plan sections).
+
+    Returns:
+        One dict per figure with ``family, metric, stage, value (Decimal), unit, approx,
+        is_change, planned, per_capita, year, start, end, text, sentence, flags (list)``.
+
+    Example:
+        >>> [(f["metric"], f["value"]) for f in extract_paragraph_figures("小学入学率、巩固率均达到100%。")]
+        [('入学率', Decimal('100')), ('巩固率', Decimal('100'))]
+        >>> extract_paragraph_figures("总分100分,职业道德满分10分;2020年6月24日")
+        []
+    """
+    context = dict(context or {})
+    if _plan_prefix(text):
+        context["planned"] = True
+    pats = load_patterns()
+    numbers = find_numbers(text)
+    nums = [n for n in numbers if n.kind == "quantity"]
+    sentences = split_spans(text, SENTENCE_END)
+    subclauses = split_spans(text, SUBCLAUSE_END)
+    clauses = split_spans(text, CLAUSE_END)
+    rows: list[dict] = []
+    used: set[int] = set()
+
+    # 1. Lists (分别/依次) and one value shared by several metrics (均/都).
+    markers = pats["list_markers"] + pats["shared_markers"]
+    # 生均/人均/平均 contain 均 but do not share a value.
+    marker_rx = re.compile("(?<![生人平])(?:" + "|".join(re.escape(w) for w in markers) + ")")
+    for mk in marker_rx.finditer(text):
+        sent = _span_at(subclauses, mk.start())
+        firsts = [k for k, n in enumerate(nums) if n.start >= mk.end() and n.end <= sent[1] and k not in used]
+        if not firsts:
+            continue
+        first = firsts[0]
+        if text[mk.end() : nums[first].start].count("，") + text[mk.end() : nums[first].start].count(",") > 0:
+            continue
+        subjects = _subjects_before(text, mk.start(), sent[0])
+        if len(subjects) < 2:
+            continue
+        shared = mk.group() in pats["shared_markers"]
+        chain = [first] if shared else _value_chain(nums, text, first)
+        if not shared and len(chain) != len(subjects):
+            continue
+        last = nums[chain[-1]]
+        kind = _value_kind(last)
+        if kind in ("bare", "other_unit"):
+            continue
+        pairs = [(s, chain[0]) for s in subjects] if shared else list(zip(subjects, chain))
+        context_entry = _entry_in(text[sent[0] : subjects[0][0]], kind)
+        verb_zone = text[mk.end() : nums[first].start]
+        change = any(v in verb_zone for v in pats["change_verbs"]) and not re.search(
+            r"(提高|增加|增长|上升|下降|降低)[到至]", verb_zone
+        )
+        first_stage = _find_stage(text, subjects[0][0], subjects[0][1], "")
+        made = []
+        for (sa, sb), k in pairs:
+            subject = text[sa:sb]
+            entry = _entry_in(subject, kind)
+            stage = _find_stage(text, sa, sb, "") or first_stage
+            if entry is None:
+                if stage and context_entry is not None:
+                    entry = context_entry
+                elif stage and kind == "rate":
+                    entry = FALLBACK_RATE
+                elif kind == "money":
+                    entry = FALLBACK_MONEY
+                else:
+                    break
+            if not stage:
+                stage = _find_stage(text, sent[0], sa, entry.metric)
+            n = nums[k]
+            unit_from = last if _value_kind(n) == "bare" else n
+            made.append(_row(text, n, entry, kind, stage, sent, numbers, context, change=change or None,
+                             unit_from=unit_from))  # fmt: skip
+        else:
+            rows.extend(made)
+            used.update(chain)
+
+    # 2. Every other number, one at a time.
+    count_after = pats["count_after_keywords"]
+    for k, n in enumerate(nums):
+        if k in used:
+            continue
+        kind = _value_kind(n)
+        clause = _span_at(clauses, n.start)
+        sent = _span_at(subclauses, n.start)
+        flags: list[str] = []
+        if kind == "bare":
+            # 共计16800 after 共计19200元: a continuation keeps the earlier money unit.
+            prev = [r for r in rows if r["unit"] == "元" and r["end"] <= n.start and r["start"] >= sent[0]]
+            before = text[max(sent[0], n.start - 3) : n.start]
+            if prev and re.search(r"(共计|合计|共|计)$", before):
+                src = next(x for x in nums if x.start == prev[-1]["start"])
+                scale = Decimal(10**4) if src.scale == "万" else Decimal(10**8) if src.scale == "亿" else 1
+                n = NumberMatch(**{**{f: getattr(n, f) for f in n.__dataclass_fields__}, "value": n.value * scale, "unit": "元"})
+                kind, flags = "money", ["unit_inherited"]
+            else:
+                entry = _entry_in(text[max(sent[0], n.start - 8) : n.start], "score")
+                if entry is None:
+                    continue
+                kind = "score"
+        if kind == "other_unit":
+            continue
+        entry = _find_metric(text, n, kind, clause, sent)
+        if kind == "count" and entry is None:
+            tail = text[n.end : clause[1]]
+            for word, (metric, family) in count_after.items():
+                if word in tail:
+                    entry = MetricEntry(word, metric, family, "count")
+            if entry is None and _is_change(text, n, sent[0]):
+                entry = _find_metric(text, n, kind, sent, sent)
+        if entry is None:
+            if kind == "rate":
+                entry = FALLBACK_RATE
+                if _is_change(text, n, sent[0]):
+                    window = text[max(sent[0], n.start - 6) : n.start]
+                    dec = any(v in window for v in pats["decrease_verbs"])
+                    entry = MetricEntry("", "下降率" if dec else "增长率", "other", "rate")
+            elif kind == "money":
+                rx, entries = _keyword_rx("money")
+                earlier = _nearest_before(rx, text, 0, n.start)
+                entry = entries[earlier.group()] if earlier else FALLBACK_MONEY
+            else:
+                continue
+        if kind == "score" and entry.applies_to == "score" and n.unit not in ("分", ""):
+            continue
+        stage = _find_stage(text, sent[0], n.start, entry.metric)
+        rows.append(_row(text, n, entry, kind, stage, sent, numbers, context, flags=flags))
+
+    rows.sort(key=lambda r: (r["start"], r["metric"]))
+    _check_totals(text, rows, sentences, subclauses)
+    flag_out_of_scale(rows)
+    return rows
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def _decimals(s: str) -> int:
+    m = re.search(r"\.([0-9]+)", s)
+    return len(m.group(1)) if m else 0
+
+
+def _check_totals(text: str, rows: list[dict], sentences, subclauses) -> None:
+    """Flag totals whose parts (after 其中/分别为) do not add up; mark the parts."""
+    pats = load_patterns()
+    total_rx = re.compile("(" + "|".join(pats["total_words"]) + r")[^，,。；;]{0,8}$")
+    for i, r in enumerate(rows):
+        if r["per_capita"] or r["is_change"] or r["unit"] not in ("元", "人"):
+            continue
+        sent = _span_at(sentences, r["start"])
+        before = text[sent[0] : r["start"]]
+        after = text[r["end"] : r["end"] + 6]
+        marker_after = re.match(r"[，,。:：]?\s*(" + "|".join(pats["parts_markers"]) + ")", after)
+        if not (total_rx.search(before) or marker_after):
+            continue
+        # Parts: same-unit figures in the rest of this sentence after a marker, or in the next
+        # sentence when it opens with one.
+        zone = None
+        if marker_after:
+            zone = (r["end"], sent[1] if text[r["end"] : sent[1]].rstrip("。").find("。") < 0 else sent[1])
+            if after.lstrip("，,").startswith("。") or re.match(r"。", after):
+                nxt = _span_at(sentences, sent[1])
+                zone = (sent[1], nxt[1])
+        else:
+            nxt = _span_at(sentences, sent[1]) if sent[1] < len(text) else None
+            if nxt and re.match(r"\s*(" + "|".join(pats["parts_markers"]) + ")", text[nxt[0] : nxt[0] + 6]):
+                zone = nxt
+        if zone is None:
+            continue
+        parts = [
+            p for p in rows
+            if p is not r and zone[0] <= p["start"] < zone[1] and p["unit"] == r["unit"]
+            and not p["per_capita"] and not p["is_change"]
+        ]  # fmt: skip
+        if len(parts) < 2:
+            continue
+        total = r["value"]
+        got = sum((p["value"] for p in parts), Decimal(0))
+        scale = Decimal(10**4) if "万" in r["text"] else Decimal(10**8) if "亿" in r["text"] else Decimal(1)
+        tolerance = scale * Decimal(10) ** -_decimals(r["text"]) / 2
+        for p in parts:
+            p["flags"].append("part_of_total")
+        if abs(got - total) <= tolerance:
+            r["flags"].append("parts_sum_ok")
+        else:
+            r["flags"].append(f"parts_sum_mismatch:sum={_plain(got)}")
+
+
+def _plain(d: Decimal) -> str:
+    return format(d.normalize() if d != d.to_integral_value() else d.quantize(Decimal(1)), "f")
+
+
+def flag_out_of_scale(rows: list[dict]) -> None:
+    """Flag a money amount at least 100 times every other amount around it (19300万 vs 55.57万).
+
+    Args:
+        rows: figure dicts (one paragraph, or one article); changed in place.
+
+    Example:
+        >>> rows = [{"unit": "元", "family": "funding", "per_capita": False, "value": v, "flags": []}
+        ...         for v in (Decimal(193000000), Decimal(16700), Decimal(10000))]
+        >>> flag_out_of_scale(rows); [r["flags"] for r in rows]
+        [['out_of_scale'], [], []]
+    """
+    pats = load_patterns()
+    money = [r for r in rows if r["family"] == "funding" and not r["per_capita"] and r["value"] > 0]
+    if len(money) < pats["out_of_scale_min_amounts"]:
+        return
+    ordered = sorted(money, key=lambda r: r["value"], reverse=True)
+    top, second = ordered[0], ordered[1]
+    if top["value"] >= second["value"] * pats["out_of_scale_ratio"] and "out_of_scale" not in top["flags"]:
+        top["flags"].append("out_of_scale")
+
+
+# --- the DataFrame builder ----------------------------------------------------------------
+
+
+def _opens_plan_section(text: str) -> bool:
+    words = load_patterns()["plan_heading_words"]
+    head = text.rstrip()
+    return head.endswith((":", "：")) and any(w in head for w in words)
+
+
+def _is_top_heading(text: str) -> bool:
+    return bool(re.match(r"\s*[一二三四五六七八九十]+、", text))
+
+
+def _plan_prefix(text: str) -> bool:
+    """``1.事业发展目标:...``: a paragraph whose lead-in before the colon names a target."""
+    m = re.match(r"[^:：。]{0,16}[:：]", text)
+    return bool(m) and any(w in m.group() for w in load_patterns()["plan_heading_words"])
+
+
+def extract_figures(
+    paragraphs: pd.DataFrame,
+    para_text: dict,
+    raw_texts: dict[str, str],
+) -> pd.DataFrame:
+    """All figures of all usable paragraphs, one row each, with raw offsets.
+
+    Args:
+        paragraphs: columns ``doc_id, article_id, para_id, text, is_boilerplate, is_duplicate``
+            (boilerplate and duplicate paragraphs are skipped).
+        para_text: ``(doc_id, para_id) -> AlignedText`` of each paragraph (``.text`` equals the
+            row's text); a plain ``para_id`` key is accepted too.
+        raw_texts: ``doc_id -> raw text``, to fill ``raw_text = raw[raw_start:raw_end]``.
+
+    Returns:
+        A DataFrame with :data:`FIGURE_COLUMNS`; ``value`` is float (exact for the amounts
+        reports use), ``flags`` a ``;``-joined string.
+
+    Example:
+        >>> from helpers.aligned import AlignedText
+        >>> raw = "投资40万元实施三古完小危房改造工程"
+        >>> paras = pd.DataFrame([dict(doc_id="d", article_id=0, para_id=0, text=raw,
+        ...                            is_boilerplate=False, is_duplicate=False)])
+        >>> df = extract_figures(paras, {("d", 0): AlignedText.from_raw(raw)}, {"d": raw})
+        >>> df[["family", "metric", "value", "raw_text"]].values.tolist()
+        [['funding', '投资', 400000.0, '40万元']]
+    """
+    out: list[dict] = []
+    if len(paragraphs):
+        order = paragraphs.sort_values(["doc_id", "article_id", "para_id"], kind="stable")
+    else:
+        order = paragraphs
+    plan_carry: dict[tuple, bool] = {}
+    article_rows: dict[tuple, list[dict]] = {}
+    for row in order.itertuples(index=False):
+        key = (row.doc_id, row.article_id)
+        text = str(row.text)
+        if bool(getattr(row, "is_boilerplate", False)) or bool(getattr(row, "is_duplicate", False)):
+            continue
+        if _is_top_heading(text):
+            plan_carry[key] = False
+        planned = plan_carry.get(key, False) or _plan_prefix(text)
+        if _opens_plan_section(text):
+            plan_carry[key] = True
+        aligned: AlignedText | None = para_text.get((row.doc_id, row.para_id), para_text.get(row.para_id))
+        if aligned is None:
+            continue
+        raw = raw_texts[row.doc_id]
+        figs = extract_paragraph_figures(text, {"planned": planned})
+        for f in figs:
+            rs, re_ = aligned.raw_span(f["start"], f["end"])
+            rec = {
+                "doc_id": row.doc_id, "article_id": row.article_id, "para_id": row.para_id,
+                **{k: f[k] for k in ("family", "metric", "stage", "value", "unit", "approx",
+                                     "is_change", "planned", "per_capita", "year", "sentence")},
+                "raw_start": rs, "raw_end": re_, "raw_text": raw[rs:re_], "_flags": f["flags"],
+            }  # fmt: skip
+            out.append(rec)
+            article_rows.setdefault(key, []).append(rec)
+    for recs in article_rows.values():
+        view = [{"family": r["family"], "per_capita": r["per_capita"], "value": r["value"],
+                 "flags": r["_flags"], "unit": r["unit"]} for r in recs]  # fmt: skip
+        flag_out_of_scale(view)
+    frame = pd.DataFrame(out, columns=FIGURE_COLUMNS + ["_flags"])
+    frame["flags"] = [";".join(f) for f in frame["_flags"]] if len(frame) else pd.Series(dtype=str)
+    frame = frame.drop(columns="_flags")
+    frame["value"] = frame["value"].astype(float)
+    frame["year"] = frame["year"].astype("Int64")
+    for col in ("approx", "is_change", "planned", "per_capita"):
+        frame[col] = frame[col].astype(bool)
+    for col in ("raw_start", "raw_end", "para_id"):
+        frame[col] = frame[col].astype("int64")
+    return frame[FIGURE_COLUMNS]
