@@ -56,7 +56,7 @@ print(f"source: {result['source'] or '-'}; chosen: {result['chosen']}")
 # %%
 display(sweep)
 fig = charts.plot_sweep(sweep, result["chosen"].get("k"),
-                        ["coherence", "diversity", "silhouette", "stability_ari"],
+                        report.SWEEP_LABELS,
                         "主题数 k 的选择", note_if_empty="没有主题数扫描结果（语料太小或未保存）")
 charts.save_fig(fig, "03_topic_k_sweep", figures_dir)
 

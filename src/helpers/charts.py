@@ -12,6 +12,7 @@ import importlib.util
 import os
 import re
 import tempfile
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -239,6 +240,15 @@ def save_fig(
 # --- plots ----------------------------------------------------------------------------------
 
 
+def display_width(text: str) -> int:
+    """Width of ``text`` in half-width columns (CJK characters count 2).
+
+    >>> display_width("入学率99%")
+    9
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def plot_note(title: str, note: str) -> Figure:
     """A placeholder chart that states why there is nothing to draw.
 
@@ -382,14 +392,14 @@ def plot_rates_by_stage(
     lo = min(80.0, float(rates["value"].min()) - 2)
     hi = max(101.0, float(rates["value"].max()) + 1)
     ax.scatter(rates["value"].astype(float), rates["label"].map(pos), color=COLOR_ACTUAL,
-               zorder=3, s=28, label="报告中的数值")
+               zorder=3, s=28, alpha=0.7, label="报告中的数值")
     ax.axvline(100, color=REFERENCE_COLOR, linestyle="--", linewidth=1, label="100% 参考线")
     ax.set_yticks(range(len(labels)), labels)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("比率（%）")
     ax.set_title(title)
-    ax.legend(loc="lower left", frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
 
@@ -435,7 +445,7 @@ def plot_heatmap(
 
 
 def plot_sweep(
-    sweep: pd.DataFrame, chosen: int | None, metrics: list[str], title: str,
+    sweep: pd.DataFrame, chosen: int | None, metrics: dict[str, str], title: str,
     note_if_empty: str = "没有主题数扫描结果",
 ) -> Figure:
     """Topic-number sweep: one small panel per quality measure, chosen k marked.
@@ -444,7 +454,7 @@ def plot_sweep(
         sweep: one row per k (column ``k``) with the quality columns in ``metrics``; a
             ``method`` column, if present, gives one line per method.
         chosen: the chosen k (dashed line), or None.
-        metrics: the columns to draw.
+        metrics: column -> axis label (with its range or unit), in panel order.
         title: figure title.
         note_if_empty: placeholder text.
 
@@ -452,24 +462,26 @@ def plot_sweep(
         The figure.
     """
     setup_cjk_font()
-    metrics = [m for m in metrics if m in sweep.columns]
+    metrics = {m: lab for m, lab in metrics.items() if m in sweep.columns}
     if sweep.empty or not metrics or "k" not in sweep.columns:
         return plot_note(title, note_if_empty)
     fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 3), squeeze=False)
     groups = sweep.groupby("method") if "method" in sweep.columns else [("", sweep)]
-    for ax, metric in zip(axes[0], metrics):
+    for ax, (metric, label) in zip(axes[0], metrics.items()):
         for method, part in groups:
             part = part.sort_values("k")
             ax.plot(part["k"], part[metric], marker="o", label=str(method) or None)
         if chosen is not None:
-            ax.axvline(chosen, color=REFERENCE_COLOR, linestyle="--", linewidth=1)
+            ax.axvline(chosen, color=REFERENCE_COLOR, linestyle="--", linewidth=1,
+                       label=f"选定 k={chosen}")
         ax.set_xlabel("主题数 k（个）")
-        ax.set_ylabel(metric)
+        ax.set_ylabel(label)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    if "method" in sweep.columns:
-        axes[0][-1].legend(frameon=False)
+    handles, labels = axes[0][0].get_legend_handles_labels()
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    # One legend for all panels, above them, so it never covers a line.
+    fig.legend(handles, labels, loc="upper right", ncol=len(labels), frameon=False)
     return fig
 
 
@@ -503,14 +515,15 @@ def plot_table(
 
     body = [[cell(v) for v in row] for row in table.itertuples(index=False)]
     header = [labels.get(c, str(c)) for c in table.columns]
-    widths = [max(len(h), *(len(r[i]) for r in body)) for i, h in enumerate(header)]
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.16 * sum(widths) + 1), 0.32 * (len(body) + 1) + 0.8))
+    widths = [max(display_width(h), *(display_width(r[i]) for r in body)) + 2
+              for i, h in enumerate(header)]
+    fig, ax = plt.subplots(figsize=(0.075 * sum(widths) + 0.4, 0.3 * (len(body) + 1) + 0.5))
     ax.set_axis_off()
-    tab = ax.table(cellText=body, colLabels=header, loc="upper center", cellLoc="left",
+    ax.grid(False)
+    tab = ax.table(cellText=body, colLabels=header, cellLoc="left", bbox=[0, 0, 1, 1],
                    colWidths=[w / sum(widths) for w in widths])
     tab.auto_set_font_size(False)
     tab.set_fontsize(8)
-    tab.scale(1, 1.3)
     for (r, _c), c in tab.get_celld().items():
         c.set_edgecolor("#cccccc")
         if r == 0:

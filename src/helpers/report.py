@@ -45,6 +45,13 @@ REMOVED_LABELS = {
     "outside": "段落之外（空行、标记等）",
 }
 YUAN_PER_WAN = 10_000
+# Axis labels of the topic sweep panels (quality measure -> label with its range).
+SWEEP_LABELS = {
+    "coherence": "NPMI 一致性（−1…1）",
+    "diversity": "主题多样性（0…1）",
+    "silhouette": "轮廓系数（−1…1）",
+    "stability_ari": "跨种子稳定性 ARI（0…1）",
+}
 # Headers of the one-page summary table (corpus_summary) in the report.
 SUMMARY_LABELS = {
     "doc_id": "文档", "title": "首篇标题", "script": "字体", "n_chars": "字符数",
