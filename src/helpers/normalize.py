@@ -464,7 +464,10 @@ def normalize_spaces(aligned: AlignedText) -> tuple[AlignedText, int]:
     a, n1 = aligned.sub(EDGE_SPACE, "")
 
     def repl(m: re.Match) -> str:
-        if HEADING_START.match(m.string, m.end()):
+        s, e = m.span()
+        if m.string[s - 1].isascii() and m.string[e].isascii():
+            return m.group() if m.group() == " " else " "  # 2010 2011, 16:10 between numbers
+        if HEADING_START.match(m.string, e):
             return m.group() if m.group() == " " else " "
         return ""
 

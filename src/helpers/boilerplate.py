@@ -1,0 +1,266 @@
+"""Web junk at line/block level: breadcrumbs, footers, blurbs, link lists, share bars.
+
+Lines are classified, never deleted: the segmenter keeps every line as a paragraph row with
+``is_boilerplate`` and ``boilerplate_kind``, so an analyst can always see what was set aside.
+
+Two kinds of signal, both meant to generalise beyond the seed files:
+
+* phrases that site templates repeat everywhere (``resources/boilerplate_patterns.csv``,
+  one regular expression per row with its kind), applied to one normalised line;
+* shape and position in the document (:func:`classify_lines`): runs of short title-like
+  lines without sentence punctuation (SEO and related-article lists), ``>`` breadcrumb
+  trails, teaser blocks (title + equally truncated snippet, repeated), a line repeating
+  the page title, short labels in the last lines of the file.
+
+Kinds: ``breadcrumb``, ``site_footer``, ``toc_link``, ``editor_blurb``, ``seo_list``,
+``related_list``, ``share_bar``, ``date_meta``, ``title_repeat``; ``""`` means content.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+
+from .paths import resource_path
+
+KINDS = (
+    "breadcrumb", "site_footer", "toc_link", "editor_blurb", "seo_list", "related_list",
+    "share_bar", "date_meta", "title_repeat",
+)
+
+# ---------------------------------------------------------------------------- patterns
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|→)\s*")
+SENTENCE_PUNCT = re.compile(r"[。;；!！?？]")
+HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳]|第[一二三四五六七八九十\d]{1,3}[章节部阶篇])"
+)
+TOC_TITLE = re.compile(r"^(?P<title>.+?)\s*[|｜]\s*返回目录\s*$")
+# Longest line (characters) that can be a title, a link or a label.
+MAX_TITLE_LEN = 45
+# A line ending in 。 is a sentence unless it is this short (labels like 工作总结范文。).
+MAX_LABEL_LEN = 15
+MIN_LIST_RUN = 3
+# Teaser snippets are cut by the site at one length; this is the tolerance in characters.
+TEASER_LEN_TOLERANCE = 6
+MIN_TEASER_LEN = 60
+TAIL_LINES = 3
+MAX_TAIL_LABEL = 8
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern]]:
+    with resource_path("boilerplate_patterns.csv").open(encoding="utf-8") as fh:
+        return [(r["kind"], re.compile(r["pattern"])) for r in csv.DictReader(fh)]
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> re.Pattern:
+    text = resource_path("boilerplate_title_words.txt").read_text(encoding="utf-8")
+    words = [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+
+
+# ---------------------------------------------------------------------------- line level
+def is_breadcrumb(line: str) -> bool:
+    """A navigation trail: short segments joined by ``>``.
+
+    >>> is_breadcrumb("范文 > 工作计划 > 人事教育科工作总结 > 导航")
+    True
+    >>> is_breadcrumb("初中毕业生升入高中比例达到93.5%以上,普职比>1:1。")
+    False
+    """
+    parts = [p for p in BREADCRUMB_SEP.split(line.strip()) if p]
+    if not BREADCRUMB_SEP.search(line) or len(line) > 100 or SENTENCE_PUNCT.search(line):
+        return False
+    return all(len(p) <= 25 and not re.search(r"[,，]", p) for p in parts)
+
+
+def is_title_like(line: str) -> bool:
+    """Short, no sentence punctuation inside, not a numbered heading: a title or a link.
+
+    >>> is_title_like("食堂年终工作总结(十五篇)"), is_title_like("一、指导思想")
+    (True, False)
+    """
+    s = line.strip()
+    if s.endswith("。"):
+        s = s[:-1]
+        if len(s) > MAX_LABEL_LEN:
+            return False
+    return (
+        0 < len(s) <= MAX_TITLE_LEN
+        and not SENTENCE_PUNCT.search(s)
+        and not HEADING.match(s)
+        and s.count(",") + s.count("，") <= 1
+    )
+
+
+def has_title_word(line: str) -> bool:
+    """True when the line contains a word typical of template-page titles (总结, 范文...).
+
+    >>> has_title_word("幼儿园小班教师度工作总结(通用10篇)"), has_title_word("校毽子比赛团体奖")
+    (True, False)
+    """
+    return _title_words().search(line) is not None
+
+
+def boilerplate_kind(line: str) -> str:
+    """The boilerplate kind of one normalised line from its own text, ``""`` for content.
+
+    Args:
+        line: one line of normalised (Simplified, width-folded) text.
+
+    Returns:
+        A kind from :data:`KINDS`, or ``""``.
+
+    >>> boilerplate_kind("当前位置:万佳范文网 >")
+    'breadcrumb'
+    >>> boilerplate_kind("镇教育工作总结镇教育工作总结模板(2) | 返回目录")
+    'toc_link'
+    >>> boilerplate_kind("发布 2020-06-25 19:43:28 阅读 4412")
+    'date_meta'
+    >>> boilerplate_kind("一、全面推进,素质教育成果不断放大")
+    ''
+    """
+    s = line.strip()
+    if not s:
+        return ""
+    for kind, rx in _patterns():
+        if rx.search(s):
+            if kind == "editor_blurb" and len(s) > 400:
+                continue  # a long paragraph quoting 以下是… is content
+            return kind
+    if is_breadcrumb(s):
+        return "breadcrumb"
+    return ""
+
+
+def is_boilerplate(line: str) -> bool:
+    """True when :func:`boilerplate_kind` finds a kind for the line.
+
+    >>> is_boilerplate("标签: 模板 教育"), is_boilerplate("教育局年度工作总结")
+    (True, False)
+    """
+    return bool(boilerplate_kind(line))
+
+
+# ---------------------------------------------------------------------------- block level
+def _title_key(line: str) -> str:
+    s = re.sub(rf"[^{CJK}0-9A-Za-z\u25a1]", "", line)
+    return re.sub(r"(?:范文|范本)$", "", s)
+
+
+def _mark_title_runs(lines: list[str], kinds: list[str]) -> None:
+    """Runs of short title-like lines, most with title words: SEO / related-article lists."""
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    run: list[int] = []
+
+    def flush() -> None:
+        if len(run) >= MIN_LIST_RUN:
+            worded = sum(1 for i in run if has_title_word(lines[i]) or kinds[i] == "seo_list")
+            if worded >= 0.6 * len(run):
+                for i in run:
+                    if not kinds[i]:
+                        kinds[i] = "seo_list"
+        run.clear()
+
+    for i in idx:
+        if is_title_like(lines[i]) and kinds[i] in ("", "seo_list"):
+            run.append(i)
+        else:
+            flush()
+    flush()
+
+
+def _mark_teasers(lines: list[str], kinds: list[str]) -> None:
+    """Title + snippet pairs whose snippets were all cut at the same length: a teaser list."""
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    pairs = []
+    for a, b in zip(idx, idx[1:]):
+        snippet = lines[b].strip()
+        if (
+            is_title_like(lines[a])
+            and has_title_word(lines[a])
+            and len(snippet) >= MIN_TEASER_LEN
+            and not HEADING.match(snippet)
+        ):
+            pairs.append((a, b))
+    # Consecutive pairs (snippet k directly followed by title k+1) cut at one length.
+    groups: list[list[tuple[int, int]]] = []
+    for p in pairs:
+        prev = groups[-1][-1] if groups else None
+        if (
+            prev is not None
+            and idx.index(p[0]) == idx.index(prev[1]) + 1
+            and abs(len(lines[p[1]].strip()) - len(lines[prev[1]].strip())) <= TEASER_LEN_TOLERANCE
+        ):
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    for g in groups:
+        if len(g) >= 2:
+            first = idx.index(g[0][0])
+            # Title-like lines right before the first pair belong to the same block.
+            while first > 0 and is_title_like(lines[idx[first - 1]]) and has_title_word(lines[idx[first - 1]]):
+                first -= 1
+                kinds[idx[first]] = kinds[idx[first]] or "related_list"
+            for a, b in g:
+                kinds[a] = kinds[a] or "related_list"
+                kinds[b] = "related_list"
+
+
+def classify_lines(lines: list[str]) -> list[str]:
+    """Boilerplate kind of every line of a normalised document (``""`` for content).
+
+    Line-level phrases first, then document shape: link-list runs, teaser blocks, repeats of
+    the page title, short labels among the last lines.
+
+    Args:
+        lines: the document's normalised lines (empty lines allowed, they stay ``""``).
+
+    Returns:
+        One kind per line.
+
+    >>> classify_lines(["教育局年度工作总结", "结合学校工作实际,教育系统以创先争优活动为契机,激发生机和活力。",
+    ...                 "安保部年度工作总结", "信用社年终总结三篇", "护理年终工作总结范文", "", "专题"])
+    ['', '', 'seo_list', 'seo_list', 'seo_list', '', 'seo_list']
+    >>> classify_lines(["教育局年度工作总结", "结合学校工作实际,教育系统以创先争优活动为契机,激发生机和活力。", "专题"])
+    ['', '', 'site_footer']
+    """
+    kinds = [boilerplate_kind(ln) for ln in lines]
+    _mark_title_runs(lines, kinds)
+    _mark_teasers(lines, kinds)
+    # A short title-like line that repeats an earlier one (the page title shown again).
+    seen: set[str] = set()
+    for i, ln in enumerate(lines):
+        if not ln.strip() or not is_title_like(ln):
+            continue
+        key = _title_key(ln)
+        if len(key) < 4:
+            continue
+        if key in seen and not kinds[i]:
+            kinds[i] = "title_repeat"
+        seen.add(key)
+    # Very short labels among the last lines of the file (专题, 返回顶部 ...).
+    tail = [i for i, ln in enumerate(lines) if ln.strip()][-TAIL_LINES:]
+    for i in tail:
+        s = lines[i].strip()
+        if (
+            not kinds[i]
+            and len(s) <= MAX_TAIL_LABEL
+            and not re.search(r"[。;；!！?？:：,，]", s)
+            and not HEADING.match(s)
+        ):
+            kinds[i] = "site_footer"
+    return kinds
+
+
+def title_from_toc_link(line: str) -> str:
+    """The article title carried by a ``… | 返回目录`` line, ``""`` if it is not one.
+
+    >>> title_from_toc_link("乡镇教育工作总结及工作打算镇教育工作总结模板(3) | 返回目录")
+    '乡镇教育工作总结及工作打算镇教育工作总结模板(3)'
+    """
+    m = TOC_TITLE.match(line.strip())
+    return m.group("title").strip() if m else ""
