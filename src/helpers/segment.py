@@ -1,0 +1,485 @@
+"""Articles, paragraphs, sections, sentences and duplicates of a normalised document.
+
+Input is a :class:`~helpers.normalize.NormalizedDoc`; every non-empty line of its clean text
+is one paragraph (the normaliser has already re-joined lines the scraper broke), and every
+paragraph keeps its raw span and its own :class:`~helpers.aligned.AlignedText`.
+
+Articles: scraped files often paste several reports together. A new article starts at
+
+* a ``… | 返回目录`` line (its title is the link text);
+* the first content line after a related-articles header (延伸阅读, 阅读拓展) or after a
+  separator label (编辑分享, 工作总结范文。) that follows content;
+* an editor blurb (下面是小编整理的…) that follows content;
+* a numbered template title (``…工作计划1``, ``…工作计划2``);
+* a restart of the article's top heading numbering (a second ``一、``, or ``一、`` under an
+  article whose headings so far were ``(一)``). The boundary moves back to the title-like
+  line before the restart, or to the introductory paragraph right before it.
+
+Duplicates: a paragraph whose text (punctuation ignored) already appeared earlier in the
+document is flagged; an article most of whose text duplicates one earlier article is
+flagged with ``duplicate_of`` (the copy stays in the tables, flagged).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .aligned import AlignedText
+from .boilerplate import (
+    classify_lines,
+    has_title_word,
+    is_title_like,
+    title_from_toc_link,
+)
+from .normalize import NormalizedDoc
+
+ARTICLE_COLUMNS = [
+    "doc_id", "article_id", "title", "raw_start", "raw_end", "n_paragraphs", "is_duplicate",
+    "duplicate_of",
+]
+PARAGRAPH_COLUMNS = [
+    "doc_id", "article_id", "para_id", "raw_start", "raw_end", "section", "is_boilerplate",
+    "boilerplate_kind", "is_duplicate", "duplicate_of", "text", "n_chars",
+]
+
+# ---------------------------------------------------------------------------- patterns
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CN_DIGITS = "零一二三四五六七八九十百"
+# Heading styles, highest level first (the canonical rank used for numbering restarts).
+HEADING_STYLES: list[tuple[str, re.Pattern]] = [
+    ("part", re.compile(rf"^第([{CN_DIGITS}\d]{{1,3}})(?:阶段|部分|章|篇)")),
+    ("cn", re.compile(rf"^([{CN_DIGITS}]{{1,3}})\s*[、.．]")),
+    ("paren_cn", re.compile(rf"^[(（]([{CN_DIGITS}]{{1,3}})[)）]\s*[、.．]?")),
+    ("arabic", re.compile(r"^(\d{1,2})\s*(?:[、．]|\.(?!\d))")),
+    ("paren_arabic", re.compile(r"^[(（](\d{1,2})[)）]")),
+    ("circled", re.compile(r"^([①-⑳])")),
+]
+STYLE_RANK = {name: k for k, (name, _) in enumerate(HEADING_STYLES)}
+HEADING_LABEL_END = re.compile(r"[。;:!?；：！？]")
+MAX_HEADING_LABEL = 30
+# Numbered template titles: 开学工作前有关教师的培训工作计划1, 班主任工作总结2...
+TEMPLATE_TITLE = re.compile(r"^(.{4,40}?(?:总结|计划|方案|要点|心得|体会|报告|范文|模板|安排))(\d{1,2})(?!\d)")
+# First lines of a report: these open an article rather than close the previous one.
+INTRO = re.compile(r"以来|一年来|今年|本学期|本年度|为了|为进一步|根据|现将|如下|回顾")
+INTRO_WINDOW = 15
+LIST_ITEM = re.compile(rf"^(?:[{CN_DIGITS}]{{1,3}}是|总之|综上|最后)")
+SEPARATOR_KINDS = {"share_bar", "seo_list", "related_list"}
+# A paragraph shorter than this (letters/digits/CJK only) is never called a duplicate.
+MIN_DUPLICATE_KEY = 12
+# Share of an article's text found in one earlier article that makes it a duplicate.
+DUPLICATE_ARTICLE_SHARE = 0.6
+
+SENTENCE_END = re.compile(
+    r"(?:[。！？!?；;]|…{1,2}|\.{3,6}|(?<![0-9A-Za-z])\.(?=\s|$|[\u3400-\u9fff“”\"']))[”’\"'）)]*"
+)
+
+
+def _cn_to_int(s: str) -> int:
+    """Small Chinese numeral (or digits, or a circled number) to int.
+
+    >>> _cn_to_int("十二"), _cn_to_int("三"), _cn_to_int("12"), _cn_to_int("③")
+    (12, 3, 12, 3)
+    """
+    if s.isdigit() and s.isascii():
+        return int(s)
+    if len(s) == 1 and "①" <= s <= "⑳":
+        return ord(s) - ord("①") + 1
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    total, cur = 0, 0
+    for ch in s:
+        if ch in digits:
+            cur = digits[ch]
+        elif ch == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif ch == "百":
+            total += (cur or 1) * 100
+            cur = 0
+    return total + cur
+
+
+def parse_heading(line: str) -> tuple[str, int, str] | None:
+    """``(style, number, label)`` when a line starts with heading numbering, else None.
+
+    >>> parse_heading("(二)加强基础设施建设力度,创建良好的教育氛围")
+    ('paren_cn', 2, '(二)加强基础设施建设力度,创建良好的教育氛围')
+    >>> parse_heading("1、把握关键抓德育。紧扣主题,扎实开展了活动。")
+    ('arabic', 1, '1、把握关键抓德育')
+    >>> parse_heading("87.8%的学生") is None, parse_heading("一是加大干部培训力度。") is None
+    (True, True)
+    """
+    s = line.strip()
+    for style, rx in HEADING_STYLES:
+        m = rx.match(s)
+        if m:
+            cut = HEADING_LABEL_END.search(s, m.end())
+            label = s[: cut.start()] if cut else s
+            if len(label) > MAX_HEADING_LABEL:
+                label = label[:MAX_HEADING_LABEL] + "…"
+            return style, _cn_to_int(m.group(1)), label
+    return None
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a paragraph, split on 。！？； and ASCII ``!?;`` and a final ``.``.
+
+    A ``.`` between digits (87.8) or after a heading number (1.) does not end a sentence;
+    closing quotes stay with their sentence; leading spaces are not part of a sentence.
+
+    Args:
+        text: one paragraph's clean text.
+
+    Returns:
+        ``(start, end)`` offsets into ``text``, in order, covering every non-space character.
+
+    >>> t = "入学率达到87.8%。1.规范管理;巩固率100%!"
+    >>> [t[a:b] for a, b in split_sentences(t)]
+    ['入学率达到87.8%。', '1.规范管理;', '巩固率100%!']
+    >>> split_sentences("")
+    []
+    """
+    spans = []
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        end = m.end()
+        if end > start:
+            spans.append((start, end))
+        start = end
+    if start < len(text):
+        spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def duplicate_key(text: str) -> str:
+    """The text a duplicate check compares: letters, digits, CJK and placeholders only.
+
+    >>> duplicate_key("“五严规定” 和市教育局, 五项规定。")
+    '五严规定和市教育局五项规定'
+    """
+    return re.sub(rf"[^{CJK}0-9A-Za-z\u25a1]", "", text)
+
+
+@dataclass
+class Segmented:
+    """Segmentation of one document (see module docstring for the columns)."""
+
+    articles: pd.DataFrame
+    paragraphs: pd.DataFrame
+    para_text: dict[int, AlignedText] = field(repr=False)
+    counts: dict[str, int]
+
+
+@dataclass
+class _Line:
+    start: int  # offsets into the normalised text
+    end: int
+    text: str
+    kind: str = ""
+    heading: tuple[str, int, str] | None = None
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for raw_line in text.split("\n"):
+        s = raw_line.strip()
+        if s:
+            lead = len(raw_line) - len(raw_line.lstrip())
+            out.append(_Line(pos + lead, pos + lead + len(s), s))
+        pos += len(raw_line) + 1
+    return out
+
+
+def is_headline(line: str) -> bool:
+    """A title-like line that reads as a headline: no final 。 unless it names a report type.
+
+    >>> is_headline("——江苏南通教育考察学习心得体会"), is_headline("此次活动共发放药具50余份。")
+    (True, False)
+    """
+    s = line.strip()
+    return is_title_like(s) and (not s.endswith("。") or has_title_word(s))
+
+
+def _restart_start(lines: list[_Line], restart: int, floor: int) -> int:
+    """Where the article whose numbering restarts at ``restart`` really begins.
+
+    The first headline in the gap since the previous heading; else the last paragraph that
+    opens like an introduction (一年来, 今年, 为了…); else the gap's only paragraph; else the
+    restarting heading itself.
+    """
+    gap = list(range(floor + 1, restart))
+    for i in gap:
+        if lines[i].heading is None and (is_headline(lines[i].text) or lines[i].kind == "title_repeat"):
+            return i
+    content = [i for i in gap if not lines[i].kind and lines[i].heading is None]
+    for i in reversed(content):
+        if INTRO.search(lines[i].text[:INTRO_WINDOW]) and not LIST_ITEM.match(lines[i].text):
+            return i
+    if len(content) == 1 and not LIST_ITEM.match(lines[content[0]].text):
+        return content[0]
+    return restart
+
+
+def split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
+    """Article starts as ``(line index, title)``; the first article starts at line 0."""
+    starts: dict[int, str] = {0: ""}
+    has_content = False
+    top_style: str | None = None
+    last_heading = -1
+    pending_sep = False
+    template_titles: dict[str, int] = {}
+    for i, ln in enumerate(lines):
+        title = title_from_toc_link(ln.text)
+        if title:
+            starts[i] = title
+            has_content, top_style, pending_sep = False, None, False
+            last_heading = i
+            continue
+        if ln.kind in SEPARATOR_KINDS and has_content:
+            pending_sep = True
+            continue
+        if ln.kind == "editor_blurb" and has_content:
+            starts[i] = ""
+            has_content, top_style, pending_sep = False, None, False
+            last_heading = i
+            continue
+        if ln.kind:
+            continue
+        if pending_sep:
+            starts[i] = ln.text if is_headline(ln.text) else ""
+            has_content, top_style, pending_sep = False, None, False
+            last_heading = i
+        m = TEMPLATE_TITLE.match(ln.text)
+        if m and has_content and ln.heading is None and (m.group(1) in template_titles or m.group(2) == "1"):
+            starts[i] = m.group(1) + m.group(2)
+            has_content, top_style = False, None
+            last_heading = i
+        if m:
+            template_titles[m.group(1)] = i
+        h = ln.heading
+        if h is not None:
+            style, number, _ = h
+            restart = False
+            if top_style is None:
+                top_style = style
+            elif style == top_style and number == 1 and has_content:
+                restart = True
+            elif STYLE_RANK[style] < STYLE_RANK[top_style] and number == 1 and has_content:
+                restart = True
+            if restart:
+                s = _restart_start(lines, i, max(last_heading, max(starts)))
+                t = lines[s].text if is_headline(lines[s].text) else ""
+                starts[s] = t
+                top_style = style
+            last_heading = i
+        if h is not None or not is_title_like(ln.text):
+            has_content = True
+    return sorted(starts.items())
+
+
+def _first_title(lines: list[_Line]) -> str:
+    for ln in lines[:8]:
+        if not ln.kind and ln.heading is None and is_title_like(ln.text):
+            return ln.text.rstrip("。")
+        if not ln.kind and not is_title_like(ln.text):
+            break
+    return ""
+
+
+def _sections(lines: list[_Line]) -> list[str]:
+    stack: list[tuple[str, str]] = []
+    out = []
+    for ln in lines:
+        if ln.heading is not None and not ln.kind:
+            style, _, label = ln.heading
+            styles = [s for s, _ in stack]
+            if style in styles:
+                del stack[styles.index(style) :]
+            stack.append((style, label))
+        out.append(" > ".join(lbl for _, lbl in stack))
+    return out
+
+
+def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
+    """Split a normalised document into articles and paragraphs, with sections and flags.
+
+    Args:
+        doc_id: the document's id (goes into every row).
+        norm: the output of :func:`helpers.normalize.normalize_document`.
+
+    Returns:
+        :class:`Segmented` with ``articles``, ``paragraphs``, ``para_text`` and ``counts``.
+
+    >>> from helpers.normalize import normalize_document
+    >>> seg = segment_document("d", normalize_document("教育局年度工作总结\\n一、加强师资培训。\\n1、加强干部队伍建设。"))
+    >>> seg.paragraphs[["para_id", "section", "text"]].values.tolist()[2]
+    [2, '一、加强师资培训 > 1、加强干部队伍建设', '1、加强干部队伍建设。']
+    """
+    aligned = norm.aligned
+    lines = _lines(aligned.text)
+    kinds = classify_lines([ln.text for ln in lines])
+    for ln, k in zip(lines, kinds):
+        ln.kind = k
+        ln.heading = parse_heading(ln.text)
+    starts = split_articles(lines)
+    bounds = [s for s, _ in starts] + [len(lines)]
+    para_rows = []
+    para_text: dict[int, AlignedText] = {}
+    art_rows = []
+    seen: dict[str, int] = {}
+    pid = 0
+    for aid, ((s, title), e) in enumerate(zip(starts, bounds[1:])):
+        block = lines[s:e]
+        if not block:
+            continue
+        title = title or _first_title(block)
+        sections = _sections(block)
+        first_pid = pid
+        for ln, sec in zip(block, sections):
+            piece = aligned.slice(ln.start, ln.end)
+            rs, re_ = piece.raw_span(0, len(piece))
+            key = duplicate_key(ln.text)
+            dup_of = ""
+            if not ln.kind and len(key) >= MIN_DUPLICATE_KEY:
+                if key in seen:
+                    dup_of = f"{doc_id}:{seen[key]}"
+                else:
+                    seen[key] = pid
+            para_rows.append(
+                dict(
+                    doc_id=doc_id, article_id=aid, para_id=pid, raw_start=rs, raw_end=re_,
+                    section=sec, is_boilerplate=bool(ln.kind), boilerplate_kind=ln.kind,
+                    is_duplicate=bool(dup_of), duplicate_of=dup_of, text=ln.text,
+                    n_chars=len(ln.text),
+                )
+            )
+            para_text[pid] = piece
+            pid += 1
+        a_rs, _ = aligned.raw_span(block[0].start, block[0].end)
+        _, a_re = aligned.raw_span(block[-1].start, block[-1].end)
+        art_rows.append(
+            dict(
+                doc_id=doc_id, article_id=aid, title=title, raw_start=a_rs, raw_end=a_re,
+                n_paragraphs=pid - first_pid, is_duplicate=False, duplicate_of="",
+            )
+        )
+    paragraphs = pd.DataFrame(para_rows, columns=PARAGRAPH_COLUMNS)
+    articles = pd.DataFrame(art_rows, columns=ARTICLE_COLUMNS)
+    _merge_empty_articles(articles, paragraphs)
+    _flag_duplicate_articles(doc_id, articles, paragraphs)
+    counts = _counts(articles, paragraphs)
+    return Segmented(articles.reset_index(drop=True), paragraphs, para_text, counts)
+
+
+def _merge_empty_articles(articles: pd.DataFrame, paragraphs: pd.DataFrame) -> None:
+    """Fold articles made only of boilerplate into the next article (in place)."""
+    if articles.empty:
+        return
+    content = paragraphs[~paragraphs["is_boilerplate"]].groupby("article_id").size()
+    ids = list(articles["article_id"])
+    drop = []
+    for k, aid in enumerate(ids[:-1]):
+        if content.get(aid, 0) == 0:
+            nxt = ids[k + 1]
+            paragraphs.loc[paragraphs["article_id"] == aid, "article_id"] = nxt
+            row = articles.index[articles["article_id"] == nxt][0]
+            articles.loc[row, "raw_start"] = articles.loc[articles["article_id"] == aid, "raw_start"].iloc[0]
+            drop.append(aid)
+    if drop:
+        articles.drop(articles.index[articles["article_id"].isin(drop)], inplace=True)
+    # Renumber 0..n-1 in order.
+    mapping = {old: new for new, old in enumerate(articles["article_id"])}
+    articles["article_id"] = articles["article_id"].map(mapping)
+    paragraphs["article_id"] = paragraphs["article_id"].map(mapping)
+    articles["n_paragraphs"] = articles["article_id"].map(paragraphs.groupby("article_id").size()).fillna(0).astype(int)
+
+
+def _flag_duplicate_articles(doc_id: str, articles: pd.DataFrame, paragraphs: pd.DataFrame) -> None:
+    """Flag articles most of whose content repeats one earlier article (in place)."""
+    body = paragraphs[~paragraphs["is_boilerplate"]]
+    owner = dict(zip(body["para_id"], body["article_id"]))
+    for aid in articles["article_id"]:
+        rows = body[body["article_id"] == aid]
+        total = rows["n_chars"].sum()
+        if not total:
+            continue
+        by_source: dict[int, int] = {}
+        for dup, n in zip(rows["duplicate_of"], rows["n_chars"]):
+            if dup:
+                src = owner.get(int(dup.rsplit(":", 1)[1]))
+                if src is not None and src != aid:
+                    by_source[src] = by_source.get(src, 0) + n
+        if by_source:
+            src, n = max(by_source.items(), key=lambda kv: kv[1])
+            if n >= DUPLICATE_ARTICLE_SHARE * total:
+                row = articles.index[articles["article_id"] == aid][0]
+                articles.loc[row, "is_duplicate"] = True
+                articles.loc[row, "duplicate_of"] = f"{doc_id}:{src}"
+
+
+def _counts(articles: pd.DataFrame, paragraphs: pd.DataFrame) -> dict[str, int]:
+    counts = {
+        "articles": len(articles),
+        "duplicate_articles": int(articles["is_duplicate"].sum()),
+        "paragraphs": len(paragraphs),
+        "boilerplate_paragraphs": int(paragraphs["is_boilerplate"].sum()),
+        "duplicate_paragraphs": int(paragraphs["is_duplicate"].sum()),
+    }
+    for kind, n in paragraphs.loc[paragraphs["is_boilerplate"], "boilerplate_kind"].value_counts().items():
+        counts[f"boilerplate_{kind}"] = int(n)
+    return counts
+
+
+def flag_cross_document_duplicates(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Flag paragraphs whose text already appeared in an earlier document.
+
+    Documents are taken in ``doc_id`` order; within-document flags are kept. Boilerplate
+    and short paragraphs are never flagged.
+
+    Args:
+        paragraphs: the concatenated ``paragraphs`` tables of all documents.
+
+    Returns:
+        A copy with ``is_duplicate``/``duplicate_of`` updated (``"doc_id:para_id"``).
+
+    >>> df = pd.DataFrame(dict(doc_id=["a", "b"], para_id=[0, 0], is_boilerplate=[False, False],
+    ...     is_duplicate=[False, False], duplicate_of=["", ""],
+    ...     text=["全市共有中小学校76所,在校学生5万余人。"] * 2))
+    >>> flag_cross_document_duplicates(df)[["is_duplicate", "duplicate_of"]].values.tolist()
+    [[False, ''], [True, 'a:0']]
+    """
+    out = paragraphs.copy()
+    if out.empty:
+        return out
+    order = out.sort_values(["doc_id", "para_id"], kind="stable").index
+    first: dict[str, tuple[str, int]] = {}
+    is_dup = out["is_duplicate"].to_dict()
+    dup_of = out["duplicate_of"].to_dict()
+    for idx in order:
+        row = out.loc[idx]
+        if row["is_boilerplate"]:
+            continue
+        key = duplicate_key(row["text"])
+        if len(key) < MIN_DUPLICATE_KEY:
+            continue
+        doc, pid = row["doc_id"], int(row["para_id"])
+        if key in first and first[key][0] != doc:
+            if not is_dup[idx]:
+                is_dup[idx] = True
+                dup_of[idx] = f"{first[key][0]}:{first[key][1]}"
+        else:
+            first.setdefault(key, (doc, pid))
+    out["is_duplicate"] = pd.Series(is_dup)
+    out["duplicate_of"] = pd.Series(dup_of)
+    return out
