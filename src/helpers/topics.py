@@ -36,6 +36,7 @@ from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from .paths import cache_dir, resource_path
 
@@ -50,6 +51,9 @@ JIEBA_CACHE_FILE = "jieba_topics.cache"
 # punctuation, latin runs (pinyin glosses, "xx" redactions, URLs), the 〓 mojibake marker,
 # placeholder tokens made of symbols, and single characters in one rule.
 KEEP_TOKEN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]{2,}")
+# Administrative place names (镇江市, 绥中县, 江苏省): they name where a report comes from,
+# not what it is about, and would otherwise pull a report's paragraphs into one topic.
+PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}[省市县]")
 # Pinyin glosses glued to characters, e.g. 創(chuàng)造: removed before segmentation so the
 # two characters around them can still form one word.
 PINYIN_GLOSS = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]+[)）]")
@@ -155,12 +159,42 @@ def tokenize(text: str) -> list[str]:
     []
     """
     text = PINYIN_GLOSS.sub("", text)
+    return [tok for tok in load_tokenizer().lcut(text) if is_topic_word(tok)]
+
+
+@lru_cache(maxsize=65536)
+def is_topic_word(token: str) -> bool:
+    """Whether a jieba token may be a topic term.
+
+    No: non-CJK or single-character tokens, stop words; unless the word is in the user
+    dictionary, also words made only of stop words (全面落实 = 全面 + 落实) and place names
+    ending in 省/市/县.
+
+    >>> is_topic_word("控辍保学"), is_topic_word("全面落实"), is_topic_word("镇江市")
+    (True, False, False)
+    """
+    if not KEEP_TOKEN.fullmatch(token) or token in load_stopwords():
+        return False
+    if token in _userdict_words():
+        return True
+    if PLACE_NAME.fullmatch(token):
+        return False
+    return not _is_stop_compound(token)
+
+
+@lru_cache(maxsize=1)
+def _userdict_words() -> frozenset[str]:
+    return frozenset(w for w, _, _ in load_userdict())
+
+
+def _is_stop_compound(token: str) -> bool:
+    """True if ``token`` is a stop word or a concatenation of stop words."""
     stop = load_stopwords()
-    return [
-        tok
-        for tok in load_tokenizer().lcut(text)
-        if KEEP_TOKEN.fullmatch(tok) and tok not in stop
-    ]
+    n = len(token)
+    ok = [True] + [False] * n  # ok[i]: token[:i] splits into stop words
+    for i in range(1, n + 1):
+        ok[i] = any(ok[j] and token[j:i] in stop for j in range(max(0, i - 6), i - 1))
+    return ok[n]
 
 
 # ---------------------------------------------------------------------------------------
@@ -250,8 +284,15 @@ def _count_matrix(tokens: list[list[str]], index: dict[str, int]) -> sparse.csr_
 # ---------------------------------------------------------------------------------------
 # Methods
 # ---------------------------------------------------------------------------------------
+def embed_lsa(tfidf: sparse.csr_matrix, seed: int) -> np.ndarray:
+    """L2-normalised LSA coordinates of TF-IDF rows (truncated SVD, up to 100 dimensions)."""
+    n, v = tfidf.shape
+    dims = max(2, min(LSA_COMPONENTS, n - 1, v - 1))
+    return normalize(TruncatedSVD(n_components=dims, random_state=seed).fit_transform(tfidf))
+
+
 def fit_partition(
-    tfidf: sparse.csr_matrix, method: str, k: int, seed: int
+    tfidf: sparse.csr_matrix, method: str, k: int, seed: int, lsa: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cluster TF-IDF rows into ``k`` topics.
 
@@ -260,6 +301,7 @@ def fit_partition(
         method: ``"lsa_kmeans"`` or ``"nmf"``.
         k: number of topics.
         seed: random seed for every random step.
+        lsa: ``embed_lsa(tfidf, seed)`` when already computed (it does not depend on k).
 
     Returns:
         ``(labels, scores)``: topic per row (0..k-1) and a score in [0, 1] per row.
@@ -271,9 +313,7 @@ def fit_partition(
     if not 2 <= k < n:
         raise ValueError(f"k={k} must be between 2 and {n - 1} for {n} paragraphs")
     if method == "lsa_kmeans":
-        dims = max(2, min(LSA_COMPONENTS, n - 1, v - 1))
-        lsa = TruncatedSVD(n_components=dims, random_state=seed).fit_transform(tfidf)
-        lsa = normalize(lsa)
+        lsa = embed_lsa(tfidf, seed) if lsa is None else lsa
         km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(lsa)
         centres = normalize(km.cluster_centers_)
         labels = km.labels_.astype(int)
@@ -420,11 +460,13 @@ def sweep_topics(
     """
     rows, fits = [], {}
     n = corpus.tfidf.shape[0]
+    seeds = range(seed, seed + n_seeds)
+    lsa = {s: embed_lsa(corpus.tfidf, s) for s in seeds} if "lsa_kmeans" in methods else {}
     for method in methods:
         for k in ks:
             if not 2 <= k < n:
                 continue
-            runs = [fit_partition(corpus.tfidf, method, k, s) for s in range(seed, seed + n_seeds)]
+            runs = [fit_partition(corpus.tfidf, method, k, s, lsa.get(s)) for s in seeds]
             labels, scores = runs[0]
             fits[(method, k)] = (labels, scores)
             rows.append(
@@ -589,7 +631,10 @@ def cluster_topics(
     corpus = build_corpus(paragraphs, min_chars)
     methods = METHODS if method == "auto" else (method,)
     sweep_ks = ks if k is None else (k,)
-    sweep, fits = sweep_topics(corpus, sweep_ks, methods, seed, n_seeds)
+    # One BLAS thread: on a shared 2-core machine threads only fight each other, and a
+    # fixed thread count keeps floating-point sums in the same order run after run.
+    with threadpool_limits(limits=1):
+        sweep, fits = sweep_topics(corpus, sweep_ks, methods, seed, n_seeds)
     if k is not None and method != "auto":
         chosen_method, chosen_k, reason = method, k, "fixed by the caller"
     else:
@@ -654,3 +699,162 @@ def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
     order = sorted(range(len(ids)), key=lambda i: (-counts[i], first[i]))
     mapping = {ids[i]: new for new, i in enumerate(order)}
     return np.array([mapping[x] for x in labels], dtype=int)
+
+
+# ---------------------------------------------------------------------------------------
+# Evaluation against hand labels, and the plain baselines
+# ---------------------------------------------------------------------------------------
+GOLD_COLUMNS = ["doc_id", "raw_start", "raw_end", "excerpt", "theme"]
+# Gold paragraphs an analyst could not give one theme (report openings, mixed targets).
+GOLD_UNTHEMED = "综述"
+BASELINES = ("baseline_kmeans", "baseline_lda")
+MIN_GOLD_OVERLAP = 0.5
+
+
+def load_gold_topics(path) -> pd.DataFrame:
+    """Read a hand-labelled sample (``doc_id, raw_start, raw_end, excerpt, theme``).
+
+    Raises:
+        ValueError: a column is missing.
+    """
+    gold = pd.read_csv(path, dtype={"doc_id": str, "excerpt": str, "theme": str})
+    missing = set(GOLD_COLUMNS) - set(gold.columns)
+    if missing:
+        raise ValueError(f"gold file lacks columns: {sorted(missing)}")
+    return gold
+
+
+def match_gold(paragraphs: pd.DataFrame, gold: pd.DataFrame) -> pd.Series:
+    """Position of the paragraph that covers each gold span (by raw-offset overlap).
+
+    A gold row matches the paragraph of the same document whose raw span overlaps it most,
+    if that overlap covers at least half the gold span; otherwise -1.
+
+    Args:
+        paragraphs: frame with ``doc_id, raw_start, raw_end``.
+        gold: frame with ``doc_id, raw_start, raw_end``.
+
+    Returns:
+        Integer positions (``iloc`` into ``paragraphs``), indexed like ``gold``.
+    """
+    pos = pd.Series(-1, index=gold.index, dtype=int)
+    by_doc = {d: g for d, g in paragraphs.reset_index(drop=True).groupby("doc_id")}
+    for i, row in gold.iterrows():
+        cand = by_doc.get(row.doc_id)
+        if cand is None:
+            continue
+        lo = np.maximum(cand.raw_start.to_numpy(), row.raw_start)
+        hi = np.minimum(cand.raw_end.to_numpy(), row.raw_end)
+        overlap = np.clip(hi - lo, 0, None)
+        best = int(overlap.argmax())
+        if overlap[best] >= MIN_GOLD_OVERLAP * max(1, row.raw_end - row.raw_start):
+            pos[i] = int(cand.index[best])
+    return pos
+
+
+@lru_cache(maxsize=1)
+def load_plain_tokenizer() -> jieba.Tokenizer:
+    """jieba with its default dictionary only (for the baselines); cache in ``cache_dir()``."""
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(folder)
+    tk.cache_file = JIEBA_CACHE_FILE
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tk.initialize()
+    return tk
+
+
+def cluster_baseline(texts: list[str], method: str, k: int, seed: int) -> np.ndarray:
+    """The plain approach: default jieba, no stop words, then TF-IDF+KMeans or LDA.
+
+    Words are joined by spaces and fed to scikit-learn's default vectorisers (which keep
+    every token of two or more characters), as a typical notebook does.
+
+    Args:
+        texts: paragraph texts.
+        method: ``"baseline_kmeans"`` or ``"baseline_lda"``.
+        k: number of clusters.
+        seed: random seed.
+
+    Returns:
+        One cluster id per text.
+    """
+    from sklearn.decomposition import LatentDirichletAllocation
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    tk = load_plain_tokenizer()
+    docs = [" ".join(tk.lcut(t)) for t in texts]
+    if method == "baseline_kmeans":
+        x = TfidfVectorizer().fit_transform(docs)
+        return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(x)
+    if method == "baseline_lda":
+        x = CountVectorizer().fit_transform(docs)
+        lda = LatentDirichletAllocation(n_components=k, random_state=seed)
+        return lda.fit_transform(x).argmax(axis=1)
+    raise ValueError(f"unknown baseline {method!r}; choose from {BASELINES}")
+
+
+def score_against_gold(labels: np.ndarray, themes: np.ndarray) -> dict[str, float]:
+    """NMI and ARI of a clustering against hand-labelled themes (same order).
+
+    >>> score_against_gold(np.array([0, 0, 1, 1]), np.array(["师资", "师资", "安全", "安全"]))
+    {'nmi': 1.0, 'ari': 1.0}
+    """
+    from sklearn.metrics import normalized_mutual_info_score
+
+    return dict(
+        nmi=round(float(normalized_mutual_info_score(themes, labels)), 4),
+        ari=round(float(adjusted_rand_score(themes, labels)), 4),
+    )
+
+
+def compare_with_baselines(
+    paragraphs: pd.DataFrame,
+    gold: pd.DataFrame,
+    result: TopicResult,
+    seed: int = 0,
+    n_seeds: int = DEFAULT_SEEDS,
+    ks: tuple[int, ...] | None = None,
+    min_chars: int = 30,
+) -> pd.DataFrame:
+    """One table: the chosen clustering, both methods and both baselines, scored on gold.
+
+    Every system clusters the same paragraphs (those the chosen run clustered) and is
+    scored on the same gold paragraphs (matched by raw offsets, themed, clustered). Each
+    row is one (system, k): NMI and ARI against the themes (run with ``seed``) and the
+    stability ARI over ``n_seeds`` seeds. ``ks`` defaults to the chosen k only.
+
+    Returns:
+        Columns ``system, k, nmi, ari, stability_ari, n_gold, is_chosen``.
+    """
+    frame = paragraphs.reset_index(drop=True)
+    corpus = build_corpus(frame, min_chars)
+    pos = match_gold(frame, gold)
+    themed = (pos >= 0) & (gold.theme != GOLD_UNTHEMED)
+    row_of = {int(r): j for j, r in enumerate(corpus.rows)}
+    gold_idx = [(row_of[int(p)], t) for p, t in zip(pos[themed], gold.theme[themed]) if int(p) in row_of]
+    at = np.array([j for j, _ in gold_idx], dtype=int)
+    themes = np.array([t for _, t in gold_idx])
+    texts = frame.text.to_numpy()[corpus.rows].tolist()
+    chosen_k = int(result.chosen["k"])
+    rows = []
+    for k in ks or (chosen_k,):
+        for system in METHODS + BASELINES:
+            runs = []
+            for s in range(seed, seed + n_seeds):
+                if system in METHODS:
+                    runs.append(fit_partition(corpus.tfidf, system, k, s)[0])
+                else:
+                    runs.append(cluster_baseline(texts, system, k, s))
+            rows.append(
+                dict(
+                    system=system,
+                    k=k,
+                    **score_against_gold(runs[0][at], themes),
+                    stability_ari=round(mean_pairwise_ari(runs), 4),
+                    n_gold=len(at),
+                    is_chosen=(system == result.chosen["method"] and k == chosen_k),
+                )
+            )
+    return pd.DataFrame(rows)
