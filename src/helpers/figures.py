@@ -425,6 +425,9 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 kind, flags = "money", ["unit_inherited"]
             else:
                 entry = _entry_in(text[max(sent[0], n.start - 8) : n.start], "score")
+                if entry is None and _is_change(text, n, sent[0]):
+                    # 上线万人比为68.24,...,比全市平均值高出12.65: the change of the same metric.
+                    entry = _entry_in(text[sent[0] : n.start], "score")
                 if entry is None:
                     continue
                 kind = "score"
@@ -434,14 +437,21 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         if kind == "count" and entry is None:
             tail = text[n.end : clause[1]]
             for word, (metric, family) in count_after.items():
-                if word in tail:
+                if word in tail and not any(x in tail for x in pats["count_after_exclude"]):
                     entry = MetricEntry(word, metric, family, "count")
+            # 51名学生进入全市前一千名 / 前10名中,我区占4名: top-of-ranking counts are results.
+            near = text[max(sent[0], n.start - 15) : n.start] + "|" + tail
+            if entry is None and re.search(pats["top_rank_rx"], near):
+                entry = MetricEntry("", *pats["top_rank_metric"], "count")
             if entry is None and _is_change(text, n, sent[0]):
                 entry = _find_metric(text, n, kind, sent, sent)
         if entry is None:
             if kind == "rate":
                 entry = FALLBACK_RATE
-                if _is_change(text, n, sent[0]):
+                term = _nearest_before(re.compile(pats["generic_rate_rx"]), text, clause[0], n.start)
+                if term is not None:
+                    entry = MetricEntry(term.group(), term.group(), "other", "rate")
+                elif _is_change(text, n, sent[0]):
                     window = text[max(sent[0], n.start - 6) : n.start]
                     dec = any(v in window for v in pats["decrease_verbs"])
                     entry = MetricEntry("", "下降率" if dec else "增长率", "other", "rate")

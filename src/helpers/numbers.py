@@ -89,8 +89,9 @@ DATE_TIME_RX = re.compile(
 RATIO_RX = re.compile(r"(?<![0-9:.])(?P<l>[0-9]+(?:\.[0-9]+)?)\s?:\s?(?P<r>[0-9]+(?:\.[0-9]+)?)(?![0-9:])")
 # 87。8分: a CJK full stop inside a number, accepted only when a unit follows.
 ODD_DECIMAL_RX = re.compile(r"(?<=[0-9])。(?=[0-9]{1,2}(?:%|‰|分|元|万|亿|个百分点))")
-# Placeholders for redacted digits never form numbers (20xx年, 20*年, ****年).
-PLACEHOLDER_NEIGHBOUR = re.compile(r"[A-Za-z*＊_×#]")
+# Placeholders for redacted digits never form numbers (20xx年, 20*年, ****年, and the
+# cleaning stage's one-character placeholder U+25A1).
+PLACEHOLDER_NEIGHBOUR = re.compile(r"[A-Za-z*＊_×#\u25a1]")
 LABEL_SUFFIX = re.compile(r"[舍室班号楼栋层床]")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 

@@ -1,0 +1,317 @@
+"""Precision, recall and F1 of figure extraction against the labelled sample, per family.
+
+Usage::
+
+    python bench/eval_figures.py [--gold bench/gold_figures.csv] [--raw-dir data/raw] [--errors]
+
+In the same run, on the same clean paragraphs, it scores JioNLP ``ner.extract_money`` on the
+funding rows and the Recognizers-Text percentage recogniser on the rate rows (``%`` and
+``个百分点``). Both come from the optional ``bench`` extra (``pip install -e .[bench]``); the
+script stops with a clear message when they are missing.
+
+A predicted figure matches a gold row when they are in the same document, their raw spans
+overlap and their values are equal (one-to-one, per family). Gold rows that fall in a
+paragraph the cleaning stage marks boilerplate or duplicate are not expected and are left
+out of recall (their count is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+from helpers.aligned import AlignedText
+from helpers.figures import FAMILIES, extract_figures
+from helpers.load import load_documents
+
+GOLD_PATH = Path(__file__).resolve().parent / "gold_figures.csv"
+RATE_UNITS = ("%", "个百分点")
+
+
+# --- preparing paragraphs the way the pipeline does ---------------------------------------
+
+
+def prepare_document(doc_id: str, raw: str) -> tuple[pd.DataFrame, dict]:
+    """Paragraph rows and ``(doc_id, para_id) -> AlignedText`` for one raw document.
+
+    Uses ``helpers.segment`` when it exists; otherwise the normaliser plus one paragraph per
+    line, with exact repeats inside the document marked duplicate.
+    """
+    try:
+        from helpers.normalize import normalize_document
+    except ImportError:  # pragma: no cover - before the cleaning stage landed
+        normalize_document = None
+    try:
+        from helpers.segment import segment_document
+    except ImportError:
+        segment_document = None
+
+    if normalize_document is not None and segment_document is not None:
+        seg = segment_document(doc_id, normalize_document(raw))
+        paras = seg.paragraphs.copy()
+        para_text = {(doc_id, pid): at for pid, at in seg.para_text.items()}
+        for col in ("is_boilerplate", "is_duplicate"):
+            if col not in paras:
+                paras[col] = False
+        return paras, para_text
+
+    if normalize_document is not None:
+        aligned = normalize_document(raw).aligned
+    else:
+        from helpers.script import convert_aligned_to_simplified
+
+        aligned, _ = convert_aligned_to_simplified(AlignedText.from_raw(raw))
+    rows, para_text, seen = [], {}, set()
+    pos = 0
+    for pid, line in enumerate(aligned.text.split("\n")):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        if not line.strip():
+            continue
+        key = re.sub(r"\s+", "", line)
+        rows.append(
+            dict(doc_id=doc_id, article_id=0, para_id=pid, text=line,
+                 is_boilerplate=False, is_duplicate=key in seen)
+        )  # fmt: skip
+        seen.add(key)
+        para_text[(doc_id, pid)] = aligned.slice(a, b)
+    return pd.DataFrame(rows), para_text
+
+
+def load_corpus(raw_dir: Path) -> tuple[pd.DataFrame, dict, dict[str, str]]:
+    """All documents of ``raw_dir`` prepared: paragraphs, aligned texts, raw texts."""
+    frames, para_text, raws = [], {}, {}
+    for doc in load_documents(raw_dir):
+        if not doc.ok:
+            continue
+        paras, texts = prepare_document(doc.doc_id, doc.text)
+        frames.append(paras)
+        para_text.update(texts)
+        raws[doc.doc_id] = doc.text
+    return pd.concat(frames, ignore_index=True), para_text, raws
+
+
+def paragraph_spans(paras: pd.DataFrame, para_text: dict) -> pd.DataFrame:
+    """Raw span of every paragraph, with its usable flag."""
+    out = []
+    for r in paras.itertuples(index=False):
+        at = para_text.get((r.doc_id, r.para_id))
+        if at is None or not len(at):
+            continue
+        a, b = at.raw_span(0, len(at))
+        usable = not (bool(r.is_boilerplate) or bool(r.is_duplicate))
+        out.append(dict(doc_id=r.doc_id, para_id=r.para_id, raw_start=a, raw_end=b, usable=usable))
+    return pd.DataFrame(out)
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+def _values_equal(a: float, b: float) -> bool:
+    return abs(Decimal(str(a)) - Decimal(str(b))) <= Decimal("1e-6") * max(1, abs(Decimal(str(b))))
+
+
+def match(pred: pd.DataFrame, gold: pd.DataFrame) -> list[tuple[int, int]]:
+    """One-to-one pairs ``(pred_index, gold_index)``: same doc, overlapping spans, equal value."""
+    pairs, used = [], set()
+    for gi, g in gold.iterrows():
+        cands = pred[
+            (pred.doc_id == g.doc_id) & (pred.raw_start < g.raw_end) & (pred.raw_end > g.raw_start)
+        ]
+        for pi, p in cands.iterrows():
+            if pi in used or not _values_equal(p.value, g.value):
+                continue
+            pairs.append((pi, gi))
+            used.add(pi)
+            break
+    return pairs
+
+
+def prf(n_pred: int, n_gold: int, n_match: int) -> tuple[float, float, float]:
+    p = n_match / n_pred if n_pred else (1.0 if not n_gold else 0.0)
+    r = n_match / n_gold if n_gold else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def score_families(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Per-family precision/recall/F1 (family must agree), plus metric agreement on matches."""
+    rows = []
+    for fam in FAMILIES:
+        p, g = pred[pred.family == fam], gold[gold.family == fam]
+        pairs = match(p, g)
+        metric_ok = sum(pred.loc[pi, "metric"] == gold.loc[gi, "metric"] for pi, gi in pairs)
+        prec, rec, f1 = prf(len(p), len(g), len(pairs))
+        rows.append(dict(family=fam, gold=len(g), predicted=len(p), matched=len(pairs),
+                         precision=prec, recall=rec, f1=f1,
+                         metric_agree=metric_ok / len(pairs) if pairs else float("nan")))  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def attribute_agreement(pred: pd.DataFrame, gold: pd.DataFrame) -> dict[str, float]:
+    """Share of matched figures whose flags/attributes agree with the gold labels."""
+    pairs = []
+    for fam in FAMILIES:
+        p, g = pred[pred.family == fam], gold[gold.family == fam]
+        pairs += match(p, g)
+    out = {}
+    for col in ("is_change", "planned", "per_capita", "approx", "stage"):
+        if col in gold:
+            ok = sum(_same(pred.loc[pi, col], gold.loc[gi, col]) for pi, gi in pairs)
+            out[col] = ok / len(pairs) if pairs else float("nan")
+    return out
+
+
+def _same(a, b) -> bool:
+    if isinstance(b, str) or isinstance(a, str):
+        return str(a if a == a else "") == str(b if b == b else "")
+    return bool(a) == bool(b)
+
+
+# --- the two reference tools --------------------------------------------------------------
+
+
+def load_baselines():
+    """Import JioNLP and Recognizers-Text, or exit with a message saying how to get them."""
+    try:
+        import jionlp  # noqa: F401
+    except ImportError:
+        sys.exit("JioNLP is missing: pip install -e '.[bench]' (jionlp==1.5.31) to run this bench.")
+    try:
+        import emoji
+
+        # recognizers-text 1.0.2a2 imports emoji.UNICODE_EMOJI, which emoji>=2 renamed to
+        # EMOJI_DATA (and jionlp needs emoji>=2): give the old name the same table.
+        if not hasattr(emoji, "UNICODE_EMOJI") and hasattr(emoji, "EMOJI_DATA"):
+            emoji.UNICODE_EMOJI = dict(emoji.EMOJI_DATA)
+        from recognizers_number import recognize_percentage  # noqa: F401
+        from recognizers_text import Culture  # noqa: F401
+    except ImportError:
+        sys.exit(
+            "Recognizers-Text is missing: pip install -e '.[bench]' "
+            "(recognizers-text-suite==1.0.2a2) to run this bench."
+        )
+
+
+def jionlp_money(paras: pd.DataFrame, para_text: dict, usable: set) -> pd.DataFrame:
+    """JioNLP ``extract_money`` over the same clean paragraphs, mapped to raw offsets."""
+    import jionlp as jio
+
+    out = []
+    for r in paras.itertuples(index=False):
+        if (r.doc_id, r.para_id) not in usable:
+            continue
+        at = para_text[(r.doc_id, r.para_id)]
+        for hit in jio.ner.extract_money(at.text, with_parsing=True):
+            num = hit["detail"]["num"]
+            num = num[0] if isinstance(num, list) else num
+            if hit["detail"].get("case") not in ("元", None):
+                continue  # other currencies do not occur in the sample
+            a, b = at.raw_span(*hit["offset"])
+            out.append(dict(doc_id=r.doc_id, raw_start=a, raw_end=b, value=float(num), family="funding"))
+    return pd.DataFrame(out, columns=["doc_id", "raw_start", "raw_end", "value", "family"])
+
+
+def recognizers_percent(paras: pd.DataFrame, para_text: dict, usable: set) -> pd.DataFrame:
+    """Recognizers-Text percentages over the same clean paragraphs, mapped to raw offsets."""
+    from recognizers_number import recognize_percentage
+    from recognizers_text import Culture
+
+    out = []
+    for r in paras.itertuples(index=False):
+        if (r.doc_id, r.para_id) not in usable:
+            continue
+        at = para_text[(r.doc_id, r.para_id)]
+        for hit in recognize_percentage(at.text, Culture.Chinese):
+            value = str((hit.resolution or {}).get("value", "")).rstrip("%")
+            try:
+                v = float(value)
+            except ValueError:
+                continue
+            a, b = at.raw_span(hit.start, hit.end + 1)  # Recognizers' end is inclusive
+            out.append(dict(doc_id=r.doc_id, raw_start=a, raw_end=b, value=v, family="rate"))
+    return pd.DataFrame(out, columns=["doc_id", "raw_start", "raw_end", "value", "family"])
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", type=Path, default=GOLD_PATH)
+    ap.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR)
+    ap.add_argument("--errors", action="store_true", help="list false positives and misses")
+    ap.add_argument("--no-baselines", action="store_true", help="skip JioNLP/Recognizers-Text")
+    args = ap.parse_args(argv)
+    if not args.no_baselines:
+        load_baselines()
+
+    paras, para_text, raws = load_corpus(args.raw_dir)
+    spans = paragraph_spans(paras, para_text)
+    gold_all = pd.read_csv(args.gold, dtype={"doc_id": str, "metric": str, "stage": str})
+    gold_all = gold_all[gold_all.doc_id.isin(raws)]
+    bad = [g for g in gold_all.itertuples() if raws[g.doc_id][g.raw_start : g.raw_end] != g.raw_text]
+    if bad:
+        print(f"WARNING: {len(bad)} gold rows whose raw_text differs from the raw slice")
+
+    def usable(g) -> bool:
+        s = spans[(spans.doc_id == g.doc_id) & (spans.raw_start <= g.raw_start) & (spans.raw_end >= g.raw_end)]
+        return bool(len(s)) and bool(s.usable.all())
+
+    keep = gold_all.apply(usable, axis=1) if len(gold_all) else pd.Series(dtype=bool)
+    gold = gold_all[keep].reset_index(drop=True)
+    print(f"gold rows: {len(gold_all)} ({len(gold_all) - len(gold)} in boilerplate/duplicate paragraphs, not expected)")
+
+    pred = extract_figures(paras, para_text, raws).reset_index(drop=True)
+    bad_pred = [p for p in pred.itertuples() if raws[p.doc_id][p.raw_start : p.raw_end] != p.raw_text]
+    print(f"predicted rows: {len(pred)}; rows whose raw_text != raw slice: {len(bad_pred)}")
+
+    table = score_families(pred, gold)
+    p_all = prf(len(pred), len(gold), int(table.matched.sum()))
+    print("\nhelpers.figures (family, span and value must agree)")
+    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print(f"all families: P={p_all[0]:.3f} R={p_all[1]:.3f} F1={p_all[2]:.3f}")
+    print("attribute agreement on matches:",
+          {k: round(v, 3) for k, v in attribute_agreement(pred, gold).items()})  # fmt: skip
+
+    if not args.no_baselines:
+        use = {(r.doc_id, r.para_id) for r in paras.itertuples() if not (r.is_boilerplate or r.is_duplicate)}
+        g_fund = gold[gold.family == "funding"]
+        ours = pred[pred.family == "funding"]
+        jio = jionlp_money(paras, para_text, use)
+        rows = []
+        for name, p in (("helpers.figures", ours), ("jionlp.extract_money", jio)):
+            n = len(match(p.assign(family="funding"), g_fund))
+            rows.append((name, "funding", len(p), n, *prf(len(p), len(g_fund), n)))
+        g_rate = gold[gold.unit.isin(RATE_UNITS)]
+        ours_rate = pred[pred.unit.isin(RATE_UNITS)]
+        rec = recognizers_percent(paras, para_text, use)
+        for name, p in (("helpers.figures", ours_rate), ("recognizers-text percentage", rec)):
+            n = len(match(p, g_rate))
+            rows.append((name, "rates (% and 个百分点)", len(p), n, *prf(len(p), len(g_rate), n)))
+        cmp = pd.DataFrame(rows, columns=["extractor", "target", "predicted", "matched", "precision", "recall", "f1"])
+        print(f"\nsame text, span+value match (funding gold={len(g_fund)}, rate gold={len(g_rate)})")
+        print(cmp.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+
+    if args.errors:
+        for fam in FAMILIES:
+            p, g = pred[pred.family == fam], gold[gold.family == fam]
+            pairs = match(p, g)
+            mp, mg = {a for a, _ in pairs}, {b for _, b in pairs}
+            for i in p.index.difference(list(mp)):
+                r = pred.loc[i]
+                print(f"FP {fam:10s} {r.doc_id} {r.raw_start} {r.raw_text!r} {r.metric} {r.value} | {r.sentence[:60]}")
+            for i in g.index.difference(list(mg)):
+                r = gold.loc[i]
+                print(f"FN {fam:10s} {r.doc_id} {r.raw_start} {r.raw_text!r} {r.metric} {r.value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
