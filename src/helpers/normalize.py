@@ -119,6 +119,8 @@ NON_INITIAL = frozenset("了的地得着过们吗呢吧啊么之其与及和或�
 # A line break inside a sentence: a long line ending on a character or a comma.
 OPEN_BREAK = re.compile(rf"(?<=[{CJK},、《“(]){HSPACE}*\r?\n{HSPACE}*(?=[{CJK}《“])")
 MIN_BROKEN_LINE = 40
+# jieba dictionary frequency above which a word straddling a "。\n" junction proves a break.
+MIN_WORD_FREQ = 10
 
 TAIWAN_EVIDENCE = re.compile(r"(?<![全中])[國国][小中](?![學学說说央文華华])|中[國国]小(?![學学說说])")
 MIN_TAIWAN_EVIDENCE = 3
@@ -477,7 +479,7 @@ def normalize_spaces(aligned: AlignedText) -> tuple[AlignedText, int]:
 
 @lru_cache(maxsize=1)
 def _word_set() -> frozenset[str]:
-    """Two- to four-character words of jieba's main dictionary (frequency >= 50)."""
+    """Two- to four-character words of jieba's main dictionary (frequency >= MIN_WORD_FREQ)."""
     import jieba
 
     path = jieba.get_dict_file()
@@ -485,20 +487,37 @@ def _word_set() -> frozenset[str]:
     with path as fh:
         for line in fh:
             parts = line.decode("utf-8").split()
-            if len(parts) >= 2 and 2 <= len(parts[0]) <= 4 and int(parts[1]) >= 50:
+            if len(parts) >= 2 and 2 <= len(parts[0]) <= 4 and int(parts[1]) >= MIN_WORD_FREQ:
                 words.add(parts[0])
     return frozenset(words)
 
 
 def _spans_word(left: str, right: str) -> bool:
-    """True when a dictionary word straddles the junction of ``left`` and ``right``."""
+    """True when a word straddles the junction of ``left`` and ``right``.
+
+    A dictionary word must cross the junction, and jieba's segmentation of the joined
+    context must agree (``以上`` + ``班主任`` contains 上班 but segments as 以上/班主任).
+
+    >>> _spans_word("学科教师配", "置不齐的问题"), _spans_word("次以上", "班主任")
+    (True, False)
+    """
     words = _word_set()
-    for i in range(1, 4):
-        for j in range(1, 4):
-            if 2 <= i + j <= 4 and len(left) >= i and len(right) >= j:
-                if left[-i:] + right[:j] in words:
-                    return True
-    return False
+    if not any(
+        left[-i:] + right[:j] in words
+        for i in range(1, 4)
+        for j in range(1, 4)
+        if 2 <= i + j <= 4 and len(left) >= i and len(right) >= j
+    ):
+        return False
+    import jieba
+
+    left, right = left[-4:], right[:4]
+    pos = 0
+    for tok in jieba.lcut(left + right, HMM=False):
+        pos += len(tok)
+        if pos == len(left):
+            return False
+    return True
 
 
 def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
@@ -517,8 +536,8 @@ def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
     def period(m: re.Match) -> str:
         text = m.string
         s, e = m.span()
-        left = text[max(0, s - 3) : s]
-        right = text[e : e + 3]
+        left = text[max(0, s - 4) : s]
+        right = text[e : e + 4]
         if HEADING_START.match(text, e):
             return m.group()
         if right[:1] in NON_INITIAL or _spans_word(left, right):

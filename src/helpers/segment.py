@@ -307,7 +307,7 @@ def _sections(lines: list[_Line]) -> list[str]:
             if style in styles:
                 del stack[styles.index(style) :]
             stack.append((style, label))
-        out.append(" > ".join(lbl for _, lbl in stack))
+        out.append("" if ln.kind else " > ".join(lbl for _, lbl in stack))
     return out
 
 
@@ -462,24 +462,24 @@ def flag_cross_document_duplicates(paragraphs: pd.DataFrame) -> pd.DataFrame:
     out = paragraphs.copy()
     if out.empty:
         return out
-    order = out.sort_values(["doc_id", "para_id"], kind="stable").index
+    ordered = out.sort_values(["doc_id", "para_id"], kind="stable")
     first: dict[str, tuple[str, int]] = {}
-    is_dup = out["is_duplicate"].to_dict()
-    dup_of = out["duplicate_of"].to_dict()
-    for idx in order:
-        row = out.loc[idx]
-        if row["is_boilerplate"]:
+    is_dup = out["is_duplicate"].astype(bool).to_dict()
+    dup_of = out["duplicate_of"].fillna("").astype(str).to_dict()
+    for idx, doc, pid, boiler, text in zip(
+        ordered.index, ordered["doc_id"], ordered["para_id"], ordered["is_boilerplate"], ordered["text"]
+    ):
+        if boiler:
             continue
-        key = duplicate_key(row["text"])
+        key = duplicate_key(text)
         if len(key) < MIN_DUPLICATE_KEY:
             continue
-        doc, pid = row["doc_id"], int(row["para_id"])
-        if key in first and first[key][0] != doc:
-            if not is_dup[idx]:
-                is_dup[idx] = True
-                dup_of[idx] = f"{first[key][0]}:{first[key][1]}"
-        else:
-            first.setdefault(key, (doc, pid))
+        seen = first.get(key)
+        if seen is None:
+            first[key] = (doc, int(pid))
+        elif seen[0] != doc and not is_dup[idx]:
+            is_dup[idx] = True
+            dup_of[idx] = f"{seen[0]}:{seen[1]}"
     out["is_duplicate"] = pd.Series(is_dup)
     out["duplicate_of"] = pd.Series(dup_of)
     return out
