@@ -20,7 +20,8 @@
 #
 # Watch out: values are normalised (money in 元, rates in percent). `approx` marks 余/多/约,
 # `planned` marks targets (计划/力争), `is_change` marks changes (提高3个百分点), which must not be
-# compared with levels. A flagged figure is kept, not dropped: read its sentence before using it.
+# compared with levels. A flagged figure (rate above 100 %, amount out of scale with its
+# neighbours, parts that do not add up) is kept, not dropped: read its sentence before using it.
 
 # %% tags=["parameters"]
 from helpers import paths
@@ -92,7 +93,8 @@ print(f"{len(view)} figure(s) match the filters")
 
 # %% [markdown]
 # ## Flagged figures with their source
-# `raw_context` is cut from the raw file with the figure's own offsets (【…】 marks the
+# Only problem flags are listed here (descriptive flags such as `approx=余` or
+# `part_of_total` stay in the figures table). `raw_context` is cut from the raw file with the figure's own offsets (【…】 marks the
 # span); `span_ok` confirms that `raw_text` is exactly that slice.
 
 # %%
@@ -107,9 +109,10 @@ print(f"offsets verified: {int(checked['span_ok'].sum())} of {len(checked)} figu
 
 # %% [markdown]
 # ## Parts vs total
-# Where a sentence states a total and then its parts (其中…), the extractor adds the parts
-# and flags the figures when they do not add up to the total.
+# Where a sentence states a total and then its parts (其中…/分别为…), the extractor adds the
+# parts up. `status` is `ok` when they match the total (within its rounding) and
+# `mismatch` otherwise; `difference` = sum of parts − total, in the figure's unit.
 
 # %%
 parts = report.parts_vs_total_checks(figures)
-display(parts if len(parts) else Markdown("_No parts-vs-total mismatch was flagged._"))
+display(parts if len(parts) else Markdown("_No sentence in this corpus gives a total with its parts._"))

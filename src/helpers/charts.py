@@ -43,6 +43,8 @@ PALETTE = ("#3b6ea5", "#e07b39", "#5a9e5a", "#c44e52", "#8172b2", "#937860", "#d
 COLOR_ACTUAL = "#3b6ea5"
 COLOR_PLANNED = "#e07b39"
 REFERENCE_COLOR = "#c44e52"
+# School stages in reading order (figures.stage values); anything else sorts after them.
+STAGE_ORDER = ("学前", "小学", "初中", "高中", "中职", "高校", "未注明")
 
 
 class CJKFontError(RuntimeError):
@@ -249,6 +251,16 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def format_wan(value: float) -> str:
+    """An amount in 万元 for a bar label: thousands separators, at most two decimals.
+
+    >>> format_wan(21285.0), format_wan(785.04), format_wan(0.5)
+    ('21,285', '785.04', '0.5')
+    """
+    text = f"{value:,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def plot_note(title: str, note: str) -> Figure:
     """A placeholder chart that states why there is nothing to draw.
 
@@ -351,12 +363,16 @@ def plot_funding_wan(
         part = funding[funding["planned"] == planned].set_index(by).reindex(order)
         ys = [i + offset for i in range(len(order))]
         bars = ax.barh(ys, part["wan"].fillna(0), height=height, color=color, label=label)
-        for bar, share in zip(bars, part["approx_share"].fillna(0)):
+        for bar, share, wan in zip(bars, part["approx_share"].fillna(0), part["wan"]):
             if share > 0:
                 bar.set_hatch("///")
                 bar.set_edgecolor("white")
+            if pd.notna(wan):  # the amount at the bar's end: small bars stay readable
+                ax.annotate(format_wan(wan), (bar.get_width(), bar.get_y() + height / 2),
+                            xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
     ax.set_yticks(range(len(order)), labels)
     ax.invert_yaxis()
+    ax.margins(x=0.12)
     ax.set_xlabel("金额（万元）")
     ax.set_title(title)
     ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
@@ -384,9 +400,11 @@ def plot_rates_by_stage(
     setup_cjk_font()
     if rates.empty:
         return plot_note(title, note_if_empty)
-    rates = rates.assign(label=rates["stage"].fillna("未注明").replace("", "未注明")
-                         + " · " + rates["metric"].astype(str))
-    labels = list(dict.fromkeys(rates.sort_values(["stage", "metric"])["label"]))
+    stage = rates["stage"].fillna("未注明").replace("", "未注明").astype(str)
+    rank = stage.map({s: i for i, s in enumerate(STAGE_ORDER)}).fillna(len(STAGE_ORDER))
+    rates = rates.assign(label=stage + " · " + rates["metric"].astype(str), _rank=rank,
+                         _stage=stage)
+    labels = list(dict.fromkeys(rates.sort_values(["_rank", "_stage", "metric"])["label"]))
     pos = {lab: i for i, lab in enumerate(labels)}
     fig, ax = plt.subplots(figsize=(8, _bar_height(len(labels))))
     lo = min(80.0, float(rates["value"].min()) - 2)

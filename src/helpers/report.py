@@ -59,8 +59,14 @@ SUMMARY_LABELS = {
     "n_enrollment": "入学数字", "n_exam": "考试数字", "funding_wan": "经费（万元，实际）",
     "main_topic": "主要主题",
 }
-# Words of a flag that marks a parts-vs-total check (figures stage writes e.g. "parts_sum").
-PARTS_FLAG_PATTERN = re.compile(r"part|total|sum|合计|分项", re.I)
+# Flags of the figures stage that describe a figure rather than warn about it; any other
+# flag (rate_over_100, out_of_scale, parts_sum_mismatch:…, and flags added later) is a
+# problem the reader should look at.
+INFO_FLAG_PATTERN = re.compile(r"^(approx=|range=|parts_sum_ok$|part_of_total$|unit_inherited$)")
+PARTS_SUM_PATTERN = re.compile(r"^parts_sum_(ok|mismatch)(?::sum=(-?[0-9.]+))?$")
+PART_OF_TOTAL = "part_of_total"
+# Problem flags that keep a figure out of sums and report charts (it stays in notebook 02).
+EXCLUDED_FROM_SUMS = frozenset({"out_of_scale"})
 
 
 def load_optional_table(processed_dir: Path, name: str) -> pd.DataFrame:
@@ -298,10 +304,30 @@ def filter_figures(
     return figures[mask]
 
 
+def split_flags(flags) -> list[str]:
+    """The individual flags of a ``;``-joined flags cell (empty/NA gives []).
+
+    >>> split_flags("approx=余;rate_over_100")
+    ['approx=余', 'rate_over_100']
+    """
+    if flags is None or (not isinstance(flags, str) and pd.isna(flags)):
+        return []
+    return [f.strip() for f in str(flags).split(";") if f.strip()]
+
+
+def problem_flags(flags) -> list[str]:
+    """The flags of a cell that warn about the figure (not the descriptive ones).
+
+    >>> problem_flags("approx=余;part_of_total;out_of_scale")
+    ['out_of_scale']
+    """
+    return [f for f in split_flags(flags) if not INFO_FLAG_PATTERN.match(f)]
+
+
 def has_flags(figures: pd.DataFrame) -> pd.Series:
-    """True where a figure carries at least one flag (non-empty ``flags``)."""
-    flags = _column(figures, "flags", "").fillna("").astype(str).str.strip()
-    return ~flags.isin(["", "[]", "nan", "None"])
+    """True where a figure carries at least one problem flag (see :func:`problem_flags`)."""
+    flags = _column(figures, "flags", "")
+    return pd.Series([bool(problem_flags(f)) for f in flags], index=figures.index, dtype=bool)
 
 
 def family_summary(figures: pd.DataFrame) -> pd.DataFrame:
@@ -354,30 +380,47 @@ def metric_summary(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def flagged_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """Every flagged figure with its raw span and the sentence it came from.
+    """Every figure with a problem flag, with its raw span and the sentence it came from.
 
     Returns:
         Columns ``doc_id, family, metric, value, unit, raw_text, flags, sentence,
-        raw_start, raw_end``.
+        raw_start, raw_end``; ``flags`` keeps only the problem flags.
     """
     cols = ["doc_id", "family", "metric", "value", "unit", "raw_text", "flags", "sentence",
             "raw_start", "raw_end"]
-    return figures[has_flags(figures)].reindex(columns=cols).reset_index(drop=True)
+    out = figures[has_flags(figures)].reindex(columns=cols).reset_index(drop=True)
+    out["flags"] = [";".join(problem_flags(f)) for f in out["flags"]]
+    return out
 
 
 def parts_vs_total_checks(figures: pd.DataFrame) -> pd.DataFrame:
-    """Figures whose flags record a parts-vs-total check, with the sentence to verify it in.
-
-    The figures stage compares stated totals with the sum of their listed parts and flags
-    the figures involved; this collects those rows.
+    """Every total whose parts the figures stage added up: total, sum of parts, verdict.
 
     Returns:
-        Same columns as :func:`flagged_figures`.
+        Columns ``doc_id, metric, unit, total, parts_sum, difference, status
+        ("ok"/"mismatch"), raw_text, sentence, raw_start, raw_end``.
+
+    >>> f = pd.DataFrame({"doc_id": ["a"], "metric": ["资助金额"], "unit": ["元"],
+    ...     "value": [7850400.0], "raw_text": ["785.04万元"], "sentence": ["…"],
+    ...     "raw_start": [5], "raw_end": [13], "flags": ["parts_sum_mismatch:sum=4263375"]})
+    >>> parts_vs_total_checks(f)[["total", "parts_sum", "status"]].to_dict("records")
+    [{'total': 7850400.0, 'parts_sum': 4263375.0, 'status': 'mismatch'}]
     """
-    flagged = flagged_figures(figures)
-    return flagged[flagged["flags"].astype(str).str.contains(PARTS_FLAG_PATTERN)].reset_index(
-        drop=True
-    )
+    cols = ["doc_id", "metric", "unit", "total", "parts_sum", "difference", "status",
+            "raw_text", "sentence", "raw_start", "raw_end"]
+    rows = []
+    for row in figures.reindex(columns=cols[:3] + ["value", "flags"] + cols[7:]).itertuples(index=False):
+        for flag in split_flags(row.flags):
+            m = PARTS_SUM_PATTERN.match(flag)
+            if not m:
+                continue
+            total = float(row.value)
+            parts = total if m.group(1) == "ok" or m.group(2) is None else float(m.group(2))
+            rows.append({"doc_id": row.doc_id, "metric": row.metric, "unit": row.unit,
+                         "total": total, "parts_sum": parts, "difference": round(parts - total, 4),
+                         "status": m.group(1), "raw_text": row.raw_text, "sentence": row.sentence,
+                         "raw_start": row.raw_start, "raw_end": row.raw_end})
+    return pd.DataFrame(rows, columns=cols)
 
 
 def to_wan(value) -> float:
@@ -392,8 +435,10 @@ def to_wan(value) -> float:
 def funding_in_wan(figures: pd.DataFrame) -> pd.DataFrame:
     """Funding figures that are amounts (not changes, not per-capita), with a 万元 column.
 
-    Per-capita amounts (生均) and changes (增长…) are left out because adding them to
-    totals would be meaningless; they stay in the figures table.
+    Per-capita amounts (生均), changes (增长…), parts of a stated total
+    (``part_of_total``) and amounts flagged ``out_of_scale`` are left out, because adding
+    them would be meaningless, count the same money twice or let one misprint dominate;
+    they stay in the figures table (notebook 02 lists the flagged ones).
 
     Returns:
         Columns ``doc_id, metric, stage, wan, approx, planned, raw_text, sentence``.
@@ -409,7 +454,12 @@ def funding_in_wan(figures: pd.DataFrame) -> pd.DataFrame:
     fund = figures[figures["family"] == "funding"] if len(figures) else figures
     if len(fund):
         keep = ~_bool(_column(fund, "is_change", False)) & ~_bool(_column(fund, "per_capita", False))
-        fund = fund[keep & fund["value"].notna()]
+        is_part = pd.Series(
+            [bool({PART_OF_TOTAL, *EXCLUDED_FROM_SUMS} & set(split_flags(f)))
+             for f in _column(fund, "flags", "")],
+            index=fund.index, dtype=bool,
+        )
+        fund = fund[keep & ~is_part & fund["value"].notna()]
     if fund.empty:
         return pd.DataFrame(columns=cols)
     out = fund.assign(
