@@ -525,9 +525,9 @@ def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
 
     A ``。`` plus line break between two characters is dropped when a dictionary word spans
     the junction (``配。\\n\\n置`` -> ``配置``) or the next line starts with a particle
-    (``撰写。\\n\\n了两篇``). A plain line break is dropped after a line of at least
-    ``MIN_BROKEN_LINE`` characters that ends on a character or comma, when the next line
-    does not start a heading.
+    (``撰写。\\n\\n了两篇``). A plain line break is dropped after a line that ends on a
+    character or comma and is either long (``MIN_BROKEN_LINE``) or holds a full sentence
+    already (a title never does), when the next line does not start a heading.
 
     >>> rejoin_broken_lines(AlignedText.from_raw("解决学科教师配。\\n\\n置不齐的问题。\\n\\n二、加强"))[0].text
     '解决学科教师配置不齐的问题。\\n\\n二、加强'
@@ -550,7 +550,8 @@ def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
         text = m.string
         s, e = m.span()
         line_start = text.rfind("\n", 0, s) + 1
-        if s - line_start < MIN_BROKEN_LINE or HEADING_START.match(text, e):
+        sentence_inside = "。" in text[line_start:s]
+        if (s - line_start < MIN_BROKEN_LINE and not sentence_inside) or HEADING_START.match(text, e):
             return m.group()
         return ""
 
