@@ -597,7 +597,7 @@ def corpus_summary(
         articles.sort_values(["doc_id", "article_id"]).groupby("doc_id")["title"].first()
         if len(articles) else pd.Series(dtype=object)
     )
-    out.insert(1, "title", out["doc_id"].map(titles).fillna(""))
+    out.insert(1, "title", [str(titles.get(d, "")) for d in out["doc_id"]])
     for fam in ("funding", "enrollment", "exam"):
         counts = figures[figures["family"] == fam].groupby("doc_id").size() if len(figures) else {}
         out[f"n_{fam}"] = out["doc_id"].map(counts).fillna(0).astype(int)
@@ -606,8 +606,8 @@ def corpus_summary(
     wan = actual.groupby("doc_id")["wan"].sum() if len(actual) else {}
     out["funding_wan"] = out["doc_id"].map(wan).fillna(0.0).round(2)
     shares = doc_topic_percent(doc_topics, topics)
-    main = shares.idxmax(axis=1) if len(shares) and shares.shape[1] else {}
-    out["main_topic"] = out["doc_id"].map(main).fillna("")
+    main = shares.idxmax(axis=1).to_dict() if len(shares) and shares.shape[1] else {}
+    out["main_topic"] = [str(main.get(d, "")) for d in out["doc_id"]]
     return out.reset_index(drop=True)
 
 
