@@ -78,6 +78,12 @@ def _keyword_rx(applies_to: str) -> tuple[re.Pattern, dict[str, MetricEntry]]:
 
 
 @lru_cache(maxsize=1)
+def _any_keyword_rx() -> re.Pattern:
+    words = sorted({e.keyword for e in load_metric_lexicon()}, key=len, reverse=True)
+    return re.compile(r"\s*(?:" + "|".join(re.escape(w) for w in words) + ")")
+
+
+@lru_cache(maxsize=1)
 def _stage_rx() -> tuple[re.Pattern, dict[str, str]]:
     lookup = {w: stage for stage, words in load_patterns()["stages"].items() for w in words}
     words = sorted(lookup, key=len, reverse=True)
@@ -181,7 +187,9 @@ def _find_stage(text: str, lo: int, hi: int, metric: str) -> str:
     for c in CLAUSE_END.finditer(text, lo, hi):
         clause_start = c.end()
     pieces = [(clause_start, hi)]
-    for a, b in reversed(split_spans(text[lo:clause_start], CLAUSE_END)):
+    # Only a clause that opens on its metric (巩固率达到99.98%) continues an earlier subject.
+    continues = _any_keyword_rx().match(text, clause_start) is not None
+    for a, b in reversed(split_spans(text[lo:clause_start], CLAUSE_END) if continues else []):
         if re.search(r"[0-9]", text[lo + a : lo + b]):
             pieces.append((lo + a, lo + b))
         else:
@@ -357,25 +365,31 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
     marker_rx = re.compile("(?<![生人平])(?:" + "|".join(re.escape(w) for w in markers) + ")")
     for mk in marker_rx.finditer(text):
         sent = _span_at(subclauses, mk.start())
-        firsts = [k for k, n in enumerate(nums) if n.start >= mk.end() and n.end <= sent[1] and k not in used]
-        if not firsts:
-            continue
-        first = firsts[0]
-        if text[mk.end() : nums[first].start].count("，") + text[mk.end() : nums[first].start].count(",") > 0:
-            continue
         subjects = _subjects_before(text, mk.start(), sent[0])
         if len(subjects) < 2:
             continue
         shared = mk.group() in pats["shared_markers"]
-        chain = [first] if shared else _value_chain(nums, text, first)
-        if not shared and len(chain) != len(subjects):
+        # The values: the first run after the marker, in the same clause chain, that fits
+        # (分别高于四个实验区平均值的19.84分、6.5%、3.34%: 四个 is not the run).
+        chain = None
+        for k, n in enumerate(nums):
+            if n.start < mk.end() or n.end > sent[1] or k in used or _value_kind(n) == "other_unit":
+                continue
+            if re.search(r"[,，]", text[mk.end() : n.start]):
+                break
+            cand = [k] if shared else _value_chain(nums, text, k)
+            if shared or len(cand) == len(subjects):
+                chain = cand
+            break
+        if chain is None:
             continue
+        first = chain[0]
         last = nums[chain[-1]]
         kind = _value_kind(last)
         if kind in ("bare", "other_unit"):
             continue
         pairs = [(s, chain[0]) for s in subjects] if shared else list(zip(subjects, chain))
-        context_entry = _entry_in(text[sent[0] : subjects[0][0]], kind)
+        lead_in = text[sent[0] : subjects[0][0]]
         verb_zone = text[mk.end() : nums[first].start]
         change = any(v in verb_zone for v in pats["change_verbs"]) and not re.search(
             r"(提高|增加|增长|上升|下降|降低)[到至]", verb_zone
@@ -384,7 +398,11 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         made = []
         for (sa, sb), k in pairs:
             subject = text[sa:sb]
+            n = nums[k]
+            # 19.84分、6.5%、3.34%: each value keeps its own kind; bare ones take the last's.
+            kind = _value_kind(n) if _value_kind(n) != "bare" else _value_kind(last)
             entry = _entry_in(subject, kind)
+            context_entry = _entry_in(lead_in, kind)
             stage = _find_stage(text, sa, sb, "") or first_stage
             if entry is None:
                 if stage and context_entry is not None:
@@ -397,7 +415,6 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                     break
             if not stage:
                 stage = _find_stage(text, sent[0], sa, entry.metric)
-            n = nums[k]
             unit_from = last if _value_kind(n) == "bare" else n
             made.append(_row(text, n, entry, kind, stage, sent, numbers, context, change=change or None,
                              unit_from=unit_from))  # fmt: skip

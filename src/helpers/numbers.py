@@ -177,6 +177,8 @@ def parse_chinese_integer(s: str) -> int | None:
             return None
         if len(s) == 1:
             return CN_DIGIT_VALUES[s]
+        if len(s) == 2 and not any(CN_DIGIT_VALUES[ch] == 0 for ch in s):
+            return None  # 三五 is "three to five", not 35
         return int("".join(str(CN_DIGIT_VALUES[ch]) for ch in s))
     total = section = 0
     digit: int | None = None
@@ -222,6 +224,8 @@ def _classify(text: str, start: int, end: int, value: Decimal, unit: str, chines
     after = text[end : end + 2]
     if before.endswith("第"):
         return "ordinal"
+    if chinese and end - start == 1 and before.endswith(("初", "高")):
+        return "label"  # 初一年(4)班, 高三: a grade, not a count
     if before.endswith(("(", "（")) and after.startswith((")", "）")):
         return "label"
     if value == value.to_integral_value():

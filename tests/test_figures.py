@@ -1,0 +1,325 @@
+"""helpers.figures: families, metrics and the hard forms on real seed sentences, exact spans."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from helpers.aligned import AlignedText
+from helpers.figures import FIGURE_COLUMNS, extract_figures, extract_paragraph_figures
+
+
+def figs(text: str, **context):
+    return extract_paragraph_figures(text, context or None)
+
+
+def brief(text: str, **context):
+    return [(f["text"], f["family"], f["metric"], f["value"]) for f in figs(text, **context)]
+
+
+# --- one figure at a time --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("去年,我镇教育方面的投入总计55.57万元,今年", [("55.57万元", "funding", "投入", Decimal("555700"))]),
+        ("投资40万元实施三古完小危房改造工程", [("40万元", "funding", "投资", Decimal("400000"))]),
+        ("为灾区捐款三千零三十二元。", [("三千零三十二元", "funding", "捐款", Decimal("3032"))]),
+        ("在园幼儿17681人,入园率96%,幼儿教师学历合格率达到99%。", [
+            ("17681人", "enrollment", "在园幼儿数", Decimal("17681")),
+            ("96%", "enrollment", "入园率", Decimal("96")),
+            ("99%", "other", "教师学历合格率", Decimal("99")),
+        ]),
+        ("收回了1083份,回收率21%。", [("21%", "other", "回收率", Decimal("21"))]),
+        ("综合上线率达到 51.66%,再次取得了", [("51.66%", "exam", "上线率", Decimal("51.66"))]),
+        ("全区高考上线学生3301人,上线万人比为68.24,位居全市首位", [
+            ("3301人", "exam", "高考上线人数", Decimal("3301")),
+            ("68.24", "exam", "上线万人比", Decimal("68.24")),
+        ]),
+        ("学生生机比达9:1,校校有电子白板", [("9:1", "other", "生机比", Decimal("9"))]),
+        ("在本级毕业生流失170余人的前提下", [("170余人", "enrollment", "流失人数", Decimal("170"))]),
+    ],
+)
+def test_single_figures(text, expected):
+    assert brief(text) == expected
+
+
+def test_permille_is_converted_to_percent():
+    out = figs("人口出生率为 0.82 ‰;死亡36人,人口自然增长率为2.1‰;")
+    assert [(f["metric"], f["value"], f["unit"]) for f in out] == [
+        ("出生率", Decimal("0.082"), "%"),
+        ("自然增长率", Decimal("0.21"), "%"),
+    ]
+
+
+# --- lists bound by 分别 ---------------------------------------------------------------------
+
+
+def test_list_with_fenbie_gives_one_row_per_metric_and_unit_of_the_last():
+    text = "小学教育质量大幅提升,优秀率、良好率、合格率分别比去年提高5、7、8个百分点。"
+    out = figs(text)
+    assert [(f["metric"], f["value"], f["unit"], f["is_change"], (f["start"], f["end"])) for f in out] == [
+        ("优秀率", Decimal("5"), "个百分点", True, (29, 30)),
+        ("良好率", Decimal("7"), "个百分点", True, (31, 32)),
+        ("合格率", Decimal("8"), "个百分点", True, (33, 38)),
+    ]
+    assert {f["family"] for f in out} == {"exam"}
+
+
+def test_list_of_stages_takes_metric_from_context():
+    text = ("全区中小学教师合格学历大幅提升,小学、初中、普高、职高分别达到"
+            "99.95%、99.51%、96.78%、85.89%;")  # fmt: skip
+    out = figs(text)
+    assert [(f["stage"], f["metric"], f["value"]) for f in out] == [
+        ("小学", "教师学历合格率", Decimal("99.95")),
+        ("初中", "教师学历合格率", Decimal("99.51")),
+        ("高中", "教师学历合格率", Decimal("96.78")),
+        ("中职", "教师学历合格率", Decimal("85.89")),
+    ]
+
+
+def test_list_with_mixed_units_binds_each_value_to_its_metric():
+    text = "我区的平均分、及格率、高分段人数比率分别高于四个实验区平均值的19.84分、6.5%、3.34%,均居全市第一。"
+    out = figs(text)
+    assert [(f["metric"], f["value"], f["unit"], f["is_change"]) for f in out] == [
+        ("平均分", Decimal("19.84"), "分", True),
+        ("及格率", Decimal("6.5"), "%", True),
+        ("高分段比率", Decimal("3.34"), "%", True),
+    ]
+
+
+def test_list_with_unequal_counts_is_not_bound():
+    # two subjects, three values: no pairing is trusted, each value gets its own nearest metric
+    out = figs("入学率、巩固率分别为100%、99.9%、99.9%")
+    assert [f["metric"] for f in out] == ["巩固率", "巩固率", "巩固率"]
+
+
+# --- one value shared by several metrics ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, metrics",
+    [
+        ("小学入学率、巩固率、毕业率均保持100%;", ["入学率", "巩固率", "毕业率"]),
+        ("适龄儿童入学率和初等教育完成率均为100%。", ["入学率", "初等教育完成率"]),
+        ("完结率、满意率均为100%。", ["完结率", "满意率"]),
+    ],
+)
+def test_shared_value_gives_one_row_per_metric_on_the_same_span(text, metrics):
+    out = figs(text)
+    assert [f["metric"] for f in out] == metrics
+    assert len({(f["start"], f["end"]) for f in out}) == 1
+    assert all(f["value"] == Decimal("100") for f in out)
+
+
+def test_per_capita_junyuan_is_not_a_shared_value_marker():
+    out = figs("达到全区初中生均900元、小学生均700元、特殊教育学校生均10000元;")
+    assert [(f["value"], f["per_capita"], f["stage"]) for f in out] == [
+        (Decimal("900"), True, "初中"),
+        (Decimal("700"), True, "小学"),
+        (Decimal("10000"), True, "小学"),
+    ]
+
+
+# --- totals and parts ------------------------------------------------------------------------
+
+SUBSIDY = (
+    "2020年春季资助政策全面落实到位,资助总人数14861人785.04万元。其中,发放学前困难幼儿生活费补助"
+    "2206人82.725万元,义务教育“一补”资金9079人343.9125万元,普通高中国家助学金2878人288.6万元,"
+    "中职教育助学金698人69.8万元。"
+)
+
+
+def test_total_with_parts_adds_up_and_head_counts_are_not_money():
+    out = figs(SUBSIDY)
+    assert [(f["text"], f["value"]) for f in out] == [
+        ("785.04万元", Decimal("7850400")),
+        ("82.725万元", Decimal("827250")),
+        ("343.9125万元", Decimal("3439125")),
+        ("288.6万元", Decimal("2886000")),
+        ("69.8万元", Decimal("698000")),
+    ]
+    assert out[0]["flags"] == ["parts_sum_ok"] and out[0]["year"] == 2020
+    assert all("part_of_total" in f["flags"] for f in out[1:])
+    assert [f["stage"] for f in out[1:]] == ["学前", "", "高中", "中职"]
+
+
+def test_parts_that_do_not_add_up_are_flagged():
+    # the seed sentence with one part changed (343.9125 -> 243.9125)
+    out = figs(SUBSIDY.replace("343.9125万元", "243.9125万元"))
+    assert out[0]["flags"] == ["parts_sum_mismatch:sum=6850375"]
+
+
+def test_unit_less_continuations_inherit_yuan_and_complete_the_total():
+    text = ("发放助学金共计54000元。分别为:高中32人,每人600元,共计19200元;专科21人,每人800元,"
+            "共计16800;本科18人,每人1000元,共计18000。")  # fmt: skip
+    out = figs(text)
+    rows = [(f["text"], f["value"], f["per_capita"]) for f in out]
+    assert rows == [
+        ("54000元", Decimal("54000"), False),
+        ("600元", Decimal("600"), True),
+        ("19200元", Decimal("19200"), False),
+        ("800元", Decimal("800"), True),
+        ("16800", Decimal("16800"), False),
+        ("1000元", Decimal("1000"), True),
+        ("18000", Decimal("18000"), False),
+    ]
+    assert out[0]["flags"] == ["parts_sum_ok"]
+    assert "unit_inherited" in out[4]["flags"] and all(f["family"] == "funding" for f in out)
+
+
+def test_count_total_with_parts():
+    out = figs("今年我市参加高考人数1628人,三本以上上线841人,其中一本198人,二本438人,三本205人。")
+    assert [(f["metric"], f["value"]) for f in out] == [
+        ("高考参考人数", Decimal("1628")),
+        ("上线人数", Decimal("841")),
+        ("一本上线人数", Decimal("198")),
+        ("二本上线人数", Decimal("438")),
+        ("三本上线人数", Decimal("205")),
+    ]
+    assert out[1]["flags"] == ["parts_sum_ok"]
+
+
+def test_single_part_after_qizhong_is_not_checked():
+    out = figs("预计教育事业总支出5亿元,其中区财政对教育事业拨款达到21285万元,比上年增长9.15%。")
+    assert out[0]["flags"] == []
+    assert [(f["metric"], f["is_change"], f["planned"]) for f in out] == [
+        ("教育支出", False, True),
+        ("财政拨款", False, True),
+        ("增长率", True, True),
+    ]
+
+
+# --- implausible values ----------------------------------------------------------------------
+
+
+def test_amount_out_of_scale_with_its_neighbours_is_flagged():
+    text = ("教师节,对上一学年度教育工作先进集体和先进个人进行表彰,共发放奖金19300万元。教师节,我们扩大奖励范围,"
+            "评出先进集体3名,共发放奖金16700元,并颁发给会考成绩取得□区第二的□中心校目标管理奖10000元。")  # fmt: skip
+    out = figs(text)
+    assert [(f["value"], f["flags"]) for f in out] == [
+        (Decimal("193000000"), ["out_of_scale"]),
+        (Decimal("16700"), []),
+        (Decimal("10000"), []),
+    ]
+
+
+def test_rate_above_100_that_is_not_a_change_is_flagged():
+    # seed sentence with the rate altered to an impossible level
+    assert figs("初中入学率达到109.81%")[0]["flags"] == ["rate_over_100"]
+    assert figs("比上年增长116.93%")[0]["flags"] == []
+
+
+# --- attributes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, attr, expected",
+    [
+        ("全市中考A等学生共计895人,占参考人数的33.86%,比去年提高了3.86个百分点", "is_change", [False, False, True]),
+        ("补助比例由学生总数的1.5%提高到10%", "is_change", [False, False]),
+        ("纯文、理科上重点人数259人,比2005年增加20人", "is_change", [False, True]),
+        ("计划投资4900万元,完成加固校舍29900平方米", "planned", [True]),
+        ("准备发放助学金65400元", "planned", [True]),
+        ("颁发给□中心校目标管理奖10000元", "planned", [False]),
+        ("为以上25人每人每月发放100元的生活困难补助", "per_capita", [True]),
+        ("纯文、理科上重点人数259人,比2005年增加20人", "year", [None, None]),
+        ("2020年春季资助政策全面落实到位,资助总人数14861人785.04万元", "year", [2020]),
+        ("3-5周幼儿入园率达到97%以上", "approx", [True]),
+    ],
+)
+def test_attributes(text, attr, expected):
+    assert [f[attr] for f in figs(text)] == expected
+
+
+def test_plan_context_and_target_lead_in_mark_planned():
+    assert figs("全区高中招生5400人", planned=True)[0]["planned"] is True
+    assert all(f["planned"] for f in figs("1.事业发展目标:3~6周岁幼儿入园率99%以上;小学入学率、巩固率均保持100%"))
+
+
+# --- inputs that must give no figure ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "时间:2023-05-06 16:10:46",
+        "现将2020年上半年教育脱贫攻坚工作总结如下:",
+        "江苏省援建的药王坪幼儿园和李河幼儿园9月1日份已经开园,6月24日已经全部竣工投入。",
+        "认真贯彻温州市人民政府《关于做好农村预备劳动力培训工作的通知》(温政发〔2006〕71号)精神",
+        "认真执行市教育局[2005]69号文件精神",
+        "联系电话:0371-64561234。",
+        "10月份男生宿舍405舍获”示范宿舍”",
+        "我担任的是初一年(4)班的班主任,班上现有学生50人,男生24人,女生26人。",
+        "兼职研究员考核办法:总分100分,职业道德满分10分;获得课题研究结题证书满分30分;",
+        "1、把握关键抓德育。我们修订了1—18册校本教材",
+        "取得□省第十四届优秀教育科研成果三等奖1名。",
+        "贵州高考排名175790左右排位理科可以上哪些大学",
+        "□年,我们全面完成了76所学校校舍的重建任务,□年春季全市5万余名师生全面告别板房",
+        "逐步达到小学每班35以内,初中每班40人以内,小班化教学25人左右。",
+    ],
+)
+def test_no_figure(text):
+    assert figs(text) == []
+
+
+def test_empty_paragraph():
+    assert figs("") == []
+
+
+# --- the DataFrame with raw offsets ----------------------------------------------------------
+
+
+def _frame(raw: str, **row):
+    base = dict(doc_id="d", article_id=0, para_id=0, text=raw, is_boilerplate=False, is_duplicate=False)
+    paras = pd.DataFrame([{**base, **row}])
+    return extract_figures(paras, {("d", 0): AlignedText.from_raw(raw)}, {"d": raw})
+
+
+def test_extract_figures_columns_and_types():
+    df = _frame("小学入学率、巩固率均达到100%。")
+    assert list(df.columns) == FIGURE_COLUMNS
+    assert df[["metric", "value", "raw_start", "raw_end", "raw_text"]].values.tolist() == [
+        ["入学率", 100.0, 12, 16, "100%"],
+        ["巩固率", 100.0, 12, 16, "100%"],
+    ]
+
+
+@pytest.mark.parametrize("flag", ["is_boilerplate", "is_duplicate"])
+def test_extract_figures_skips_boilerplate_and_duplicates(flag):
+    assert _frame("入园率96%", **{flag: True}).empty
+
+
+def test_extract_figures_on_an_empty_frame():
+    empty = pd.DataFrame(columns=["doc_id", "article_id", "para_id", "text", "is_boilerplate", "is_duplicate"])
+    df = extract_figures(empty, {}, {})
+    assert df.empty and list(df.columns) == FIGURE_COLUMNS
+
+
+def test_extract_figures_maps_traditional_raw_through_cleaning():
+    from helpers.script import convert_aligned_to_simplified
+
+    raw = "資助總人數14861人785.04萬元。"
+    aligned, _ = convert_aligned_to_simplified(AlignedText.from_raw(raw))
+    paras = pd.DataFrame([dict(doc_id="t", article_id=0, para_id=0, text=aligned.text,
+                               is_boilerplate=False, is_duplicate=False)])  # fmt: skip
+    df = extract_figures(paras, {("t", 0): aligned}, {"t": raw})
+    assert df[["metric", "value", "raw_text"]].values.tolist() == [["资助金额", 7850400.0, "785.04萬元"]]
+
+
+def test_every_seed_figure_points_at_its_raw_slice(seed_texts):
+    from helpers.normalize import normalize_document
+    from helpers.segment import segment_document
+
+    frames, para_text = [], {}
+    for doc_id, raw in seed_texts.items():
+        seg = segment_document(doc_id, normalize_document(raw))
+        frames.append(seg.paragraphs)
+        para_text.update({(doc_id, pid): at for pid, at in seg.para_text.items()})
+    df = extract_figures(pd.concat(frames, ignore_index=True), para_text, seed_texts)
+    assert len(df) > 100
+    assert all(seed_texts[r.doc_id][r.raw_start : r.raw_end] == r.raw_text for r in df.itertuples())
+    assert set(df.family) <= {"funding", "enrollment", "exam", "other"}

@@ -1,0 +1,232 @@
+"""helpers.numbers: every numeric form on short snippets from the seeds, exact values and spans."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from helpers.numbers import find_numbers, normalize_width, parse_chinese_integer, parse_number
+
+
+def only(text: str):
+    found = [m for m in find_numbers(text) if m.kind == "quantity"]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- width folding, on its own (a known library maps full-width 1 to 0) ----------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("资助面达到１０.９％", "资助面达到10.9%"),
+        ("０１２３４５６７８９", "0123456789"),
+        ("生机比达９：１", "生机比达9:1"),
+        ("3～6周岁", "3~6周岁"),
+    ],
+)
+def test_normalize_width_folds_digits_one_to_one(text, expected):
+    out = normalize_width(text)
+    assert out == expected
+    assert len(out) == len(text)
+
+
+@pytest.mark.parametrize(
+    "text, value, span",
+    [
+        ("共发放奖金１６７００元", Decimal("16700"), (5, 11)),
+        ("入园率９６％", Decimal("96"), (3, 6)),
+    ],
+)
+def test_full_width_digits_parse_with_original_offsets(text, value, span):
+    m = only(text)
+    assert (m.value, (m.start, m.end)) == (value, span)
+    assert m.text == text[span[0] : span[1]]
+
+
+# --- Arabic digits, separators, decimals, scales ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value, unit, span",
+    [
+        ("全年共发放低保金172639元", Decimal("172639"), "元", (8, 15)),
+        ("资助总人数14861人785.04万元", Decimal("7850400"), "元", (11, 19)),
+        ("义务教育“一补”资金9079人343.9125万元", Decimal("3439125"), "元", (15, 25)),
+        ("预计教育事业总支出5亿元", Decimal("500000000"), "元", (9, 12)),
+        ("拨款达到21285万元", Decimal("212850000"), "元", (4, 11)),
+        ("藏书达1.08万册", Decimal("10800"), "册", (3, 9)),
+        ("投入1,250,000元", Decimal("1250000"), "元", (2, 12)),
+    ],
+)
+def test_arabic_numbers_with_scale_are_exact(text, value, unit, span):
+    m = [x for x in find_numbers(text) if x.unit == unit][-1]
+    assert (m.value, m.unit, (m.start, m.end)) == (value, unit, span)
+
+
+def test_scale_has_no_float_error():
+    # 16.4 * 10**8 in floats is 1639999999.9999998
+    assert parse_number("16.4亿").value == Decimal("1640000000")
+    assert str(parse_number("785.04万元").value) == "7850400"
+
+
+def test_odd_cjk_full_stop_is_a_decimal_only_before_a_unit():
+    assert only("平均分87。8分").value == Decimal("87.8")
+    assert [m.text for m in find_numbers("学校3所。5月开工") if m.kind == "quantity"] == ["3所"]
+
+
+# --- Chinese numerals ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value, unit, approx",
+    [
+        ("为灾区捐款三千零三十二元", Decimal("3032"), "元", False),
+        ("主题征文两千余篇", Decimal("2000"), "篇", True),
+        ("赛诗会三十多场", Decimal("30"), "场", True),
+        ("全免费的十五年基础教育", Decimal("15"), "年", False),
+        ("有三十六位师生获奖", Decimal("36"), "位", False),
+    ],
+)
+def test_chinese_numerals(text, value, unit, approx):
+    m = only(text)
+    assert (m.value, m.unit, m.approx) == (value, unit, approx)
+
+
+@pytest.mark.parametrize(
+    "numeral, value",
+    [("三千零三十二", 3032), ("二0一一", 2011), ("十五", 15), ("两千", 2000), ("一百万", 1000000), ("二〇二〇", 2020)],
+)
+def test_parse_chinese_integer(numeral, value):
+    assert parse_chinese_integer(numeral) == value
+
+
+@pytest.mark.parametrize("numeral", ["三五", "", "学"])
+def test_parse_chinese_integer_rejects_malformed(numeral):
+    assert parse_chinese_integer(numeral) is None
+
+
+@pytest.mark.parametrize("text", ["十分重要", "一是加大干部培训力度", "千方百计提高我区中职招生比例", "三三两两"])
+def test_chinese_words_containing_numerals_are_not_numbers(text):
+    assert [m for m in find_numbers(text) if m.kind == "quantity"] == []
+
+
+# --- percent, per-mille, points, ratios ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value, flag",
+    [
+        ("入园率96%", Decimal("96"), "is_percent"),
+        ("人口出生率为 0.82 ‰", Decimal("0.82"), "is_permille"),
+        ("人口自然增长率为2.1‰", Decimal("2.1"), "is_permille"),
+        ("比去年提高了3.86个百分点", Decimal("3.86"), "is_points"),
+        ("提高29.7个百分点", Decimal("29.7"), "is_points"),
+        ("百分之九十", Decimal("90"), "is_percent"),
+    ],
+)
+def test_rates(text, value, flag):
+    m = only(text)
+    assert m.value == value and getattr(m, flag)
+
+
+@pytest.mark.parametrize(
+    "text, ratio",
+    [
+        ("学生生机比达9:1", (Decimal(9), Decimal(1))),
+        ("普职比继续保持1:1", (Decimal(1), Decimal(1))),
+        ("学生数与计算机数的比达到10:1", (Decimal(10), Decimal(1))),
+    ],
+)
+def test_ratios(text, ratio):
+    m = only(text)
+    assert m.is_ratio and m.ratio == ratio
+
+
+def test_clock_times_are_not_ratios():
+    found = find_numbers("在晚上8:30--9:30会自觉停电1小时")
+    assert [(m.text, m.kind) for m in found if m.kind == "time"] == [("8:30", "time"), ("9:30", "time")]
+    assert not any(m.is_ratio for m in found)
+
+
+# --- ranges and approximations ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, low, high, unit",
+    [
+        ("义务教育阶段6-15周岁适龄儿童", Decimal(6), Decimal(15), "周岁"),
+        ("镇江市级以上绿色学校30~40所", Decimal(30), Decimal(40), "所"),
+        ("用2至3年时间", Decimal(2), Decimal(3), "年"),
+        ("初步在每一学段打造2—3所", Decimal(2), Decimal(3), "所"),
+    ],
+)
+def test_ranges(text, low, high, unit):
+    m = only(text)
+    assert (m.is_range, m.low, m.high, m.unit, m.value) == (True, low, high, unit, low)
+
+
+@pytest.mark.parametrize(
+    "text, value, word, span_text",
+    [
+        ("全市5万余名师生", Decimal("50000"), "余", "5万余名"),
+        ("顺利完成园区约1400名学生", Decimal("1400"), "约", "约1400名"),
+        ("有300多人参加", Decimal("300"), "多", "300多人"),
+        ("3-5周幼儿入园率达到97%以上", Decimal("97"), "以上", "97%以上"),
+        ("小班化教学25人左右", Decimal("25"), "左右", "25人左右"),
+        ("计划投入7000多万元", Decimal("70000000"), "多", "7000多万元"),
+        ("编著了近40万字", Decimal("400000"), "近", "近40万字"),
+        ("投资10万余元", Decimal("100000"), "余", "10万余元"),
+    ],
+)
+def test_approximations_keep_value_and_word(text, value, word, span_text):
+    m = [x for x in find_numbers(text) if x.approx][-1]
+    assert (m.value, m.approx_word, m.text) == (value, word, span_text)
+
+
+# --- things that are numbers but not quantities ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, kinds",
+    [
+        ("时间:2023-05-06 16:10:46", ["date", "time"]),
+        ("(温政发〔2006〕71号)精神", ["docno"]),
+        ("认真执行市教育局[2005]69号文件精神", ["docno"]),
+        ("现将2020年上半年教育脱贫攻坚工作总结如下", ["year"]),
+        ("6月24日已经全部竣工投入", ["date", "date"]),
+        ("城西学区中心学校。二0一一年六月三十日", ["year", "date", "date"]),
+        ("11月份男生宿舍405舍获”示范宿舍”", ["date", "label"]),
+        ("我担任的是初一年(4)班的班主任", ["label", "label"]),
+        ("取得□省第十四届优秀教育科研成果三等奖1名", ["ordinal", "quantity"]),
+        ("1、完善小学布局调整", ["heading"]),
+        ("联系电话:0371-64561234。", ["phone"]),
+    ],
+)
+def test_non_quantities_are_tagged(text, kinds):
+    assert [m.kind for m in find_numbers(text)] == kinds
+
+
+@pytest.mark.parametrize("text", ["现将20xx年教育系统工作开展情况", "20*年,共对62所学校", "****年计生工作", "□年3月组织"])
+def test_placeholders_never_make_numbers(text):
+    assert [m for m in find_numbers(text) if m.kind == "year"] == []
+    assert not any(m.text.startswith("20") for m in find_numbers(text))
+
+
+# --- parse_number ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [("16.4亿", Decimal("1640000000"), ""), ("三千零三十二元", Decimal("3032"), "元"), ("99.95%", Decimal("99.95"), "%")],
+)
+def test_parse_number_whole_string(text, value, unit):
+    p = parse_number(text)
+    assert (p.value, p.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "学校", "入园率96%", "9:1和1:1"])
+def test_parse_number_returns_none_unless_exactly_one_number(text):
+    assert parse_number(text) is None
