@@ -10,7 +10,7 @@ import pytest
 
 from helpers import pipeline
 from helpers.load import make_doc_id
-from helpers.parallel import SchedulerError, connect_scheduler, map_documents
+from helpers.parallel import Failure, SchedulerError, connect_scheduler, map_documents
 from helpers.script import measure_script
 
 # Real lines from the seeds (001 Simplified, 000 Traditional, 003 Simplified).
@@ -153,3 +153,22 @@ def test_pipeline_with_two_workers_equals_serial_run(seed_dir, tmp_path):
     pipeline.run_pipeline(seed_dir, tmp_path / "w1", workers=1)
     pipeline.run_pipeline(seed_dir, tmp_path / "w2", workers=2)
     assert _read_csvs(tmp_path / "w2") == _read_csvs(tmp_path / "w1")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_on_error_return_keeps_good_items_and_places_failures(workers):
+    got = map_documents(len, ["教育", 3, "学校工作"], workers=workers, on_error="return")
+    assert got[0] == 2 and got[2] == 4
+    assert isinstance(got[1], Failure) and not got[1]
+    assert got[1].error == "TypeError: object of type 'int' has no len()"
+    assert "Traceback" in got[1].traceback
+
+
+def test_on_error_return_on_dask(dask_cluster):
+    got = map_documents(len, [3, "教育"], scheduler=dask_cluster.scheduler_address, on_error="return")
+    assert got[1] == 2 and got[0].error.startswith("TypeError")
+
+
+def test_on_error_unknown_value_is_a_clear_error():
+    with pytest.raises(ValueError, match='on_error must be "raise" or "return"'):
+        map_documents(len, LINES, on_error="ignore")

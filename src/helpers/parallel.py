@@ -12,9 +12,11 @@ engines give the same list in the same order:
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,6 +34,35 @@ class SchedulerError(RuntimeError):
     """The Dask scheduler is missing, unreachable, or Dask itself is not installed."""
 
 
+@dataclass(frozen=True)
+class Failure:
+    """What ``fn`` raised on one item, returned in its place when ``on_error="return"``.
+
+    Args:
+        error: exception type and message, e.g. ``"InvalidOperation: [<class ...>]"``.
+        traceback: the formatted traceback from the worker, for the log.
+    """
+
+    error: str
+    traceback: str = ""
+
+    def __bool__(self) -> bool:  # so `if result:` reads as "succeeded"
+        return False
+
+
+class _Guarded:
+    """Picklable wrapper turning an exception in ``fn`` into a :class:`Failure`."""
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+
+    def __call__(self, item):
+        try:
+            return self.fn(item)
+        except Exception as exc:  # one bad document must not end the run
+            return Failure(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+
+
 def _identity_progress(it: Iterable[R], _n: int) -> Iterable[R]:
     return it
 
@@ -43,6 +74,7 @@ def map_documents(
     workers: int = 1,
     scheduler: Any = None,
     progress: Progress | None = None,
+    on_error: Literal["raise", "return"] = "raise",
 ) -> list[R]:
     """Apply ``fn`` to every item and return the results in input order.
 
@@ -54,6 +86,8 @@ def map_documents(
         scheduler: a Dask distributed scheduler address such as ``"tcp://10.0.0.5:8786"``,
             or a ``distributed.Client`` already connected (it is left open).
         progress: optional wrapper such as ``lambda it, n: tqdm(it, total=n)``.
+        on_error: ``"raise"`` re-raises the first exception of ``fn``; ``"return"`` puts a
+            :class:`Failure` in that item's place and carries on with the others.
 
     Returns:
         ``[fn(x) for x in items]``, whatever the engine.
@@ -61,13 +95,19 @@ def map_documents(
     Raises:
         ValueError: ``workers`` < 1.
         SchedulerError: Dask is not installed or the scheduler cannot be reached.
-        Exception: whatever ``fn`` raises on a document is re-raised here unchanged.
+        Exception: with ``on_error="raise"``, whatever ``fn`` raises is re-raised unchanged.
 
     >>> map_documents(len, ["教育工作总结", "学校"])
     [6, 2]
+    >>> map_documents(len, ["学校", 3], on_error="return")[1].error
+    "TypeError: object of type 'int' has no len()"
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    if on_error not in ("raise", "return"):
+        raise ValueError(f'on_error must be "raise" or "return", got {on_error!r}')
+    if on_error == "return":
+        fn = _Guarded(fn)
     items = list(items)
     wrap = progress or _identity_progress
     if scheduler is not None:
