@@ -243,7 +243,13 @@ def classify_lines(lines: list[str]) -> list[str]:
             kinds[i] = "title_repeat"
         seen.add(key)
     # Very short labels among the last lines of the file (专题, 返回顶部 ...).
-    tail = [i for i, ln in enumerate(lines) if ln.strip()][-TAIL_LINES:]
+    # Only lines after the last sentence-like line count as the tail.
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    last_body = max(
+        (i for i in filled if SENTENCE_PUNCT.search(lines[i]) or len(lines[i].strip()) > MAX_TITLE_LEN),
+        default=-1,
+    )
+    tail = [i for i in filled if i > last_body][-TAIL_LINES:]
     for i in tail:
         s = lines[i].strip()
         if (

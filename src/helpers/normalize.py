@@ -115,7 +115,7 @@ EDGE_SPACE = re.compile(rf"(?m)^{HSPACE}+|[ \t\u00a0\u3000\r]+$|\r(?=\n)")
 # A scraper page-break "。\n\n" inside a word: 教学。\n\n楼, 农民实。\n\n用技术.
 PERIOD_BREAK = re.compile(rf"(?<=[{CJK}])。{HSPACE}*(?:\r?\n{HSPACE}*)+(?=[{CJK}])")
 # Characters that cannot start a sentence: a line starting with one continues the last.
-NON_INITIAL = frozenset("了的地得着过们吗呢吧啊么之其与及和或而并且但则")
+NON_INITIAL = frozenset("了的地得着过们吗呢吧啊么")
 # A line break inside a sentence: a long line ending on a character or a comma.
 OPEN_BREAK = re.compile(rf"(?<=[{CJK},、《“(]){HSPACE}*\r?\n{HSPACE}*(?=[{CJK}《“])")
 MIN_BROKEN_LINE = 40

@@ -73,7 +73,7 @@ MIN_DUPLICATE_KEY = 12
 DUPLICATE_ARTICLE_SHARE = 0.6
 
 SENTENCE_END = re.compile(
-    r"(?:[。！？!?；;]|…{1,2}|\.{3,6}|(?<![0-9A-Za-z])\.(?=\s|$|[\u3400-\u9fff“”\"']))[”’\"'）)]*"
+    r"(?:[。！？!?；;]|…{1,2}|\.{3,6}|(?<![0-9])\.(?=\s|$|[\u3400-\u9fff“”\"']))[”’\"'）)]*"
 )
 
 
@@ -261,10 +261,13 @@ def split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
             has_content, top_style, pending_sep = False, None, False
             last_heading = i
         m = TEMPLATE_TITLE.match(ln.text)
-        if m and has_content and ln.heading is None and (m.group(1) in template_titles or m.group(2) == "1"):
-            starts[i] = m.group(1) + m.group(2)
-            has_content, top_style = False, None
-            last_heading = i
+        if m and ln.heading is None and (m.group(1) in template_titles or m.group(2) == "1"):
+            if has_content:
+                starts[i] = m.group(1) + m.group(2)
+                has_content, top_style = False, None
+                last_heading = i
+            elif not starts[max(starts)]:
+                starts[max(starts)] = m.group(1) + m.group(2)
         if m:
             template_titles[m.group(1)] = i
         h = ln.heading
@@ -328,6 +331,13 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
     """
     aligned = norm.aligned
     lines = _lines(aligned.text)
+    if not lines:
+        empty_counts = dict.fromkeys(
+            ["articles", "duplicate_articles", "paragraphs", "boilerplate_paragraphs", "duplicate_paragraphs"], 0
+        )
+        return Segmented(
+            pd.DataFrame(columns=ARTICLE_COLUMNS), pd.DataFrame(columns=PARAGRAPH_COLUMNS), {}, empty_counts
+        )
     kinds = classify_lines([ln.text for ln in lines])
     for ln, k in zip(lines, kinds):
         ln.kind = k
