@@ -323,3 +323,36 @@ def test_every_seed_figure_points_at_its_raw_slice(seed_texts):
     assert len(df) > 100
     assert all(seed_texts[r.doc_id][r.raw_start : r.raw_end] == r.raw_text for r in df.itertuples())
     assert set(df.family) <= {"funding", "enrollment", "exam", "other"}
+
+
+# --- regressions ----------------------------------------------------------------------------
+
+
+def test_count_before_a_later_keyword_is_not_that_metric():
+    # 入学 after the count names the aid programme, not an enrolment count
+    assert figs("6、完成园区15名贫困大学生入学救助工作。") == []
+
+
+def test_count_followed_by_enrolment_target_is_enrollment():
+    out = figs("狠抓招生就业,年我区职业学校确保完成2500人招生任务;")
+    assert [(f["family"], f["metric"], f["value"], f["planned"], f["stage"]) for f in out] == [
+        ("enrollment", "招生人数", Decimal("2500"), True, "中职")
+    ]
+
+
+def test_stage_only_subjects_share_the_metric_named_last():
+    # constructed in the seeds' style: 小学、初中 share 巩固率
+    out = figs("全县小学、初中巩固率均达到100%。")
+    assert [(f["stage"], f["metric"]) for f in out] == [("小学", "巩固率"), ("初中", "巩固率")]
+
+
+@pytest.mark.parametrize(
+    "text, metric",
+    [
+        ("2019年高考本科上线1268人", "本科上线人数"),
+        ("一本上线人数达到386人", "一本上线人数"),
+        ("三本以上上线841人", "上线人数"),
+    ],
+)
+def test_exam_line_counts_keep_the_line_name(text, metric):
+    assert [f["metric"] for f in figs(text)] == [metric]

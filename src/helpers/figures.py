@@ -163,7 +163,9 @@ def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], 
     rx, entries = _keyword_rx(kind)
     generic = set(load_patterns()["generic_money_metrics"])
     before = [e for e in rx.finditer(text, clause[0], m.start)]
-    after = [e for e in rx.finditer(text, m.end, clause[1])]
+    # Counts look backwards only (15名贫困大学生入学救助: 入学 after the count is not its metric);
+    # words after a count are handled by count_after_keywords, with exclusions.
+    after = [e for e in rx.finditer(text, m.end, clause[1])] if kind != "count" else []
     specific_before = [e for e in before if entries[e.group()].metric not in generic]
     specific_after = [e for e in after if entries[e.group()].metric not in generic]
     for group, pick in (
@@ -403,7 +405,11 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             kind = _value_kind(n) if _value_kind(n) != "bare" else _value_kind(last)
             entry = _entry_in(subject, kind)
             context_entry = _entry_in(lead_in, kind)
+            # 小学、初中巩固率均达到100%: a bare stage takes the metric named at the list's end.
+            tail_entry = _entry_in(text[subjects[-1][0] : subjects[-1][1]], kind)
             stage = _find_stage(text, sa, sb, "") or first_stage
+            if entry is None and stage and tail_entry is not None and _find_stage(text, sa, sb, ""):
+                entry = tail_entry
             if entry is None:
                 if stage and context_entry is not None:
                     entry = context_entry
