@@ -468,6 +468,12 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 entry = MetricEntry("", *pats["top_rank_metric"], "count")
             if entry is None and _is_change(text, n, sent[0]):
                 entry = _find_metric(text, n, kind, sent, sent)
+            # 在校学生52360人,其中小学生31200人,初中生21160人 / 考入本科的为11人,专科为23人:
+            # a clause that is only a stage continues the previous count's metric.
+            lead = text[clause[0] : n.start].strip()
+            prev = [r for r in rows if r["unit"] == "人" and sent[0] <= r["start"] < n.start]
+            if entry is None and prev and re.match(pats["count_continuation_rx"], lead):
+                entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
         if entry is None:
             if kind == "rate":
                 entry = FALLBACK_RATE
