@@ -211,3 +211,12 @@ def test_summary_table_cuts_long_cells():
     fig = charts.plot_table(table, "语料概要", labels={"doc_id": "文档"}, max_chars=10)
     cells = {c.get_text().get_text() for c in fig.axes[0].tables[0].get_celld().values()}
     assert cells == {"文档", "title", "002_d435e…", "幼儿园帮扶结对工作…"}
+
+
+def test_grouped_bars_label_values_and_mark_the_chosen_row():
+    table = pd.DataFrame({"NMI": [0.46, 0.27], "ARI": [0.34, 0.15]},
+                         index=["NMF（本项目）", "基线 TF-IDF+KMeans"])
+    ax = charts.plot_grouped_bars(table, "主题质量", "分数（0…1）", highlight="NMF（本项目）").axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["NMF（本项目）\n★ 选定", "基线 TF-IDF+KMeans"]
+    assert sorted(t.get_text() for t in ax.texts) == ["0.15", "0.27", "0.34", "0.46"]
+    assert ax.get_ylabel() == "分数（0…1）"

@@ -26,6 +26,7 @@ EXPECTED_CHARTS = [
     "03_topic_k_sweep",
     "03_topic_sizes",
     "03_doc_topic_heatmap",
+    "03_topic_quality_vs_baselines",
     "04_funding_by_metric",
     "04_funding_by_document",
     "04_enrollment_rates_by_stage",

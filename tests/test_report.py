@@ -294,3 +294,20 @@ def test_corpus_summary_one_row_per_document():
         ["002", 0, 3, 0, 0.0, ""],
     ]
     assert set(report.SUMMARY_LABELS) == set(summary.columns)
+
+
+def test_baseline_comparison_needs_a_topic_run():
+    table, note = report.load_baseline_comparison(PARAGRAPHS, {}, seed=0)
+    assert table.empty and note == "没有主题结果，无法与基线比较"
+
+
+def test_baseline_comparison_says_when_no_gold_covers_the_corpus(tmp_path):
+    gold = tmp_path / "gold.csv"
+    gold.write_text("doc_id,raw_start,raw_end,excerpt,theme\n"
+                    "002_d435e5c5a6f9ebe6,0,30,区教育脱贫工作,资助\n", encoding="utf-8")
+    table, note = report.load_baseline_comparison(PARAGRAPHS, {"method": "nmf", "k": 2},
+                                                  gold_path=gold)
+    assert table.empty and note.startswith("人工标注样本不包含本语料的文档")
+    missing, note = report.load_baseline_comparison(PARAGRAPHS, {"method": "nmf", "k": 2},
+                                                    gold_path=tmp_path / "none.csv")
+    assert missing.empty and note == "没有人工标注样本（none.csv）"

@@ -549,3 +549,42 @@ def plot_table(
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def plot_grouped_bars(
+    table: pd.DataFrame, title: str, ylabel: str, highlight: str | None = None,
+    note_if_empty: str = "没有数据",
+) -> Figure:
+    """Vertical grouped bars: one group per row (e.g. system), one bar per column (measure).
+
+    Args:
+        table: numeric, index = group labels, columns = measures (legend).
+        title: chart title.
+        ylabel: y-axis label with its unit or range, e.g. ``分数（0…1）``.
+        highlight: a row label marked "★ 选定" under its tick (e.g. the chosen system).
+        note_if_empty: placeholder text when the table is empty.
+
+    Returns:
+        The figure, each bar labelled with its value.
+    """
+    setup_cjk_font()
+    if table.empty:
+        return plot_note(title, note_if_empty)
+    n_rows, n_cols = table.shape
+    width = 0.8 / n_cols
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.6 * n_rows + 2), 3.6))
+    for j, col in enumerate(table.columns):
+        xs = [i - 0.4 + width * (j + 0.5) for i in range(n_rows)]
+        bars = ax.bar(xs, table[col].astype(float), width=width, label=str(col),
+                      color=PALETTE[j % len(PALETTE)])
+        ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=2)
+    # The CJK font ships one weight only, so the chosen row is marked in words, not bold.
+    labels = [f"{i}\n★ 选定" if str(i) == highlight else str(i) for i in table.index]
+    ax.set_xticks(range(n_rows), labels)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("方法")
+    ax.set_title(title)
+    ax.margins(y=0.15)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.tight_layout()
+    return fig

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import paths
 from .tables import load_table
 
 # Documented columns of every table (docs/ARCHITECTURE.md); used for empty stand-ins.
@@ -697,3 +698,62 @@ def load_topic_tables(
     return {"topics": res.topics, "doc_topics": res.doc_topics, "sweep": res.sweep,
             "representatives": res.representatives, "chosen": res.chosen,
             "source": "notebook", "note": ""}
+
+
+# Hand-labelled topic sample kept by the topics stage (keyed by doc_id and raw offsets).
+GOLD_TOPICS_PATH = paths.PROJECT_ROOT / "bench" / "gold_topics.csv"
+# Display names of the systems compared in notebook 03.
+SYSTEM_LABELS = {
+    "lsa_kmeans": "LSA+KMeans（本项目）",
+    "nmf": "NMF（本项目）",
+    "baseline_kmeans": "基线 TF-IDF+KMeans",
+    "baseline_lda": "基线 LDA",
+}
+
+
+def load_baseline_comparison(
+    paragraphs: pd.DataFrame, chosen: dict, seed: int = 0, gold_path: Path | None = None,
+    n_seeds: int | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """Score the chosen clustering and the plain baselines against the hand-labelled sample.
+
+    Uses :func:`helpers.topics.compare_with_baselines` on the gold paragraphs that belong
+    to this corpus (matched by raw offsets), so on new reports without labels it returns
+    an empty table and says why.
+
+    Args:
+        paragraphs: the ``paragraphs`` table.
+        chosen: ``{"method", "k"}`` of the topic run being judged.
+        seed: first random seed.
+        gold_path: labelled sample; default :data:`GOLD_TOPICS_PATH`.
+        n_seeds: runs per system for stability; default the topics module's.
+
+    Returns:
+        ``(table, note)``: table columns ``system, k, nmi, ari, stability_ari, n_gold,
+        is_chosen`` (empty when not computable) and a note ("" when computed).
+    """
+    from . import topics as topic_mod
+
+    gold_path = Path(gold_path) if gold_path is not None else GOLD_TOPICS_PATH
+    cols = ["system", "k", "nmi", "ari", "stability_ari", "n_gold", "is_chosen"]
+    if not chosen or paragraphs.empty:
+        return pd.DataFrame(columns=cols), "没有主题结果，无法与基线比较"
+    if not gold_path.is_file():
+        return pd.DataFrame(columns=cols), f"没有人工标注样本（{gold_path.name}）"
+    gold = topic_mod.load_gold_topics(gold_path)
+    gold = gold[gold["doc_id"].isin(set(paragraphs["doc_id"]))]
+    if gold.empty:
+        return pd.DataFrame(columns=cols), "人工标注样本不包含本语料的文档：无法计算 NMI/ARI"
+    stub = topic_mod.TopicResult(
+        topics=pd.DataFrame(), assignments=pd.DataFrame(), doc_topics=pd.DataFrame(),
+        article_topics=pd.DataFrame(), sweep=pd.DataFrame(),
+        chosen={"method": chosen["method"], "k": int(chosen["k"])},
+    )
+    kwargs = {} if n_seeds is None else {"n_seeds": n_seeds}
+    try:
+        table = topic_mod.compare_with_baselines(paragraphs, gold, stub, seed=seed, **kwargs)
+    except ValueError as exc:
+        return pd.DataFrame(columns=cols), f"无法与基线比较：{exc}"
+    if table.empty or int(table["n_gold"].max()) == 0:
+        return pd.DataFrame(columns=cols), "标注段落与本次段落对不上：无法计算 NMI/ARI"
+    return table[cols], ""
