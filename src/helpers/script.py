@@ -108,18 +108,67 @@ def _t2s() -> OpenCC:
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _t2s_fast_path() -> tuple[dict[int, str], re.Pattern]:
+    """OpenCC's own t2s tables, split for speed: a 1:1 character table and the characters
+    that occur in a t2s phrase or have several candidates (only those need OpenCC)."""
+    table: dict[int, str] = {}
+    slow: set[str] = set()
+    ts_text = _opencc_dictionary("TSCharacters.txt").read_text(encoding="utf-8")
+    for line in ts_text.splitlines():
+        key, _, values = line.partition("\t")
+        cands = values.split()
+        if len(key) != 1 or not cands:
+            continue
+        if len(cands) > 1 or len(cands[0]) != 1:
+            slow.add(key)
+        else:
+            table[ord(key)] = cands[0]
+    for line in _opencc_dictionary("TSPhrases.txt").read_text(encoding="utf-8").splitlines():
+        slow.update(line.partition("\t")[0])
+    slow_rx = re.compile("[" + "".join(re.escape(c) for c in sorted(slow)) + "]+")
+    return table, slow_rx
+
+
+@lru_cache(maxsize=65536)
+def _convert_phrase_run(run: str) -> str:
+    return _t2s().convert(run)
+
+
 def convert_to_simplified(text: str) -> str:
     """OpenCC ``t2s`` (characters and phrases; no regional vocabulary rewriting).
 
+    Only runs of characters that occur in a t2s phrase or have several candidates go
+    through OpenCC itself; every other character is mapped with OpenCC's own 1:1 table.
+    Same result (a phrase consists of such characters only, and OpenCC's maximum forward
+    matching cannot start a phrase elsewhere), several times faster on long texts.
+
     >>> convert_to_simplified("教育工作總結")
     '教育工作总结'
+    >>> convert_to_simplified("乾隆年間")
+    '乾隆年间'
     """
-    return _t2s().convert(text)
+    table, slow = _t2s_fast_path()
+    pieces = []
+    last = 0
+    for m in slow.finditer(text):
+        pieces.append(text[last : m.start()].translate(table))
+        pieces.append(_convert_phrase_run(m.group()))
+        last = m.end()
+    pieces.append(text[last:].translate(table))
+    return "".join(pieces)
 
 
 def convert_aligned_to_simplified(doc: AlignedText) -> tuple[AlignedText, int]:
     """``t2s`` over each CJK run of an aligned text; returns the new text and runs changed.
 
     Runs whose length is unchanged keep per-character alignment (nearly always the case).
+    When the whole text keeps its length, it is converted in one call and keeps its arrays.
     """
-    return doc.sub(CJK_RUN, lambda m: convert_to_simplified(m.group()), char_level=True)
+    new = convert_to_simplified(doc.text)
+    if len(new) != len(doc.text):
+        return doc.sub(CJK_RUN, lambda m: convert_to_simplified(m.group()), char_level=True)
+    if new == doc.text:
+        return doc, 0
+    changed = sum(1 for m in CJK_RUN.finditer(doc.text) if new[m.start() : m.end()] != m.group())
+    return AlignedText(new, doc.starts, doc.ends, doc.raw_len), changed
