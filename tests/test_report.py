@@ -311,3 +311,18 @@ def test_baseline_comparison_says_when_no_gold_covers_the_corpus(tmp_path):
     missing, note = report.load_baseline_comparison(PARAGRAPHS, {"method": "nmf", "k": 2},
                                                     gold_path=tmp_path / "none.csv")
     assert missing.empty and note == "没有人工标注样本（none.csv）"
+
+
+def test_load_topic_tables_prefers_the_pipeline_tables(tmp_path):
+    from helpers.tables import save_table
+
+    save_table(pd.DataFrame({"topic_id": [0], "label": ["资助·建档立卡"], "top_terms": ["资助、建档立卡"],
+                             "size": [3]}), tmp_path, "topics")
+    save_table(pd.DataFrame({"doc_id": ["002"], "topic_id": [0], "share": [1.0]}), tmp_path, "doc_topics")
+    save_table(pd.DataFrame({"method": ["nmf", "nmf"], "k": [2, 3], "chosen": [False, True]}),
+               tmp_path, "topic_sweep")
+    out = report.load_topic_tables(tmp_path, PARAGRAPHS)
+    assert out["source"] == "pipeline" and out["note"] == ""
+    assert out["chosen"] == {"method": "nmf", "k": 3, "reason": "pipeline run"}
+    assert out["topics"]["label"].tolist() == ["资助·建档立卡"]
+    assert out["representatives"].empty

@@ -34,6 +34,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "doc_topics": ["doc_id", "topic_id", "share"],
     "quality_log": ["doc_id", "path", "stage", "kind", "count", "detail"],
     "topic_sweep": ["method", "k"],
+    "topic_representatives": ["topic_id", "rank", "doc_id", "para_id", "topic_score", "text"],
 }
 FAMILIES = ("funding", "enrollment", "exam", "other")
 FAMILY_LABELS = {"funding": "经费", "enrollment": "入学与巩固", "exam": "考试成绩", "other": "其他比率"}
@@ -655,8 +656,8 @@ def load_topic_tables(
 ) -> dict:
     """Topic tables for the notebooks: the pipeline's, or a fresh clustering when asked.
 
-    With ``k=None`` the pipeline's ``topics``/``doc_topics`` (and ``topic_sweep`` if
-    written) are used. With a fixed ``k``, or when the pipeline wrote no topics, the
+    With ``k=None`` the pipeline's ``topics``/``doc_topics`` (and ``topic_sweep`` and
+    ``topic_representatives`` if written) are used. With a fixed ``k``, or when the pipeline wrote no topics, the
     paragraphs are clustered here with :func:`helpers.topics.cluster_topics`.
 
     Args:
@@ -684,8 +685,9 @@ def load_topic_tables(
         if "chosen" in sweep.columns and _bool(sweep["chosen"]).any():
             row = sweep[_bool(sweep["chosen"])].iloc[0]
             chosen = {"method": row["method"], "k": int(row["k"]), "reason": "pipeline run"}
-        reps = (topic_mod.pick_representatives(paragraphs)
-                if {"topic_id", "topic_score"} <= set(paragraphs.columns) else empty["representatives"])
+        reps = load_optional_table(processed_dir, "topic_representatives")
+        if reps.empty and {"topic_id", "topic_score"} <= set(paragraphs.columns):
+            reps = topic_mod.pick_representatives(paragraphs)
         return {**empty, "topics": stored, "doc_topics": load_optional_table(processed_dir, "doc_topics"),
                 "sweep": sweep, "representatives": reps, "chosen": chosen, "source": "pipeline"}
     if paragraphs.empty:
