@@ -40,8 +40,8 @@ RATE_UNITS = ("%", "个百分点")
 # --- preparing paragraphs the way the pipeline does ---------------------------------------
 
 
-def prepare_document(doc_id: str, raw: str) -> tuple[pd.DataFrame, dict]:
-    """Paragraph rows and ``(doc_id, para_id) -> AlignedText`` for one raw document.
+def prepare_document(doc_id: str, raw: str) -> tuple[pd.DataFrame, dict, pd.DataFrame | None]:
+    """Paragraph rows, ``(doc_id, para_id) -> AlignedText`` and articles for one raw document.
 
     Uses ``helpers.segment`` when it exists; otherwise the normaliser plus one paragraph per
     line, with exact repeats inside the document marked duplicate.
@@ -62,7 +62,7 @@ def prepare_document(doc_id: str, raw: str) -> tuple[pd.DataFrame, dict]:
         for col in ("is_boilerplate", "is_duplicate"):
             if col not in paras:
                 paras[col] = False
-        return paras, para_text
+        return paras, para_text, seg.articles
 
     if normalize_document is not None:
         aligned = normalize_document(raw).aligned
@@ -84,20 +84,23 @@ def prepare_document(doc_id: str, raw: str) -> tuple[pd.DataFrame, dict]:
         )  # fmt: skip
         seen.add(key)
         para_text[(doc_id, pid)] = aligned.slice(a, b)
-    return pd.DataFrame(rows), para_text
+    return pd.DataFrame(rows), para_text, None
 
 
-def load_corpus(raw_dir: Path) -> tuple[pd.DataFrame, dict, dict[str, str]]:
-    """All documents of ``raw_dir`` prepared: paragraphs, aligned texts, raw texts."""
-    frames, para_text, raws = [], {}, {}
+def load_corpus(raw_dir: Path) -> tuple[pd.DataFrame, dict, dict[str, str], pd.DataFrame | None]:
+    """All documents of ``raw_dir`` prepared: paragraphs, aligned texts, raw texts, articles."""
+    frames, arts, para_text, raws = [], [], {}, {}
     for doc in load_documents(raw_dir):
         if not doc.ok:
             continue
-        paras, texts = prepare_document(doc.doc_id, doc.text)
+        paras, texts, articles = prepare_document(doc.doc_id, doc.text)
         frames.append(paras)
+        if articles is not None:
+            arts.append(articles)
         para_text.update(texts)
         raws[doc.doc_id] = doc.text
-    return pd.concat(frames, ignore_index=True), para_text, raws
+    articles = pd.concat(arts, ignore_index=True) if arts else None
+    return pd.concat(frames, ignore_index=True), para_text, raws, articles
 
 
 def paragraph_spans(paras: pd.DataFrame, para_text: dict) -> pd.DataFrame:
@@ -282,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_baselines:
         load_baselines()
 
-    paras, para_text, raws = load_corpus(args.raw_dir)
+    paras, para_text, raws, articles = load_corpus(args.raw_dir)
     spans = paragraph_spans(paras, para_text)
     gold_all = pd.read_csv(args.gold, dtype={"doc_id": str, "metric": str, "stage": str})
     gold_all = gold_all[gold_all.doc_id.isin(raws)]

@@ -159,7 +159,8 @@ def _normalised_value(m: NumberMatch) -> tuple[Decimal, str]:
 
 
 def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], sent: tuple[int, int]):
-    """Lexicon entry naming the figure at ``m``: nearest keyword before it, then after it."""
+    """Lexicon entry naming the figure at ``m`` (nearest keyword before it, then after it) and
+    where that keyword starts (``(None, None)`` when there is none)."""
     rx, entries = _keyword_rx(kind)
     generic = set(load_patterns()["generic_money_metrics"])
     before = [e for e in rx.finditer(text, clause[0], m.start)]
@@ -172,11 +173,11 @@ def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], 
         (specific_before, -1), (specific_after, 0), (before, -1), (after, 0),
     ):  # fmt: skip
         if group:
-            return entries[group[pick].group()]
+            return entries[group[pick].group()], group[pick].start()
     wide = _nearest_before(rx, text, sent[0], m.start)
     if wide is not None and kind in ("money", "rate", "score", "ratio"):
-        return entries[wide.group()]
-    return None
+        return entries[wide.group()], wide.start()
+    return None, None
 
 
 def _find_stage(text: str, lo: int, hi: int, metric: str) -> str:
@@ -220,9 +221,14 @@ def _is_change(text: str, m: NumberMatch, lo: int) -> bool:
     return False
 
 
+QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
+
+
 def _is_planned(text: str, lo: int, pos: int) -> bool:
+    """A plan word (计划/预计/力争/目标...) before the number in its sentence; names of plans
+    in 《》 or quotes (《行动计划》) and 确保了/完成了 do not count."""
     pats = load_patterns()
-    window = text[lo:pos]
+    window = QUOTED.sub("", text[lo:pos])
     for neg in pats["planned_negations"]:
         window = window.replace(neg, "")
     return any(w in window for w in pats["planned_words"])
@@ -420,7 +426,8 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 else:
                     break
             if not stage:
-                stage = _find_stage(text, sent[0], sa, entry.metric)
+                wide = _nearest_before(_stage_rx()[0], text, sent[0], sa)
+                stage = _stage_rx()[1][wide.group()] if wide else _find_stage(text, sa, sa, entry.metric)
             unit_from = last if _value_kind(n) == "bare" else n
             made.append(_row(text, n, entry, kind, stage, sent, numbers, context, change=change or None,
                              unit_from=unit_from))  # fmt: skip
@@ -456,7 +463,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 kind = "score"
         if kind == "other_unit":
             continue
-        entry = _find_metric(text, n, kind, clause, sent)
+        entry, kw_at = _find_metric(text, n, kind, clause, sent)
         if kind == "count" and entry is None:
             tail = text[n.end : clause[1]]
             for word, (metric, family) in count_after.items():
@@ -467,7 +474,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             if entry is None and re.search(pats["top_rank_rx"], near):
                 entry = MetricEntry("", *pats["top_rank_metric"], "count")
             if entry is None and _is_change(text, n, sent[0]):
-                entry = _find_metric(text, n, kind, sent, sent)
+                entry, kw_at = _find_metric(text, n, kind, sent, sent)
             # 在校学生52360人,其中小学生31200人,初中生21160人 / 考入本科的为11人,专科为23人:
             # a clause that is only a stage continues the previous count's metric.
             lead = text[clause[0] : n.start].strip()
@@ -493,6 +500,9 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         if kind == "score" and entry.applies_to == "score" and n.unit not in ("分", ""):
             continue
         stage = _find_stage(text, sent[0], n.start, entry.metric)
+        if not stage and kw_at is not None and kw_at < clause[0]:
+            # 补助标准,由每年800元: the stage named in the metric's own clause (农村初中...补助标准).
+            stage = _find_stage(text, sent[0], _span_at(clauses, kw_at)[1] - 1, entry.metric)
         rows.append(_row(text, n, entry, kind, stage, sent, numbers, context, flags=flags))
 
     rows.sort(key=lambda r: (r["start"], r["metric"]))
@@ -584,10 +594,17 @@ def flag_out_of_scale(rows: list[dict]) -> None:
 # --- the DataFrame builder ----------------------------------------------------------------
 
 
+def _names_plan(text: str) -> bool:
+    """A heading or title about plans or targets (工作要点, 工作打算, 主要工作指标), not a report."""
+    pats = load_patterns()
+    return any(w in text for w in pats["plan_heading_words"]) and not any(
+        w in text for w in pats["report_heading_words"]
+    )
+
+
 def _opens_plan_section(text: str) -> bool:
-    words = load_patterns()["plan_heading_words"]
     head = text.rstrip()
-    return head.endswith((":", "：")) and any(w in head for w in words)
+    return head.endswith((":", "：")) and _names_plan(head)
 
 
 def _is_top_heading(text: str) -> bool:
@@ -597,7 +614,7 @@ def _is_top_heading(text: str) -> bool:
 def _plan_prefix(text: str) -> bool:
     """``1.事业发展目标:...``: a paragraph whose lead-in before the colon names a target."""
     m = re.match(r"[^:：。]{0,16}[:：]", text)
-    return bool(m) and any(w in m.group() for w in load_patterns()["plan_heading_words"])
+    return bool(m) and _names_plan(m.group())
 
 
 def extract_figures(
@@ -613,6 +630,10 @@ def extract_figures(
         para_text: ``(doc_id, para_id) -> AlignedText`` of each paragraph (``.text`` equals the
             row's text); a plain ``para_id`` key is accepted too.
         raw_texts: ``doc_id -> raw text``, to fill ``raw_text = raw[raw_start:raw_end]``.
+
+    A paragraph whose ``section`` (if the column exists) names a plan (二、主要工作指标), or
+    that follows a lead-in such as ``主要工作目标是:``, gives ``planned`` figures. Article
+    titles are not used: scraped pages glue reports under a plan's title.
 
     Returns:
         A DataFrame with :data:`FIGURE_COLUMNS`; ``value`` is float (exact for the amounts
@@ -641,7 +662,10 @@ def extract_figures(
             continue
         if _is_top_heading(text):
             plan_carry[key] = False
-        planned = plan_carry.get(key, False) or _plan_prefix(text)
+        section = str(getattr(row, "section", "") or "")
+        planned = (
+            plan_carry.get(key, False) or _plan_prefix(text) or (bool(section) and _names_plan(section))
+        )  # fmt: skip
         if _opens_plan_section(text):
             plan_carry[key] = True
         aligned: AlignedText | None = para_text.get((row.doc_id, row.para_id), para_text.get(row.para_id))

@@ -287,10 +287,12 @@ def find_numbers(text: str) -> list[NumberMatch]:
         left, right = Decimal(m["l"]), Decimal(m["r"])
         if right == 0:
             continue
+        pre = next((w for w in PRE_APPROX if folded.endswith(w, 0, a)), "")
+        a -= len(pre)
         out.append(
             NumberMatch(
                 value=_exact(left / right), kind="quantity", is_ratio=True, ratio=(left, right),
-                start=a, end=b, text=text[a:b],
+                approx=bool(pre), approx_word=pre, start=a, end=b, text=text[a:b],
             )
         )  # fmt: skip
         take(a, b)
