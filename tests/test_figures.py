@@ -356,3 +356,39 @@ def test_stage_only_subjects_share_the_metric_named_last():
 )
 def test_exam_line_counts_keep_the_line_name(text, metric):
     assert [f["metric"] for f in figs(text)] == [metric]
+
+
+def test_a_plans_name_in_quotes_does_not_make_a_figure_planned():
+    out = figs("认真落实省职业教育“六项行动计划”,面向市场,接轨就业,普职比继续保持1:1。")
+    assert [(f["metric"], f["planned"]) for f in out] == [("普职比", False)]
+
+
+def test_approximate_ratio():
+    out = figs("1、初升高比例:全区高中招生5400人,初中毕业生升入高中比例达到93.5%以上,普职比力争接近1:1。")
+    assert [(f["text"], f["approx"], f["planned"]) for f in out][-1] == ("接近1:1", True, True)
+
+
+def _two_paragraphs(first: str, second: str, section: str = "") -> pd.DataFrame:
+    raw = first + "\n" + second
+    at = AlignedText.from_raw(raw)
+    paras = pd.DataFrame([
+        dict(doc_id="d", article_id=0, para_id=0, text=first, section="", is_boilerplate=False, is_duplicate=False),
+        dict(doc_id="d", article_id=0, para_id=1, text=second, section=section, is_boilerplate=False,
+             is_duplicate=False),
+    ])  # fmt: skip
+    texts = {("d", 0): at.slice(0, len(first)), ("d", 1): at.slice(len(first) + 1, len(raw))}
+    return extract_figures(paras, texts, {"d": raw})
+
+
+@pytest.mark.parametrize(
+    "lead_in, section, planned",
+    [
+        ("□年,□区高中教育改革与发展的主要工作目标是:", "", True),
+        ("现将工作目标完成情况和工作措施简要汇报如下:", "", False),
+        ("三、普通高中教育", "二、主要工作指标 > 1、初升高比例", True),
+        ("三、普通高中教育", "一、□年工作总结 > 4、全面提高教学质量", False),
+    ],
+)
+def test_plan_sections_carry_to_the_following_paragraph(lead_in, section, planned):
+    df = _two_paragraphs(lead_in, "全区高中招生5400人,普通高中省会考平均合格率97%以上。", section)
+    assert df.planned.tolist() == [planned, planned]
