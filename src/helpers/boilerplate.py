@@ -187,12 +187,13 @@ def _mark_teasers(lines: list[str], kinds: list[str]) -> None:
         ):
             pairs.append((a, b))
     # Consecutive pairs (snippet k directly followed by title k+1) cut at one length.
+    pos = {line_no: k for k, line_no in enumerate(idx)}
     groups: list[list[tuple[int, int]]] = []
     for p in pairs:
         prev = groups[-1][-1] if groups else None
         if (
             prev is not None
-            and idx.index(p[0]) == idx.index(prev[1]) + 1
+            and pos[p[0]] == pos[prev[1]] + 1
             and abs(len(lines[p[1]].strip()) - len(lines[prev[1]].strip())) <= TEASER_LEN_TOLERANCE
         ):
             groups[-1].append(p)
@@ -200,7 +201,7 @@ def _mark_teasers(lines: list[str], kinds: list[str]) -> None:
             groups.append([p])
     for g in groups:
         if len(g) >= 2:
-            first = idx.index(g[0][0])
+            first = pos[g[0][0]]
             # Title-like lines right before the first pair belong to the same block.
             while first > 0 and is_title_like(lines[idx[first - 1]]) and has_title_word(lines[idx[first - 1]]):
                 first -= 1

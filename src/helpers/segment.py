@@ -384,58 +384,66 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
                 n_paragraphs=pid - first_pid, is_duplicate=False, duplicate_of="",
             )
         )
+    art_rows = _merge_empty_articles(art_rows, para_rows)
+    _flag_duplicate_articles(doc_id, art_rows, para_rows)
     paragraphs = pd.DataFrame(para_rows, columns=PARAGRAPH_COLUMNS)
     articles = pd.DataFrame(art_rows, columns=ARTICLE_COLUMNS)
-    _merge_empty_articles(articles, paragraphs)
-    _flag_duplicate_articles(doc_id, articles, paragraphs)
-    counts = _counts(articles, paragraphs)
-    return Segmented(articles.reset_index(drop=True), paragraphs, para_text, counts)
+    return Segmented(articles, paragraphs, para_text, _counts(articles, paragraphs))
 
 
-def _merge_empty_articles(articles: pd.DataFrame, paragraphs: pd.DataFrame) -> None:
-    """Fold articles made only of boilerplate into the next article (in place)."""
-    if articles.empty:
-        return
-    content = paragraphs[~paragraphs["is_boilerplate"]].groupby("article_id").size()
-    ids = list(articles["article_id"])
-    drop = []
-    for k, aid in enumerate(ids[:-1]):
-        if content.get(aid, 0) == 0:
-            nxt = ids[k + 1]
-            paragraphs.loc[paragraphs["article_id"] == aid, "article_id"] = nxt
-            row = articles.index[articles["article_id"] == nxt][0]
-            articles.loc[row, "raw_start"] = articles.loc[articles["article_id"] == aid, "raw_start"].iloc[0]
-            drop.append(aid)
-    if drop:
-        articles.drop(articles.index[articles["article_id"].isin(drop)], inplace=True)
-    # Renumber 0..n-1 in order.
-    mapping = {old: new for new, old in enumerate(articles["article_id"])}
-    articles["article_id"] = articles["article_id"].map(mapping)
-    paragraphs["article_id"] = paragraphs["article_id"].map(mapping)
-    articles["n_paragraphs"] = articles["article_id"].map(paragraphs.groupby("article_id").size()).fillna(0).astype(int)
-
-
-def _flag_duplicate_articles(doc_id: str, articles: pd.DataFrame, paragraphs: pd.DataFrame) -> None:
-    """Flag articles most of whose content repeats one earlier article (in place)."""
-    body = paragraphs[~paragraphs["is_boilerplate"]]
-    owner = dict(zip(body["para_id"], body["article_id"]))
-    for aid in articles["article_id"]:
-        rows = body[body["article_id"] == aid]
-        total = rows["n_chars"].sum()
-        if not total:
+def _merge_empty_articles(arts: list[dict], paras: list[dict]) -> list[dict]:
+    """Fold articles made only of boilerplate into the next one; renumber 0..n-1."""
+    content = {p["article_id"] for p in paras if not p["is_boilerplate"]}
+    kept: list[dict] = []
+    carry_start = None
+    remap: dict[int, int] = {}
+    pending: list[int] = []
+    for k, art in enumerate(arts):
+        last = k == len(arts) - 1
+        if art["article_id"] not in content and not last:
+            pending.append(art["article_id"])
+            carry_start = art["raw_start"] if carry_start is None else carry_start
             continue
-        by_source: dict[int, int] = {}
-        for dup, n in zip(rows["duplicate_of"], rows["n_chars"]):
-            if dup:
-                src = owner.get(int(dup.rsplit(":", 1)[1]))
-                if src is not None and src != aid:
-                    by_source[src] = by_source.get(src, 0) + n
-        if by_source:
-            src, n = max(by_source.items(), key=lambda kv: kv[1])
-            if n >= DUPLICATE_ARTICLE_SHARE * total:
-                row = articles.index[articles["article_id"] == aid][0]
-                articles.loc[row, "is_duplicate"] = True
-                articles.loc[row, "duplicate_of"] = f"{doc_id}:{src}"
+        new_id = len(kept)
+        for old in pending + [art["article_id"]]:
+            remap[old] = new_id
+        row = dict(art, article_id=new_id)
+        if carry_start is not None:
+            row["raw_start"] = min(carry_start, row["raw_start"])
+        kept.append(row)
+        pending, carry_start = [], None
+    sizes: dict[int, int] = {}
+    for p in paras:
+        p["article_id"] = remap[p["article_id"]]
+        sizes[p["article_id"]] = sizes.get(p["article_id"], 0) + 1
+    for row in kept:
+        row["n_paragraphs"] = sizes.get(row["article_id"], 0)
+    return kept
+
+
+def _flag_duplicate_articles(doc_id: str, arts: list[dict], paras: list[dict]) -> None:
+    """Flag articles most of whose content repeats one earlier article (in place)."""
+    owner = {p["para_id"]: p["article_id"] for p in paras if not p["is_boilerplate"]}
+    total: dict[int, int] = {}
+    shared: dict[int, dict[int, int]] = {}
+    for p in paras:
+        if p["is_boilerplate"]:
+            continue
+        aid = p["article_id"]
+        total[aid] = total.get(aid, 0) + p["n_chars"]
+        if p["duplicate_of"]:
+            src = owner.get(int(p["duplicate_of"].rsplit(":", 1)[1]))
+            if src is not None and src != aid:
+                by_src = shared.setdefault(aid, {})
+                by_src[src] = by_src.get(src, 0) + p["n_chars"]
+    for art in arts:
+        by_src = shared.get(art["article_id"])
+        if not by_src:
+            continue
+        src, n = max(by_src.items(), key=lambda kv: kv[1])
+        if n >= DUPLICATE_ARTICLE_SHARE * total[art["article_id"]]:
+            art["is_duplicate"] = True
+            art["duplicate_of"] = f"{doc_id}:{src}"
 
 
 def _counts(articles: pd.DataFrame, paragraphs: pd.DataFrame) -> dict[str, int]:
