@@ -68,7 +68,10 @@ def main() -> None:
     gold = load_gold_topics(GOLD_PATH)
     ks = tuple(sorted({res.chosen["k"], *(args.ks or [])}))
     table = compare_with_baselines(paras, gold, res, seed=args.seed, ks=ks)
-    print(table.to_string(index=False))
+    print(table.to_string(index=False), "\n")
+    best = table.loc[table.groupby("system").nmi.idxmax(), ["system", "k", "nmi", "ari"]]
+    print("best k per system on the gold sample (an oracle choice for the baselines):")
+    print(best.to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from .paths import cache_dir, resource_path
 # ---------------------------------------------------------------------------------------
 USERDICT_FILE = "topics_userdict.txt"
 STOPWORDS_FILE = "topics_stopwords.txt"
+THEMES_FILE = "topics_themes.csv"
 JIEBA_CACHE_FILE = "jieba_topics.cache"
 
 # A kept token is two or more CJK ideographs and nothing else: this drops digits,
@@ -71,8 +72,10 @@ MIN_DF = 2
 MAX_DF = 0.5
 LSA_COMPONENTS = 100
 
+MIN_THEME_TERMS = 2  # top-10 terms a theme must share with a topic to name it
+
 TOPIC_COLUMNS = [
-    "topic_id", "label", "top_terms", "size", "share", "n_docs", "coherence_npmi",
+    "topic_id", "label", "theme_hint", "top_terms", "size", "share", "n_docs", "coherence_npmi",
     "mean_score",
 ]
 ASSIGNMENT_COLUMNS = ["doc_id", "para_id", "topic_id", "topic_score"]
@@ -119,6 +122,40 @@ def load_userdict() -> tuple[tuple[str, int | None, str | None], ...]:
         tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
         entries.append((parts[0], freq, tag))
     return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def load_theme_lexicon() -> dict[str, frozenset[str]]:
+    """Named education themes and their marker terms, used only to name topics.
+
+    >>> "控辍保学" in load_theme_lexicon()["经费与资助"]
+    True
+    """
+    table = pd.read_csv(resource_path(THEMES_FILE), dtype=str)
+    return {row.theme: frozenset(row.terms.split()) for row in table.itertuples()}
+
+
+def name_topic(terms: list[str], min_terms: int = MIN_THEME_TERMS) -> str:
+    """The theme whose marker terms best match a topic's ranked top terms ("" if none).
+
+    Each top term found in a theme's lexicon adds ``1 / rank``; a theme needs at least
+    ``min_terms`` matches. Ties go to the theme listed first in the resource file.
+
+    Args:
+        terms: the topic's terms, most distinctive first.
+
+    >>> name_topic(["幼儿园", "安全", "收费", "安全教育", "检查", "排查"])
+    '安全与卫生'
+    >>> name_topic(["社区", "低碳", "居民"]), name_topic(["低碳", "环保"])
+    ('社会事务', '')
+    """
+    best, best_score = "", 0.0
+    for theme, markers in load_theme_lexicon().items():
+        hits = [r for r, t in enumerate(terms, start=1) if t in markers]
+        score = sum(1.0 / r for r in hits)
+        if len(hits) >= min_terms and score > best_score:
+            best, best_score = theme, score
+    return best
 
 
 @lru_cache(maxsize=1)
@@ -320,7 +357,7 @@ def fit_partition(
         scores = np.einsum("ij,ij->i", lsa, centres[labels])
         return labels, np.clip(scores, 0.0, 1.0)
     if method == "nmf":
-        model = NMF(n_components=k, init="nndsvdar", random_state=seed, max_iter=500)
+        model = NMF(n_components=k, init="nndsvdar", random_state=seed, max_iter=1000)
         w = model.fit_transform(tfidf)
         labels = w.argmax(axis=1).astype(int)
         total = w.sum(axis=1)
@@ -525,8 +562,10 @@ class TopicResult:
     """Outputs of :func:`cluster_topics`.
 
     Attributes:
-        topics: one row per topic, ``TOPIC_COLUMNS`` (``top_terms`` is a "、"-joined string
-            of the 10 most distinctive terms; ``share`` of clustered paragraphs; ``n_docs``
+        topics: one row per topic, ``TOPIC_COLUMNS`` (``label`` = theme hint, if any, and
+            the 3 most distinctive terms, e.g. ``师资队伍：教师·校长·培训``; ``theme_hint``
+            from ``resources/topics_themes.csv``, "" when no theme matches; ``top_terms``
+            is a "、"-joined string of the 10 most distinctive terms; ``share`` of clustered paragraphs; ``n_docs``
             documents it occurs in).
         assignments: one row per input paragraph, ``doc_id, para_id, topic_id,
             topic_score``; ``topic_id`` is -1 (score NaN) for boilerplate, duplicate, short
@@ -648,7 +687,11 @@ def cluster_topics(
     occ = _occurs(corpus)
     terms = rank_topic_terms(corpus.counts, labels, chosen_k, N_TOP_TERMS)
     words = [corpus.vocab[t].tolist() for t in terms]
-    label_of = {c: "·".join(w[:N_LABEL_TERMS]) for c, w in enumerate(words)}
+    hint_of = {c: name_topic(w) for c, w in enumerate(words)}
+    label_of = {
+        c: (f"{hint_of[c]}：" if hint_of[c] else "") + "·".join(w[:N_LABEL_TERMS])
+        for c, w in enumerate(words)
+    }
 
     frame = paragraphs.reset_index(drop=True).copy()
     frame["topic_id"] = -1
@@ -662,6 +705,7 @@ def cluster_topics(
         dict(
             topic_id=range(chosen_k),
             label=[label_of[c] for c in range(chosen_k)],
+            theme_hint=[hint_of[c] for c in range(chosen_k)],
             top_terms=["、".join(w) for w in words],
             size=np.bincount(labels, minlength=chosen_k),
             share=np.round(np.bincount(labels, minlength=chosen_k) / len(labels), 4),
@@ -765,26 +809,33 @@ def load_plain_tokenizer() -> jieba.Tokenizer:
     return tk
 
 
-def cluster_baseline(texts: list[str], method: str, k: int, seed: int) -> np.ndarray:
+def plain_documents(texts: list[str]) -> list[str]:
+    """Texts cut by default jieba and joined by spaces, as a typical notebook prepares them.
+
+    >>> plain_documents(["两免一补政策"])
+    ['两免 一补 政策']
+    """
+    tk = load_plain_tokenizer()
+    return [" ".join(tk.lcut(t)) for t in texts]
+
+
+def cluster_baseline(docs: list[str], method: str, k: int, seed: int) -> np.ndarray:
     """The plain approach: default jieba, no stop words, then TF-IDF+KMeans or LDA.
 
-    Words are joined by spaces and fed to scikit-learn's default vectorisers (which keep
-    every token of two or more characters), as a typical notebook does.
+    scikit-learn's default vectorisers keep every token of two or more characters.
 
     Args:
-        texts: paragraph texts.
+        docs: :func:`plain_documents` output.
         method: ``"baseline_kmeans"`` or ``"baseline_lda"``.
         k: number of clusters.
         seed: random seed.
 
     Returns:
-        One cluster id per text.
+        One cluster id per document.
     """
     from sklearn.decomposition import LatentDirichletAllocation
     from sklearn.feature_extraction.text import CountVectorizer
 
-    tk = load_plain_tokenizer()
-    docs = [" ".join(tk.lcut(t)) for t in texts]
     if method == "baseline_kmeans":
         x = TfidfVectorizer().fit_transform(docs)
         return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(x)
@@ -820,41 +871,48 @@ def compare_with_baselines(
 ) -> pd.DataFrame:
     """One table: the chosen clustering, both methods and both baselines, scored on gold.
 
-    Every system clusters the same paragraphs (those the chosen run clustered) and is
-    scored on the same gold paragraphs (matched by raw offsets, themed, clustered). Each
-    row is one (system, k): NMI and ARI against the themes (run with ``seed``) and the
-    stability ARI over ``n_seeds`` seeds. ``ks`` defaults to the chosen k only.
+    Every system clusters the same paragraphs (those :func:`cluster_topics` clusters) and
+    is scored on the same gold paragraphs (matched by raw offsets, themed, clustered).
+    Each row is one (system, k) run with seeds ``seed .. seed + n_seeds - 1``: NMI and ARI
+    against the themes as mean and standard deviation over the seeds (an unstable method
+    is not judged on one lucky seed), and the stability ARI between the seeds' partitions.
+    ``ks`` defaults to the chosen k only.
 
     Returns:
-        Columns ``system, k, nmi, ari, stability_ari, n_gold, is_chosen``.
+        Columns ``system, k, nmi, nmi_sd, ari, ari_sd, stability_ari, n_gold, is_chosen``.
     """
     frame = paragraphs.reset_index(drop=True)
     corpus = build_corpus(frame, min_chars)
     pos = match_gold(frame, gold)
     themed = (pos >= 0) & (gold.theme != GOLD_UNTHEMED)
     row_of = {int(r): j for j, r in enumerate(corpus.rows)}
-    gold_idx = [(row_of[int(p)], t) for p, t in zip(pos[themed], gold.theme[themed]) if int(p) in row_of]
-    at = np.array([j for j, _ in gold_idx], dtype=int)
-    themes = np.array([t for _, t in gold_idx])
-    texts = frame.text.to_numpy()[corpus.rows].tolist()
+    pairs = [(row_of[int(p)], t) for p, t in zip(pos[themed], gold.theme[themed]) if int(p) in row_of]
+    at = np.array([j for j, _ in pairs], dtype=int)
+    themes = np.array([t for _, t in pairs])
+    docs = plain_documents(frame.text.to_numpy()[corpus.rows].tolist())
     chosen_k = int(result.chosen["k"])
+    seeds = range(seed, seed + n_seeds)
     rows = []
-    for k in ks or (chosen_k,):
-        for system in METHODS + BASELINES:
-            runs = []
-            for s in range(seed, seed + n_seeds):
+    with threadpool_limits(limits=1):
+        lsa = {s: embed_lsa(corpus.tfidf, s) for s in seeds}
+        for k in ks or (chosen_k,):
+            for system in METHODS + BASELINES:
                 if system in METHODS:
-                    runs.append(fit_partition(corpus.tfidf, system, k, s)[0])
+                    runs = [fit_partition(corpus.tfidf, system, k, s, lsa[s])[0] for s in seeds]
                 else:
-                    runs.append(cluster_baseline(texts, system, k, s))
-            rows.append(
-                dict(
-                    system=system,
-                    k=k,
-                    **score_against_gold(runs[0][at], themes),
-                    stability_ari=round(mean_pairwise_ari(runs), 4),
-                    n_gold=len(at),
-                    is_chosen=(system == result.chosen["method"] and k == chosen_k),
+                    runs = [cluster_baseline(docs, system, k, s) for s in seeds]
+                scores = pd.DataFrame([score_against_gold(r[at], themes) for r in runs])
+                rows.append(
+                    dict(
+                        system=system,
+                        k=k,
+                        nmi=round(float(scores.nmi.mean()), 4),
+                        nmi_sd=round(float(scores.nmi.std(ddof=0)), 4),
+                        ari=round(float(scores.ari.mean()), 4),
+                        ari_sd=round(float(scores.ari.std(ddof=0)), 4),
+                        stability_ari=round(mean_pairwise_ari(runs), 4),
+                        n_gold=len(at),
+                        is_chosen=(system == result.chosen["method"] and k == chosen_k),
+                    )
                 )
-            )
     return pd.DataFrame(rows)
