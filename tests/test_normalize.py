@@ -207,6 +207,8 @@ def test_share_bar_runs_removed(raw, expected, n):
         ("1、顺利完成**年第二次三查一治妇检工作", f"1、顺利完成{PLACEHOLDER}年第二次三查一治妇检工作"),
         ("20xx年是我市教育灾后重建的决胜年", f"{PLACEHOLDER}年是我市教育灾后重建的决胜年"),
         ("20*年,预计教育事业总支出5亿元", f"{PLACEHOLDER}年,预计教育事业总支出5亿元"),
+        ("《xx省中小学教师校本培训实施方案(20xx——20xx年)》", f"《{PLACEHOLDER}省中小学教师校本培训实施方案({PLACEHOLDER}——{PLACEHOLDER}年)》"),
+        ("顺利完成普通高中20xx级教学管理", f"顺利完成普通高中{PLACEHOLDER}级教学管理"),
         ("在20__年冬季广播操比赛", f"在{PLACEHOLDER}年冬季广播操比赛"),
         ("以党的“__大”精神", f"以党的“{PLACEHOLDER}大”精神"),
         ("有新考入教师x人", f"有新考入教师{PLACEHOLDER}人"),

@@ -99,7 +99,7 @@ URL = re.compile(
     re.IGNORECASE,
 )
 
-YEAR_PLACEHOLDER = re.compile(r"(?<![0-9])(?:20|19)(?:[xX]{2}|[*]{1,2}|_{2,6}|[×]{2})(?=\s*年)")
+YEAR_PLACEHOLDER = re.compile(r"(?<![0-9])(?:20|19)(?:[xX]{2}|[*]{1,2}|_{2,6}|[×]{2})(?![A-Za-z0-9*_])")
 PLACEHOLDER_RUN = re.compile(
     rf"(?<![A-Za-z0-9])(?:[xX]{{1,4}}|×{{1,4}}|[*]{{2,8}}|#{{2,6}}|_{{2,10}})(?![A-Za-z])"
     rf"|(?<=[{CJK}(])[*](?=[{CJK})])|(?<=[{CJK}])[*]|[*](?=[{CJK}])"
