@@ -392,3 +392,17 @@ def _two_paragraphs(first: str, second: str, section: str = "") -> pd.DataFrame:
 def test_plan_sections_carry_to_the_following_paragraph(lead_in, section, planned):
     df = _two_paragraphs(lead_in, "全区高中招生5400人,普通高中省会考平均合格率97%以上。", section)
     assert df.planned.tolist() == [planned, planned]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # held-out style sentences (bench/gold_figures_heldout.csv batch 3), not from the seeds
+        ("全县高考本科达线2156人,达线率为61.2%,比上年提高4.3个百分点。",
+         [("exam", "本科上线人数"), ("exam", "上线率"), ("exam", "上线率")]),
+        ("高三年级600余名学生参加了2023年高考。", [("exam", "高考参考人数")]),
+        ("学校现有32个教学班,学生1560人,专任教师98人,师生比为1:15.9。", [("other", "师生比")]),
+    ],
+)
+def test_exam_synonyms_and_named_ratios(text, expected):
+    assert [(f["family"], f["metric"]) for f in figs(text)] == expected

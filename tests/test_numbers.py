@@ -230,3 +230,8 @@ def test_parse_number_whole_string(text, value, unit):
 @pytest.mark.parametrize("text", ["", "   ", "学校", "入园率96%", "9:1和1:1"])
 def test_parse_number_returns_none_unless_exactly_one_number(text):
     assert parse_number(text) is None
+
+
+def test_ratio_after_bi_is_not_a_clock_time():
+    m = only("师生比为1:15.9。")
+    assert m.is_ratio and m.ratio == (Decimal("1"), Decimal("15.9"))

@@ -467,7 +467,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         if kind == "count" and entry is None:
             tail = text[n.end : clause[1]]
             for word, (metric, family) in count_after.items():
-                if word in tail and not any(x in tail for x in pats["count_after_exclude"]):
+                if re.search(word, tail) and not any(x in tail for x in pats["count_after_exclude"]):
                     entry = MetricEntry(word, metric, family, "count")
             # 51名学生进入全市前一千名 / 前10名中,我区占4名: top-of-ranking counts are results.
             near = text[max(sent[0], n.start - 15) : n.start] + "|" + tail
@@ -491,6 +491,12 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                     window = text[max(sent[0], n.start - 6) : n.start]
                     dec = any(v in window for v in pats["decrease_verbs"])
                     entry = MetricEntry("", "下降率" if dec else "增长率", "other", "rate")
+            elif kind == "ratio":
+                # 师生比为1:15.9: any "X比" right before a ratio names it.
+                named = re.search(pats["generic_ratio_rx"], text[clause[0] : n.start])
+                if named is None:
+                    continue
+                entry = MetricEntry(named.group(1), named.group(1), "other", "ratio")
             elif kind == "money":
                 rx, entries = _keyword_rx("money")
                 earlier = _nearest_before(rx, text, 0, n.start)

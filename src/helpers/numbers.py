@@ -81,11 +81,12 @@ NUMBER_RX = re.compile(
 # Non-quantities, matched first so their digits are not reused.
 DATE_TIME_RX = re.compile(
     r"(?P<date>(?<![0-9])[12][0-9]{3}[-/.][01]?[0-9][-/.][0-3]?[0-9](?![0-9]))"
-    r"|(?P<time>(?<![0-9:])[0-2]?[0-9]:[0-5][0-9](?::[0-5][0-9])?(?![0-9]))"
+    r"|(?P<time>(?<![0-9:])[0-2]?[0-9]:[0-5][0-9](?::[0-5][0-9])?(?![0-9]|\.[0-9]))"
     r"|(?P<docno>[〔\[［【(（][12][0-9]{3}[〕\]］】)）]\s?(?:第)?[0-9]+号?)"
     r"|(?P<phone>(?<![0-9])(?:0[0-9]{2,3}-)?[0-9]{7,8}(?![0-9])(?=\s*(?:$|[;；,，。)）])))"
     r"|(?P<mobile>(?<![0-9])1[3-9][0-9]{9}(?![0-9]))"
 )
+RATIO_CONTEXT = re.compile(r"比例?(?:为|达到|达|是|保持|接近)?\s?$")
 RATIO_RX = re.compile(r"(?<![0-9:.])(?P<l>[0-9]+(?:\.[0-9]+)?)\s?:\s?(?P<r>[0-9]+(?:\.[0-9]+)?)(?![0-9:])")
 # 87。8分: a CJK full stop inside a number, accepted only when a unit follows.
 ODD_DECIMAL_RX = re.compile(r"(?<=[0-9])。(?=[0-9]{1,2}(?:%|‰|分|元|万|亿|个百分点))")
@@ -276,6 +277,8 @@ def find_numbers(text: str) -> list[NumberMatch]:
         kind = m.lastgroup or "date"
         kind = "phone" if kind == "mobile" else kind
         a, b = m.span()
+        if kind == "time" and RATIO_CONTEXT.search(folded, max(0, a - 6), a):
+            continue  # 师生比为1:15 is a ratio, not a quarter past one
         digits = re.sub(r"[^0-9]", "", m.group())[:18]
         out.append(NumberMatch(value=Decimal(digits or 0), kind=kind, start=a, end=b, text=text[a:b]))
         take(a, b)
