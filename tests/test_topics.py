@@ -307,16 +307,38 @@ def test_fixed_k_and_method_are_respected(seed_paragraphs):
             {"method": "lda"},
             "unknown topic method",
         ),
-        (
-            pd.DataFrame(dict(doc_id=["a"], para_id=[0], text=["短"])),
-            {},
-            "eligible",
-        ),
     ],
 )
 def test_cluster_topics_rejects_bad_input_clearly(frame, kwargs, message):
     with pytest.raises(ValueError, match=message):
         cluster_topics(frame, **kwargs)
+
+
+# 002: three real paragraphs (too few to cluster) and a boilerplate line.
+TINY = pd.DataFrame(
+    dict(
+        doc_id=["002"] * 4,
+        para_id=[0, 1, 2, 3],
+        text=[
+            "(二)抓控辍保学。紧盯“无义务教育阶段辍学学生”这一刚性要求,完善行政、教育“双线”包抓机制",
+            "(三)抓精准资助。落实“普惠+特惠”系列教育资助政策,建立了从幼儿教育到大学教育全程覆盖的学生资助体系",
+            "(四)抓政策宣传。加强教育资助政策宣传,印发了精准扶持政策一览表30000份,资助政策一览表宣传折页5000份",
+            "下面是小编精心整理的12篇幼儿园帮扶结对工作总结,希望这些内容能成为您创作过程中的良师益友",
+        ],
+        is_boilerplate=[False, False, False, True],
+        is_duplicate=[False] * 4,
+    )
+)
+
+
+@pytest.mark.parametrize("frame", [TINY, TINY.iloc[:0], TINY.assign(text="短")])
+def test_too_few_paragraphs_give_no_topics_not_a_crash(frame):
+    r = cluster_topics(frame)
+    assert r.topics.empty and r.doc_topics.empty and r.sweep.empty
+    assert r.chosen["k"] == 0 and r.chosen["reason"]
+    assert list(r.assignments.columns) == ASSIGNMENT_COLUMNS
+    assert len(r.assignments) == len(frame)
+    assert (r.assignments.topic_id == -1).all()
 
 
 def test_chosen_method_beats_both_baselines_on_the_gold_sample(seed_result, seed_paragraphs):

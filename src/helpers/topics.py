@@ -71,6 +71,9 @@ N_REPRESENTATIVES = 3
 MIN_DF = 2
 MAX_DF = 0.5
 LSA_COMPONENTS = 100
+SILHOUETTE_SAMPLE = 3000  # silhouette is quadratic; larger corpora are sampled (fixed seed)
+MIN_PARAGRAPHS_PER_TOPIC = 3  # sweep only k <= n / 3
+MIN_PARAGRAPHS = 6  # fewer eligible paragraphs: no topics, every topic_id is -1
 
 MIN_THEME_TERMS = 2  # top-10 terms a theme must share with a topic to name it
 
@@ -464,7 +467,12 @@ def score_partition(
     coh = [coherence_npmi(occ, t[:N_TOP_TERMS]) for t in top if len(t) >= 2]
     n_labels = len(np.unique(labels))
     sil = (
-        float(silhouette_score(corpus.tfidf, labels, metric="cosine"))
+        float(
+            silhouette_score(
+                corpus.tfidf, labels, metric="cosine",
+                sample_size=min(len(labels), SILHOUETTE_SAMPLE), random_state=0,
+            )
+        )
         if 1 < n_labels < len(labels)
         else float("nan")
     )
@@ -654,8 +662,13 @@ def cluster_topics(
     Returns:
         A :class:`TopicResult`.
 
+    Fewer than ``MIN_PARAGRAPHS`` usable paragraphs give an empty result (no topics,
+    every ``topic_id`` -1, the reason in ``chosen["reason"]``) rather than an error, so a
+    pipeline run on a tiny folder still completes. Without ``k``, the sweep keeps only
+    the ``ks`` with at least 3 paragraphs per topic on average.
+
     Raises:
-        ValueError: missing columns, unknown method, or too few usable paragraphs.
+        ValueError: missing columns, unknown method, or a fixed ``k`` that does not fit.
 
     Example (on the seed corpus, paragraphs from the cleaning stage)::
 
@@ -667,9 +680,20 @@ def cluster_topics(
         raise ValueError(f"paragraphs lack columns: {sorted(missing)}")
     if method != "auto" and method not in METHODS:
         raise ValueError(f"unknown topic method {method!r}; choose from {METHODS}")
-    corpus = build_corpus(paragraphs, min_chars)
+    try:
+        corpus = build_corpus(paragraphs, min_chars)
+    except ValueError as exc:
+        return empty_result(paragraphs, str(exc))
+    n = corpus.tfidf.shape[0]
+    if n < MIN_PARAGRAPHS:
+        return empty_result(paragraphs, f"only {n} paragraphs to cluster (< {MIN_PARAGRAPHS})")
     methods = METHODS if method == "auto" else (method,)
-    sweep_ks = ks if k is None else (k,)
+    if k is None:
+        # a topic should hold a few paragraphs on average; small corpora get smaller ks
+        sweep_ks = tuple(x for x in ks if x <= n // MIN_PARAGRAPHS_PER_TOPIC)
+        sweep_ks = sweep_ks or (max(2, n // MIN_PARAGRAPHS_PER_TOPIC),)
+    else:
+        sweep_ks = (k,)
     # One BLAS thread: on a shared 2-core machine threads only fight each other, and a
     # fixed thread count keeps floating-point sums in the same order run after run.
     with threadpool_limits(limits=1):
@@ -730,6 +754,25 @@ def cluster_topics(
         sweep=sweep.round(4).reset_index(drop=True),
         chosen=dict(method=chosen_method, k=chosen_k, reason=reason),
         representatives=pick_representatives(frame),
+    )
+
+
+def empty_result(paragraphs: pd.DataFrame, reason: str) -> TopicResult:
+    """A :class:`TopicResult` with no topics: every paragraph gets topic -1.
+
+    Used when too few paragraphs are left to cluster; ``chosen["reason"]`` says why.
+    """
+    assignments = paragraphs.reset_index(drop=True)[["doc_id", "para_id"]].copy()
+    assignments["topic_id"] = -1
+    assignments["topic_score"] = np.nan
+    return TopicResult(
+        topics=pd.DataFrame(columns=TOPIC_COLUMNS),
+        assignments=assignments,
+        doc_topics=pd.DataFrame(columns=DOC_TOPIC_COLUMNS),
+        article_topics=pd.DataFrame(columns=["doc_id", "article_id"] + DOC_TOPIC_COLUMNS[1:]),
+        sweep=pd.DataFrame(columns=SWEEP_COLUMNS),
+        chosen=dict(method="", k=0, reason=reason),
+        representatives=pd.DataFrame(columns=REPRESENTATIVE_COLUMNS),
     )
 
 
