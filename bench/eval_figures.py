@@ -245,6 +245,53 @@ def recognizers_percent(paras: pd.DataFrame, para_text: dict, usable: set) -> pd
     return pd.DataFrame(out, columns=["doc_id", "raw_start", "raw_end", "value", "family"])
 
 
+def heldout_baselines(path: Path) -> pd.DataFrame:
+    """JioNLP money and Recognizers-Text percentages against the held-out sentences."""
+    import jionlp as jio
+    from recognizers_number import recognize_percentage
+    from recognizers_text import Culture
+
+    from helpers.figures import extract_paragraph_figures
+
+    gold = pd.read_csv(path, dtype={"sentence": str, "family": str, "metric": str, "text": str})
+    labelled = gold[gold.family.notna()]
+    cols = ["doc_id", "raw_start", "raw_end", "value", "family"]
+    g_money = labelled[labelled.text.str.contains("元", na=False)]
+    g_rate = labelled[labelled.text.str.contains("%|％|百分", na=False)]
+
+    def frame(rows):
+        return pd.DataFrame(rows, columns=cols)
+
+    ours_m, ours_r, jio_m, rec_r = [], [], [], []
+    for sid, grp in gold.groupby("sentence_id", sort=True):
+        sentence = grp.sentence.iloc[0]
+        for f in extract_paragraph_figures(sentence):
+            row = (sid, f["start"], f["end"], float(f["value"]), "x")
+            (ours_m if f["unit"] == "元" else ours_r if f["unit"] in RATE_UNITS else []).append(row)
+        for hit in jio.ner.extract_money(sentence, with_parsing=True):
+            num = hit["detail"]["num"]
+            jio_m.append((sid, *hit["offset"], float(num[0] if isinstance(num, list) else num), "x"))
+        for hit in recognize_percentage(sentence, Culture.Chinese):
+            try:
+                v = float(str((hit.resolution or {}).get("value", "")).rstrip("%"))
+            except ValueError:
+                continue
+            rec_r.append((sid, hit.start, hit.end + 1, v, "x"))
+
+    def as_gold(g):
+        return frame([(r.sentence_id, int(r.start), int(r.end), float(r.value), "x") for r in g.itertuples()])
+
+    rows = []
+    for name, target, p, g in (
+        ("helpers.figures", "money", ours_m, g_money), ("jionlp.extract_money", "money", jio_m, g_money),
+        ("helpers.figures", "rates", ours_r, g_rate), ("recognizers-text percentage", "rates", rec_r, g_rate),
+    ):  # fmt: skip
+        pf, gf = frame(p), as_gold(g)
+        n = len(match(pf, gf))
+        rows.append((name, target, len(pf), n, *prf(len(pf), len(gf), n)))
+    return pd.DataFrame(rows, columns=["extractor", "target", "predicted", "matched", "precision", "recall", "f1"])
+
+
 def score_heldout(path: Path, errors: bool = False) -> pd.DataFrame:
     """Per-family P/R/F1 of :func:`extract_paragraph_figures` on the held-out sentences."""
     from helpers.figures import extract_paragraph_figures
@@ -336,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
         cmp = pd.DataFrame(rows, columns=["extractor", "target", "predicted", "matched", "precision", "recall", "f1"])
         print(f"\nsame text, span+value match (funding gold={len(g_fund)}, rate gold={len(g_rate)})")
         print(cmp.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        if HELDOUT_PATH.exists():
+            print("\nheld-out sentences, same comparison (money = labelled spans with 元, rates = with %)")
+            print(heldout_baselines(HELDOUT_PATH).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
 
     if args.errors:
         for fam in FAMILIES:
