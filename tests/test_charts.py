@@ -220,3 +220,17 @@ def test_grouped_bars_label_values_and_mark_the_chosen_row():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["NMF（本项目）\n★ 选定", "基线 TF-IDF+KMeans"]
     assert sorted(t.get_text() for t in ax.texts) == ["0.15", "0.27", "0.34", "0.46"]
     assert ax.get_ylabel() == "分数（0…1）"
+
+
+@pytest.mark.parametrize(
+    "wans, scale, xlabel",
+    [
+        ([9105.0, 3350.0, 10.0], "linear", "金额（万元）"),
+        ([50000.0, 785.04, 0.3], "log", "金额（万元，对数刻度）"),  # 总支出5亿元 … 捐款3000元
+    ],
+)
+def test_funding_axis_goes_log_only_for_wide_ranges(wans, scale, xlabel):
+    table = pd.DataFrame({"metric": [f"m{i}" for i in range(len(wans))], "planned": False,
+                          "wan": wans, "n": 1, "approx_share": 0.0})
+    ax = charts.plot_funding_wan(table, "metric", "经费").axes[0]
+    assert (ax.get_xscale(), ax.get_xlabel()) == (scale, xlabel)

@@ -43,6 +43,8 @@ PALETTE = ("#3b6ea5", "#e07b39", "#5a9e5a", "#c44e52", "#8172b2", "#937860", "#d
 COLOR_ACTUAL = "#3b6ea5"
 COLOR_PLANNED = "#e07b39"
 REFERENCE_COLOR = "#c44e52"
+# Funding charts switch to a log axis when the largest amount is this many times the smallest.
+LOG_SCALE_RATIO = 1000
 # School stages in reading order (figures.stage values); anything else sorts after them.
 STAGE_ORDER = ("学前", "小学", "初中", "高中", "中职", "高校", "未注明")
 
@@ -349,7 +351,9 @@ def plot_funding_wan(
         note_if_empty: placeholder text when there is no funding figure.
 
     Returns:
-        The figure; approximate amounts (余/约/多) are hatched, planned amounts orange.
+        The figure; approximate amounts (余/约/多) are hatched, planned amounts orange,
+        each bar labelled with its amount; the axis is logarithmic (and says so) when the
+        amounts span three orders of magnitude or more.
     """
     setup_cjk_font()
     if funding.empty:
@@ -372,14 +376,22 @@ def plot_funding_wan(
                             xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
     ax.set_yticks(range(len(order)), labels)
     ax.invert_yaxis()
-    ax.margins(x=0.12)
-    ax.set_xlabel("金额（万元）")
+    positive = funding.loc[funding["wan"] > 0, "wan"]
+    if len(positive) and positive.max() / positive.min() >= LOG_SCALE_RATIO:
+        # Amounts from 0.3 to 50,000 万元: on a linear axis most bars would be invisible.
+        ax.set_xscale("log")
+        ax.set_xlim(positive.min() / 2, positive.max() * 4)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: format_wan(x)))
+        ax.set_xlabel("金额（万元，对数刻度）")
+    else:
+        ax.margins(x=0.12)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.set_xlabel("金额（万元）")
     ax.set_title(title)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     handles, _ = ax.get_legend_handles_labels()
     handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///",
                          label="含约数（余/约/多）"))
-    ax.legend(handles=handles, loc="lower right", frameon=False)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
 
