@@ -322,3 +322,12 @@ def test_normalize_text_equals_document_text():
 def test_empty_document():
     doc = normalize_document("")
     assert doc.text == "" and sum(doc.repairs.values()) == 0
+
+
+def test_fast_t2s_matches_opencc_on_seed_texts(seed_texts):
+    from helpers.script import _t2s, convert_to_simplified
+
+    for text in seed_texts.values():
+        assert convert_to_simplified(text) == _t2s().convert(text)
+    for phrase in ["乾隆年間", "儘管如此", "著名的學者", "瞭解情況"]:
+        assert convert_to_simplified(phrase) == _t2s().convert(phrase)

@@ -70,3 +70,22 @@ def test_paragraph_span_covers_repaired_mojibake(seed_texts):
     seg = segment_document(doc_id, normalize_document(raw))
     row = seg.paragraphs[seg.paragraphs["text"].str.contains("或对外交流活动中积极承担")].iloc[0]
     assert "或?qū)ν饨涣骰顒又蟹e極" in raw[row.raw_start : row.raw_end]
+
+
+# ---------------------------------------------------------------------------- property
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def seed_lines(seed_texts):
+    return [ln for text in seed_texts.values() for ln in text.splitlines() if ln.strip()]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_mix_of_seed_lines_keeps_the_contract(seed_lines, data):
+    picks = data.draw(st.lists(st.sampled_from(seed_lines), min_size=1, max_size=12))
+    seps = data.draw(st.lists(st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]), min_size=len(picks), max_size=len(picks)))
+    raw = "".join(p + s for p, s in zip(picks, seps))
+    _check_contract("h", raw)
