@@ -66,10 +66,7 @@ fig = charts.plot_stacked_barh(
 charts.save_fig(fig, "02_figures_per_family", figures_dir)
 
 # %%
-per_doc = (figures.assign(label=figures["family"].map(report.FAMILY_LABELS))
-           .pivot_table(index="doc_id", columns="label", values="value", aggfunc="size", fill_value=0)
-           if len(figures) else pd.DataFrame())
-fig = charts.plot_stacked_barh(per_doc, "各文档抽取到的数字（按类别）", "数字个数（个）",
+fig = charts.plot_stacked_barh(report.figures_per_document(figures), "各文档抽取到的数字（按类别）", "数字个数（个）",
                                note_if_empty="本语料中没有抽取到数字")
 charts.save_fig(fig, "02_figures_per_document", figures_dir)
 

@@ -326,3 +326,14 @@ def test_load_topic_tables_prefers_the_pipeline_tables(tmp_path):
     assert out["chosen"] == {"method": "nmf", "k": 3, "reason": "pipeline run"}
     assert out["topics"]["label"].tolist() == ["资助·建档立卡"]
     assert out["representatives"].empty
+
+
+def test_figures_per_document_in_family_order():
+    table = report.figures_per_document(SEED_FIGURES)
+    assert list(table.columns) == ["经费", "入学与巩固", "考试成绩"]
+    assert table.to_dict("index") == {
+        "000": {"经费": 6, "入学与巩固": 0, "考试成绩": 0},
+        "001": {"经费": 0, "入学与巩固": 0, "考试成绩": 2},
+        "002": {"经费": 0, "入学与巩固": 3, "考试成绩": 0},
+    }
+    assert report.figures_per_document(report.empty_table("figures")).empty

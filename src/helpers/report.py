@@ -364,6 +364,24 @@ def family_summary(figures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def figures_per_document(figures: pd.DataFrame) -> pd.DataFrame:
+    """Count of figures per document and family (columns are the Chinese family labels).
+
+    Returns:
+        Indexed by ``doc_id``, one column per family present, in :data:`FAMILIES` order.
+
+    >>> f = pd.DataFrame({"doc_id": ["a", "a", "b"], "family": ["exam", "funding", "exam"]})
+    >>> figures_per_document(f).to_dict("index")
+    {'a': {'经费': 1, '考试成绩': 1}, 'b': {'经费': 0, '考试成绩': 1}}
+    """
+    if figures.empty:
+        return pd.DataFrame()
+    table = pd.crosstab(figures["doc_id"], figures["family"])
+    table = table[[f for f in FAMILIES if f in table.columns]].rename(columns=FAMILY_LABELS)
+    table.columns.name = None
+    return table
+
+
 def metric_summary(figures: pd.DataFrame) -> pd.DataFrame:
     """Per family and metric: count, documents, min/median/max value and the unit.
 
