@@ -225,3 +225,18 @@ def test_003_broken_lines_become_one_paragraph(seed_texts):
 def test_empty_document_gives_empty_tables():
     seg = _segment("")
     assert seg.articles.empty and seg.paragraphs.empty and seg.para_text == {}
+
+
+def test_headings_inside_one_line_become_paragraphs():
+    text = "三、培训对象 中心小学全体教师 四、培训内容 1.新课标培训。依据培训要求,重点组织教师学习。五、培训形式 集中培训与自我学习相结合。\n"
+    paras = _segment(text).paragraphs
+    assert paras["text"].tolist() == [
+        "三、培训对象中心小学全体教师",
+        "四、培训内容 1.新课标培训。依据培训要求,重点组织教师学习。",
+        "五、培训形式集中培训与自我学习相结合。",
+    ]
+
+
+def test_numbered_list_inside_a_paragraph_is_not_split():
+    text = "3、狠抓队伍建设,夯实工作基础。以“三师”活动为抓手。1、抓学习、提技能。全镇以提高教师专业化水平为重点。\n"
+    assert len(_segment(text).paragraphs) == 1

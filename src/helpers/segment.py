@@ -58,6 +58,12 @@ HEADING_STYLES: list[tuple[str, re.Pattern]] = [
     ("circled", re.compile(r"^([①-⑳])")),
 ]
 STYLE_RANK = {name: k for k, (name, _) in enumerate(HEADING_STYLES)}
+# A heading inside a line, after a sentence end or a space: the line holds several paragraphs
+# (pages scraped without line breaks). Arabic items only after a space: after 。 they are
+# usually a list nested in the paragraph; "1." never (too often a decimal).
+INLINE_HEADING = re.compile(
+    rf"(?:(?<=[。;!?；！？])|(?<=\s))\s*(?=[{CN_DIGITS}]{{1,3}}、|[(（][{CN_DIGITS}]{{1,3}}[)）])|(?<=\s)(?=\d{{1,2}}、)"
+)
 HEADING_LABEL_END = re.compile(r"[。;:!?；：！？]")
 MAX_HEADING_LABEL = 30
 # Numbered template titles: 开学工作前有关教师的培训工作计划1, 班主任工作总结2...
@@ -190,13 +196,21 @@ class _Line:
 
 
 def _lines(text: str) -> list[_Line]:
+    """Non-empty lines (stripped), each split again before inline headings."""
     out = []
     pos = 0
     for raw_line in text.split("\n"):
         s = raw_line.strip()
         if s:
             lead = len(raw_line) - len(raw_line.lstrip())
-            out.append(_Line(pos + lead, pos + lead + len(s), s))
+            base = pos + lead
+            cuts = [0] + [m.start() for m in INLINE_HEADING.finditer(s)] + [len(s)]
+            for a, b in zip(cuts, cuts[1:]):
+                piece = s[a:b]
+                stripped = piece.strip()
+                if stripped:
+                    a2 = a + len(piece) - len(piece.lstrip())
+                    out.append(_Line(base + a2, base + a2 + len(stripped), stripped))
         pos += len(raw_line) + 1
     return out
 
