@@ -715,6 +715,8 @@ def load_topic_tables(
         res = topic_mod.cluster_topics(paragraphs, k=k, seed=seed, **kwargs)
     except ValueError as exc:
         return {**empty, "note": f"语料太小，无法聚类主题：{exc}"}
+    if res.topics.empty:  # the topics stage may answer "nothing to cluster" without raising
+        return {**empty, "note": f"语料太小，无法聚类主题：{res.chosen.get('reason', '')}"}
     return {"topics": res.topics, "doc_topics": res.doc_topics, "sweep": res.sweep,
             "representatives": res.representatives, "chosen": res.chosen,
             "source": "notebook", "note": ""}
