@@ -127,6 +127,18 @@ def test_mojibake_in_seed_002_is_repaired_in_place():
     assert raw[s:e] == "?qū)ν饨涣骰顒又蟹e"
 
 
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("资助总人\ufffd\ufffd14861人", f"资助总人{MOJIBAKE_MARK}14861人"),
+        ("学生锟斤拷锟斤拷人数", f"学生{MOJIBAKE_MARK}人数"),
+    ],
+)
+def test_decoder_debris_is_marked(raw, expected):
+    doc = normalize_document(raw)
+    assert doc.text == expected and doc.repairs["mojibake_marked"] == 1
+
+
 def test_question_marks_that_are_not_clusters_stay():
     assert normalize_text("加油??学生在遇到失败时", PLAIN) == "加油??学生在遇到失败时"
 

@@ -50,9 +50,10 @@ MAX_TAIL_LABEL = 8
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern]]:
+def _patterns() -> list[tuple[str, re.Pattern, int]]:
+    """``(kind, regex, max_len)`` rows; ``max_len`` 0 means any line length."""
     with resource_path("boilerplate_patterns.csv").open(encoding="utf-8") as fh:
-        return [(r["kind"], re.compile(r["pattern"])) for r in csv.DictReader(fh)]
+        return [(r["kind"], re.compile(r["pattern"]), int(r["max_len"] or 0)) for r in csv.DictReader(fh)]
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +127,9 @@ def boilerplate_kind(line: str) -> str:
     s = line.strip()
     if not s:
         return ""
-    for kind, rx in _patterns():
+    for kind, rx, max_len in _patterns():
+        if max_len and len(s) > max_len:
+            continue
         if rx.search(s):
             if kind == "editor_blurb" and len(s) > 400:
                 continue  # a long paragraph quoting 以下是… is content

@@ -8,8 +8,9 @@ Order of the steps (each one assumes the previous ones):
 
 1. ``html_tag``      tags, scripts, styles, comments and entities of HTML pages saved as .txt
 2. ``mojibake_*``    GBK round-trip clusters such as ``總?cè)藬?shù)``: repaired from the
-                     document's own evidence, or marked with :data:`MOJIBAKE_MARK`. Runs
-                     before width folding because the repair re-encodes the garbage as GBK.
+                     document's own evidence, or marked with :data:`MOJIBAKE_MARK`; runs of
+                     U+FFFD and 锟斤拷 are marked. Runs before width folding because the
+                     repair re-encodes the garbage as GBK.
 3. ``width``         full-width ASCII forms (U+FF01..U+FF5E) -> ASCII and the ideographic
                      space -> space. This includes ``，：；？！（）``: the corpus is scraped text
                      that already mixes ASCII ``, : ; ( )`` into Chinese, so folding gives
@@ -81,6 +82,10 @@ MOJIBAKE = re.compile(
     rf"\?([{PINYIN_LETTERS}]{{1,6}})\)([^\x00-\x7f]{{0,40}}?)"
     rf"(?:([\x40-\x7e])|\?([{PINYIN_LETTERS}]{{1,6}})\))"
 )
+
+# Decoder debris with nothing left to recover: U+FFFD runs and the classic GBK/UTF-8
+# round-trip strings 锟斤拷 / 烫烫烫 / 屯屯屯. One marker per run.
+LOST_BYTES = re.compile(r"\ufffd+|(?:锟斤拷)+|(?:烫){3,}|(?:屯){3,}")
 
 HTML_EVIDENCE = re.compile(r"(?i)<(?:html|body|div|p|br|span|table|td|li|a|meta|script|head)\b[^>]*>")
 HTML_DROP = re.compile(r"(?is)<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->")
@@ -582,6 +587,8 @@ def _run_steps(aligned: AlignedText, options: NormalizeOptions) -> tuple[Aligned
             return rep
 
         aligned, _ = aligned.sub(MOJIBAKE, moji)
+    aligned, lost = aligned.sub(LOST_BYTES, MOJIBAKE_MARK)
+    counts["mojibake_marked"] += lost
     aligned, counts["width"] = normalize_width(aligned)
     aligned, counts["pinyin_gloss"] = remove_pinyin_glosses(aligned, options.pinyin_glossed)
     aligned, counts["t2s"] = convert_aligned_to_simplified(aligned)
