@@ -303,6 +303,21 @@ def test_clean_mainland_text_is_byte_identical():
     assert sum(doc.repairs.values()) == 0
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "结合学校工作实际,教育系统以创先争优活动为契机,进一步激发各学校(单位)基层党组织和广大党员干部的生机和活力。",
+        "高桥初级中学学区的优质资源分为两个方面,一是硬件方面、二是软件方面。硬件方面主要指教育教学设施。",
+        "1、初升高比例:全区高中招生5400人,初中毕业生升入高中比例达到93.5%以上,普职比力争接近1:1。",
+        "认真贯彻温州市人民政府《关于做好农村预备劳动力培训工作的通知》(温政发〔2006〕71号)精神。",
+        "1.事业发展目标:全面推开0~3周岁婴幼儿早期教育,早期教育覆盖率85%以上,3~6周岁幼儿入园率99%以上;",
+        "(3)优化服务。一是课题研究知识的指导服务。",
+    ],
+)
+def test_real_mainland_lines_are_unchanged(line):
+    assert normalize_text(line) == line
+
+
 def test_clean_mainland_text_changes_only_by_width_fixes():
     wide = CLEAN_MAINLAND.replace("1628", "１６２８").replace("51.66%", "５１．６６％")
     doc = normalize_document(wide)

@@ -245,7 +245,7 @@ def _restart_start(lines: list[_Line], restart: int, floor: int) -> int:
     return restart
 
 
-def split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
+def _split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
     """Article starts as ``(line index, title)``; the first article starts at line 0."""
     starts: dict[int, str] = {0: ""}
     has_content = False
@@ -356,7 +356,7 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
     for ln, k in zip(lines, kinds):
         ln.kind = k
         ln.heading = parse_heading(ln.text)
-    starts = split_articles(lines)
+    starts = _split_articles(lines)
     bounds = [s for s, _ in starts] + [len(lines)]
     para_rows = []
     para_text: dict[int, AlignedText] = {}
