@@ -16,7 +16,9 @@ setting from that table with a rule that uses no labels (see :func:`choose_setti
 then labels each topic by its most distinctive terms (class-based TF-IDF) and picks
 representative paragraphs.
 
-Lexicons (user dictionary, stop words) live in ``helpers/resources/topics_*.txt``.
+Lexicons are data in ``helpers/resources/``: ``topics_userdict.txt`` (jieba user
+dictionary), ``topics_stopwords.txt`` and ``topics_themes.csv`` (marker terms that name
+topics).
 """
 
 from __future__ import annotations
