@@ -314,6 +314,25 @@ def test_cluster_topics_rejects_bad_input_clearly(frame, kwargs, message):
         cluster_topics(frame, **kwargs)
 
 
+@pytest.mark.parametrize(
+    "flags, expected",
+    [
+        ([False, True, False], [0, 2]),
+        (["False", "True", "false"], [0, 2]),  # read back from CSV as text
+        ([0, 1, 0], [0, 2]),
+        ([None, True, None], [0, 2]),
+    ],
+)
+def test_select_paragraphs_reads_flags_in_any_form(flags, expected):
+    from helpers.topics import select_paragraphs
+
+    frame = pd.DataFrame(
+        dict(text=["(三)抓精准资助。落实“普惠+特惠”系列教育资助政策"] * 3,
+             is_boilerplate=pd.Series(flags, dtype=object), is_duplicate=[False] * 3)
+    )
+    assert select_paragraphs(frame, min_chars=10).tolist() == expected
+
+
 # 002: three real paragraphs (too few to cluster) and a boilerplate line.
 TINY = pd.DataFrame(
     dict(

@@ -274,8 +274,15 @@ def select_paragraphs(paragraphs: pd.DataFrame, min_chars: int) -> np.ndarray:
     keep = text.str.len().to_numpy() >= min_chars
     for col in ("is_boilerplate", "is_duplicate"):
         if col in paragraphs:
-            keep &= ~paragraphs[col].fillna(False).astype(bool).to_numpy()
+            keep &= ~_as_flag(paragraphs[col])
     return np.flatnonzero(keep)
+
+
+def _as_flag(col: pd.Series) -> np.ndarray:
+    """Boolean flags from bools, 0/1 or the strings a CSV round trip leaves ("False")."""
+    if col.dtype == object or pd.api.types.is_string_dtype(col):
+        return col.astype(str).str.strip().str.lower().isin({"true", "1", "yes"}).to_numpy()
+    return col.fillna(False).astype(bool).to_numpy()
 
 
 def build_corpus(
