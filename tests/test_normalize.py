@@ -65,6 +65,13 @@ def test_html_tags_scripts_and_entities_are_removed():
     assert n > 0
 
 
+def test_stray_tags_removed_outside_html_pages():
+    assert normalize_text("全镇有初级中学2所<br/>完小3所,<span class=\"x\">教学点1个</span>。") == (
+        "全镇有初级中学2所完小3所,教学点1个。"
+    )
+    assert normalize_text("幼儿教育<义务教育,a<b") == "幼儿教育<义务教育,a<b"
+
+
 def test_html_is_detected_only_on_pages():
     assert detect_options("<html><body><p>教育</p><div>工作</div></body></html>").is_html
     assert not detect_options("幼儿教育 < 义务教育 > 高中教育").is_html
@@ -132,6 +139,7 @@ def test_mojibake_in_seed_002_is_repaired_in_place():
     [
         ("资助总人\ufffd\ufffd14861人", f"资助总人{MOJIBAKE_MARK}14861人"),
         ("学生锟斤拷锟斤拷人数", f"学生{MOJIBAKE_MARK}人数"),
+        ("我校????年共培训教师", f"我校{MOJIBAKE_MARK}年共培训教师"),
     ],
 )
 def test_decoder_debris_is_marked(raw, expected):

@@ -83,14 +83,20 @@ MOJIBAKE = re.compile(
     rf"(?:([\x40-\x7e])|\?([{PINYIN_LETTERS}]{{1,6}})\))"
 )
 
-# Decoder debris with nothing left to recover: U+FFFD runs and the classic GBK/UTF-8
-# round-trip strings 锟斤拷 / 烫烫烫 / 屯屯屯. One marker per run.
-LOST_BYTES = re.compile(r"\ufffd+|(?:锟斤拷)+|(?:烫){3,}|(?:屯){3,}")
+# Decoder debris with nothing left to recover: U+FFFD runs, the classic GBK/UTF-8
+# round-trip strings 锟斤拷 / 烫烫烫 / 屯屯屯, and runs of 3+ "?" touching Chinese (characters
+# a lossy conversion replaced). One marker per run.
+LOST_BYTES = re.compile(
+    rf"\ufffd+|(?:锟斤拷)+|(?:烫){{3,}}|(?:屯){{3,}}|(?<=[{CJK}])\?{{3,}}|\?{{3,}}(?=[{CJK}])"
+)
 
 HTML_EVIDENCE = re.compile(r"(?i)<(?:html|body|div|p|br|span|table|td|li|a|meta|script|head)\b[^>]*>")
 HTML_DROP = re.compile(r"(?is)<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->")
 HTML_BLOCK_TAG = re.compile(r"(?i)</?(?:p|br|div|li|tr|h[1-6]|table|ul|ol|section|article|title)\b[^>]*>")
 HTML_TAG = re.compile(r"(?s)<[a-zA-Z/!][^<>]*>")
+# Stray inline tags of common names are removed even outside HTML pages (Chinese prose
+# uses 《》 for titles, so <p>, <br/>, </span> in a text file are debris).
+STRAY_TAG = re.compile(r"(?i)</?(?:p|br|div|span|a|img|strong|b|i|u|em|font|table|tr|td|li|ul|ol|h[1-6])(?:\s[^<>]*)?/?>")
 HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 
 # Full-width ASCII forms and the ideographic space (1:1, so alignment is untouched).
@@ -575,6 +581,8 @@ def _run_steps(aligned: AlignedText, options: NormalizeOptions) -> tuple[Aligned
     counts = dict.fromkeys(REPAIR_KINDS, 0)
     if options.is_html:
         aligned, counts["html_tag"] = remove_html(aligned)
+    else:
+        aligned, counts["html_tag"] = aligned.sub(STRAY_TAG, "")
     if options.mojibake:
         def moji(m: re.Match) -> str:
             rep = options.mojibake.get(m.group())
