@@ -406,3 +406,35 @@ def test_plan_sections_carry_to_the_following_paragraph(lead_in, section, planne
 )
 def test_exam_synonyms_and_named_ratios(text, expected):
     assert [(f["family"], f["metric"]) for f in figs(text)] == expected
+
+
+# --- robustness ------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = [
+    "1", "2", "0", "9", ".", ",", ":", "-", "~", "%", "‰", "１", "％", "。", "，", ";", "、", "(", ")",
+    "万", "亿", "元", "人", "名", "分", "年", "月", "日", "号", "余", "多", "约", "以上", "左右",
+    "一", "二", "十", "百", "千", "两", "零", "第", "□", "x", "入学率", "巩固率", "均", "分别",
+    "其中", "共计", "投资", "资助", "上线", "平均分", "比", "提高", "个百分点", "生均", "计划",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
+def test_any_mix_of_number_pieces_gives_consistent_rows(text):
+    for f in figs(text):
+        assert 0 <= f["start"] < f["end"] <= len(text)
+        assert text[f["start"] : f["end"]] == f["text"]
+        assert f["family"] in ("funding", "enrollment", "exam", "other")
+        assert f["sentence"] and f["text"] in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1" * 5000, "一" * 5000 + "元", "均" * 3000 + "入学率、巩固率均达到100%", "2020年" * 1000 + "投入100万元"],
+)
+def test_pathological_paragraphs_do_not_raise(text):
+    out = figs(text)
+    assert all(text[f["start"] : f["end"]] == f["text"] for f in out)

@@ -18,6 +18,7 @@ earlier paragraph, per-capita amounts whose 每 sits after the amount.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import re
@@ -41,6 +42,9 @@ FAMILIES = ("funding", "enrollment", "exam", "other")
 SENTENCE_END = re.compile(r"[。！？!?]+")
 CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
 SUBCLAUSE_END = re.compile(r"[；;。！？!?]")
+# How far back (characters) context is searched: keeps run time linear on pathological
+# paragraphs with no punctuation, and is far longer than any real clause.
+WINDOW = 200
 
 
 # --- resources ----------------------------------------------------------------------------
@@ -109,16 +113,17 @@ def split_spans(text: str, rx: re.Pattern) -> list[tuple[int, int]]:
 
 
 def _span_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for a, b in spans:
-        if a <= pos < b:
-            return a, b
-    return (spans[-1] if spans else (0, 0))
+    """The span of ``spans`` (sorted, contiguous) holding ``pos``."""
+    if not spans:
+        return (0, 0)
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return spans[max(0, min(i, len(spans) - 1))]
 
 
 def _nearest_before(rx: re.Pattern, text: str, lo: int, hi: int) -> re.Match | None:
-    """Last match of ``rx`` lying wholly inside ``text[lo:hi]``."""
+    """Last match of ``rx`` lying wholly inside ``text[lo:hi]`` (at most :data:`WINDOW` back)."""
     best = None
-    for m in rx.finditer(text, lo, hi):
+    for m in rx.finditer(text, max(lo, hi - WINDOW), hi):
         best = m
     return best
 
@@ -163,10 +168,10 @@ def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], 
     where that keyword starts (``(None, None)`` when there is none)."""
     rx, entries = _keyword_rx(kind)
     generic = set(load_patterns()["generic_money_metrics"])
-    before = [e for e in rx.finditer(text, clause[0], m.start)]
+    before = [e for e in rx.finditer(text, max(clause[0], m.start - WINDOW), m.start)]
     # Counts look backwards only (15名贫困大学生入学救助: 入学 after the count is not its metric);
     # words after a count are handled by count_after_keywords, with exclusions.
-    after = [e for e in rx.finditer(text, m.end, clause[1])] if kind != "count" else []
+    after = [e for e in rx.finditer(text, m.end, min(clause[1], m.end + WINDOW))] if kind != "count" else []
     specific_before = [e for e in before if entries[e.group()].metric not in generic]
     specific_after = [e for e in after if entries[e.group()].metric not in generic]
     for group, pick in (
@@ -186,6 +191,7 @@ def _find_stage(text: str, lo: int, hi: int, metric: str) -> str:
     else the metric's default (入园率 -> 学前)."""
     rx, lookup = _stage_rx()
     default = load_patterns()["metric_default_stage"].get(metric, "")
+    lo = max(lo, hi - WINDOW)
     clause_start = lo
     for c in CLAUSE_END.finditer(text, lo, hi):
         clause_start = c.end()
@@ -228,7 +234,7 @@ def _is_planned(text: str, lo: int, pos: int) -> bool:
     """A plan word (计划/预计/力争/目标...) before the number in its sentence; names of plans
     in 《》 or quotes (《行动计划》) and 确保了/完成了 do not count."""
     pats = load_patterns()
-    window = QUOTED.sub("", text[lo:pos])
+    window = QUOTED.sub("", text[max(lo, pos - WINDOW) : pos])
     for neg in pats["planned_negations"]:
         window = window.replace(neg, "")
     return any(w in window for w in pats["planned_words"])
@@ -236,18 +242,22 @@ def _is_planned(text: str, lo: int, pos: int) -> bool:
 
 def _is_per_capita(text: str, lo: int, m: NumberMatch) -> bool:
     """生均/每人/人均 in the number's own clause (每人600元 yes; 每人600元,共计19200元 no)."""
-    clause_start = lo
-    for c in CLAUSE_END.finditer(text, lo, m.start):
+    clause_start = max(lo, m.start - 12)
+    for c in CLAUSE_END.finditer(text, clause_start, m.start):
         clause_start = c.end()
-    window = text[max(clause_start, m.start - 12) : m.start]
+    window = text[clause_start : m.start]
     return any(w in window for w in load_patterns()["per_capita_words"])
 
 
-def _find_year(numbers: list[NumberMatch], text: str, lo: int, pos: int) -> int | None:
+def _find_year(years: list[NumberMatch], text: str, lo: int, pos: int) -> int | None:
+    """The last stated year in ``[lo, pos)`` that is not a base year (比2005年)."""
     base = tuple(load_patterns()["year_base_words"])
     year = None
-    for n in numbers:
-        if n.kind == "year" and lo <= n.start < pos and not text[max(0, n.start - 1) : n.start].endswith(base):
+    first = bisect.bisect_left([y.start for y in years], max(lo, pos - WINDOW))
+    for n in years[first:]:
+        if n.start >= pos:
+            break
+        if not text[max(0, n.start - 1) : n.start].endswith(base):
             year = int(n.value if not n.is_range else n.low)
     return year
 
@@ -257,8 +267,8 @@ def _find_year(numbers: list[NumberMatch], text: str, lo: int, pos: int) -> int 
 
 def _subjects_before(text: str, pos: int, lo: int) -> list[tuple[int, int]]:
     """Spans of the enumerated subjects just before ``pos`` (``小学入学率、巩固率、毕业率``)."""
-    start = lo
-    for m in CLAUSE_END.finditer(text, lo, pos):
+    start = max(lo, pos - 80)  # subject lists are short; bounded for run time
+    for m in CLAUSE_END.finditer(text, start, pos):
         start = m.end()
     seps = load_patterns()["subject_separators"]
     spans, a = [], start
@@ -294,7 +304,7 @@ def _entry_in(text: str, kind: str) -> MetricEntry | None:
 
 
 def _row(
-    text, m, entry, kind, stage, sent, numbers, context, *, change=None, unit_from=None, flags=()
+    text, m, entry, kind, stage, sent, years, context, *, change=None, unit_from=None, flags=()
 ):
     value, unit = _normalised_value(unit_from or m)
     if unit_from is not None and unit_from is not m:
@@ -325,7 +335,7 @@ def _row(
         "is_change": bool(is_change),
         "planned": bool(context.get("planned")) or _is_planned(text, sent[0], m.start),
         "per_capita": _is_per_capita(text, sent[0], m),
-        "year": _find_year(numbers, text, sent[0], m.start),
+        "year": _find_year(years, text, sent[0], m.start),
         "start": m.start,
         "end": m.end,
         "text": text[m.start : m.end],
@@ -361,10 +371,13 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
     pats = load_patterns()
     numbers = find_numbers(text)
     nums = [n for n in numbers if n.kind == "quantity"]
+    years = [n for n in numbers if n.kind == "year"]
+    num_starts = [n.start for n in nums]
     sentences = split_spans(text, SENTENCE_END)
     subclauses = split_spans(text, SUBCLAUSE_END)
     clauses = split_spans(text, CLAUSE_END)
     rows: list[dict] = []
+    by_sent: dict[tuple[int, int], list[dict]] = {}  # rows per sub-clause, for continuations
     used: set[int] = set()
 
     # 1. Lists (分别/依次) and one value shared by several metrics (均/都).
@@ -380,8 +393,9 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         # The values: the first run after the marker, in the same clause chain, that fits
         # (分别高于四个实验区平均值的19.84分、6.5%、3.34%: 四个 is not the run).
         chain = None
-        for k, n in enumerate(nums):
-            if n.start < mk.end() or n.end > sent[1] or k in used or _value_kind(n) == "other_unit":
+        for k in range(bisect.bisect_left(num_starts, mk.end()), len(nums)):
+            n = nums[k]
+            if n.end > sent[1] or k in used or _value_kind(n) == "other_unit":
                 continue
             if re.search(r"[,，]", text[mk.end() : n.start]):
                 break
@@ -429,10 +443,11 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 wide = _nearest_before(_stage_rx()[0], text, sent[0], sa)
                 stage = _stage_rx()[1][wide.group()] if wide else _find_stage(text, sa, sa, entry.metric)
             unit_from = last if _value_kind(n) == "bare" else n
-            made.append(_row(text, n, entry, kind, stage, sent, numbers, context, change=change or None,
+            made.append(_row(text, n, entry, kind, stage, sent, years, context, change=change or None,
                              unit_from=unit_from))  # fmt: skip
         else:
             rows.extend(made)
+            by_sent.setdefault(sent, []).extend(made)
             used.update(chain)
 
     # 2. Every other number, one at a time.
@@ -446,7 +461,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         flags: list[str] = []
         if kind == "bare":
             # 共计16800 after 共计19200元: a continuation keeps the earlier money unit.
-            prev = [r for r in rows if r["unit"] == "元" and r["end"] <= n.start and r["start"] >= sent[0]]
+            prev = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "元" and r["end"] <= n.start]
             before = text[max(sent[0], n.start - 3) : n.start]
             if prev and re.search(r"(共计|合计|共|计)$", before):
                 src = next(x for x in nums if x.start == prev[-1]["start"])
@@ -478,7 +493,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             # 在校学生52360人,其中小学生31200人,初中生21160人 / 考入本科的为11人,专科为23人:
             # a clause that is only a stage continues the previous count's metric.
             lead = text[clause[0] : n.start].strip()
-            prev = [r for r in rows if r["unit"] == "人" and sent[0] <= r["start"] < n.start]
+            prev = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "人" and r["start"] < n.start]
             if entry is None and prev and re.match(pats["count_continuation_rx"], lead):
                 entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
         if entry is None:
@@ -499,7 +514,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 entry = MetricEntry(named.group(1), named.group(1), "other", "ratio")
             elif kind == "money":
                 rx, entries = _keyword_rx("money")
-                earlier = _nearest_before(rx, text, 0, n.start)
+                earlier = _nearest_before(rx, text, 0, n.start)  # bounded by WINDOW
                 entry = entries[earlier.group()] if earlier else FALLBACK_MONEY
             else:
                 continue
@@ -509,7 +524,8 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         if not stage and kw_at is not None and kw_at < clause[0]:
             # 补助标准,由每年800元: the stage named in the metric's own clause (农村初中...补助标准).
             stage = _find_stage(text, sent[0], _span_at(clauses, kw_at)[1] - 1, entry.metric)
-        rows.append(_row(text, n, entry, kind, stage, sent, numbers, context, flags=flags))
+        rows.append(_row(text, n, entry, kind, stage, sent, years, context, flags=flags))
+        by_sent.setdefault(sent, []).append(rows[-1])
 
     rows.sort(key=lambda r: (r["start"], r["metric"]))
     _check_totals(text, rows, sentences, subclauses)
@@ -529,11 +545,12 @@ def _check_totals(text: str, rows: list[dict], sentences, subclauses) -> None:
     """Flag totals whose parts (after 其中/分别为) do not add up; mark the parts."""
     pats = load_patterns()
     total_rx = re.compile("(" + "|".join(pats["total_words"]) + r")[^，,。；;]{0,8}$")
+    starts = [r["start"] for r in rows]  # rows are sorted by start
     for i, r in enumerate(rows):
         if r["per_capita"] or r["is_change"] or r["unit"] not in ("元", "人"):
             continue
         sent = _span_at(sentences, r["start"])
-        before = text[sent[0] : r["start"]]
+        before = text[max(sent[0], r["start"] - 20) : r["start"]]
         after = text[r["end"] : r["end"] + 6]
         marker_after = re.match(r"[，,。:：]?\s*(" + "|".join(pats["parts_markers"]) + ")", after)
         if not (total_rx.search(before) or marker_after):
@@ -552,10 +569,10 @@ def _check_totals(text: str, rows: list[dict], sentences, subclauses) -> None:
                 zone = nxt
         if zone is None:
             continue
+        lo_i, hi_i = bisect.bisect_left(starts, zone[0]), bisect.bisect_left(starts, zone[1])
         parts = [
-            p for p in rows
-            if p is not r and zone[0] <= p["start"] < zone[1] and p["unit"] == r["unit"]
-            and not p["per_capita"] and not p["is_change"]
+            p for p in rows[lo_i:hi_i]
+            if p is not r and p["unit"] == r["unit"] and not p["per_capita"] and not p["is_change"]
         ]  # fmt: skip
         if len(parts) < 2:
             continue

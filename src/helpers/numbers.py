@@ -203,9 +203,18 @@ def parse_chinese_integer(s: str) -> int | None:
     return total + section + (digit or 0)
 
 
+# Longer digit runs are identifiers or junk, never quantities (and would overflow Decimal's
+# default 28-digit context when scaled).
+MAX_DIGITS = 18
+
+
 def _core_value(s: str) -> tuple[Decimal, bool] | None:
     """Value of an Arabic or Chinese numeral core, and whether it was Chinese."""
+    if len(s) > MAX_DIGITS + 8:
+        return None
     if re.fullmatch(ARABIC, s):
+        if len(s.split(".")[0].replace(",", "")) > MAX_DIGITS:
+            return None
         return Decimal(s.replace(",", "")), False
     n = parse_chinese_integer(s)
     return (Decimal(n), True) if n is not None else None
@@ -213,6 +222,8 @@ def _core_value(s: str) -> tuple[Decimal, bool] | None:
 
 def _exact(d: Decimal) -> Decimal:
     """Drop a zero fractional part so 16.4亿 prints as 1640000000."""
+    if d.adjusted() > 24:  # beyond the context precision: leave as is
+        return d
     return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
 
 
