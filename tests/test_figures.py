@@ -438,3 +438,9 @@ def test_any_mix_of_number_pieces_gives_consistent_rows(text):
 def test_pathological_paragraphs_do_not_raise(text):
     out = figs(text)
     assert all(text[f["start"] : f["end"]] == f["text"] for f in out)
+
+
+def test_slash_per_student_amount_is_per_capita():
+    # constructed in the seeds' style
+    out = figs("贫困寄宿生生活补助标准为1000元/生/年。")
+    assert [(f["value"], f["per_capita"]) for f in out] == [(Decimal("1000"), True)]

@@ -235,3 +235,8 @@ def test_parse_number_returns_none_unless_exactly_one_number(text):
 def test_ratio_after_bi_is_not_a_clock_time():
     m = only("师生比为1:15.9。")
     assert m.is_ratio and m.ratio == (Decimal("1"), Decimal("15.9"))
+
+
+@pytest.mark.parametrize("text", ["2021-2022学年第一学期", "城西学区2010至2011年度"])
+def test_year_ranges_are_years(text):
+    assert [m.kind for m in find_numbers(text)] == ["year"]

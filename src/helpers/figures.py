@@ -156,7 +156,7 @@ def _normalised_value(m: NumberMatch) -> tuple[Decimal, str]:
     if m.is_ratio:
         return m.value, "比值"
     if m.unit in load_patterns()["count_units"]:
-        return m.value, "人"
+        return m.value, "人次" if m.unit == "人次" else "人"  # person-times are not people
     return m.value, m.unit
 
 
@@ -246,6 +246,8 @@ def _is_per_capita(text: str, lo: int, m: NumberMatch) -> bool:
     for c in CLAUSE_END.finditer(text, clause_start, m.start):
         clause_start = c.end()
     window = text[clause_start : m.start]
+    if re.match(r"\s?/\s?(人|生|名|学生)", text[m.end : m.end + 4]):
+        return True  # 1000元/生/年
     return any(w in window for w in load_patterns()["per_capita_words"])
 
 

@@ -431,8 +431,9 @@ def _build_match(text: str, folded: str, m: re.Match, measure_rx: re.Pattern) ->
         kind = "ordinal"
     if is_range and unit in ("年", "月", "日") and high is not None and high <= 31:
         kind = "date" if unit != "年" else "quantity"
-    if is_range and high is not None and unit == "年" and YEAR_MIN <= int(low) <= YEAR_MAX:
-        kind = "year"
+    if is_range and high is not None and YEAR_MIN <= int(low) <= YEAR_MAX and YEAR_MIN <= int(high) <= YEAR_MAX:
+        if unit == "年" or re.match(r"\s?(学年|年度|年)", folded[end : end + 3]):
+            kind = "year"  # 2021-2022学年, 2010至2012年
     return NumberMatch(
         value=full,
         kind=kind,
