@@ -89,3 +89,17 @@ def test_any_mix_of_seed_lines_keeps_the_contract(seed_lines, data):
     seps = data.draw(st.lists(st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]), min_size=len(picks), max_size=len(picks)))
     raw = "".join(p + s for p, s in zip(picks, seps))
     _check_contract("h", raw)
+
+
+# Fragments of every kind of junk the cleaner handles, glued at random.
+JUNK = st.sampled_from(
+    list("教育工作总结學校國小中会考一二三、。,;:()（）1234567890.%xX*#_? \n\r\t\u3000ｘ１２")
+    + ["<br/>", "(xué)", "?qū)W", "20xx年", " QQ空间 新浪微博 腾讯微博 人人网 更多 ", "down.kt250.com",
+       "一、", "(一)", " | 返回目录\n", "延伸阅读:\n", "。\n\n", "锟斤拷", "\ufffd"]
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(JUNK, max_size=80).map("".join))
+def test_random_junk_keeps_the_contract(raw):
+    _check_contract("j", raw)
