@@ -50,11 +50,11 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CN_DIGITS = "零一二三四五六七八九十百"
 # Heading styles, highest level first (the canonical rank used for numbering restarts).
 HEADING_STYLES: list[tuple[str, re.Pattern]] = [
-    ("part", re.compile(rf"^第([{CN_DIGITS}\d]{{1,3}})(?:阶段|部分|章|篇)")),
+    ("part", re.compile(rf"^第([{CN_DIGITS}\d]{{1,3}})(?:阶段|部分|章|篇|节)")),
     ("cn", re.compile(rf"^([{CN_DIGITS}]{{1,3}})\s*[、.．]")),
     ("paren_cn", re.compile(rf"^[(（]([{CN_DIGITS}]{{1,3}})[)）]\s*[、.．]?")),
     ("arabic", re.compile(r"^(\d{1,2})\s*(?:[、．]|\.(?!\d))")),
-    ("paren_arabic", re.compile(r"^[(（](\d{1,2})[)）]")),
+    ("paren_arabic", re.compile(r"^[(（](\d{1,2})[)）]|^(\d{1,2})\)(?!\d)")),
     ("circled", re.compile(r"^([①-⑳])")),
 ]
 STYLE_RANK = {name: k for k, (name, _) in enumerate(HEADING_STYLES)}
@@ -125,7 +125,8 @@ def parse_heading(line: str) -> tuple[str, int, str] | None:
             label = s[: cut.start()] if cut else s
             if len(label) > MAX_HEADING_LABEL:
                 label = label[:MAX_HEADING_LABEL] + "…"
-            return style, _cn_to_int(m.group(1)), label
+            number = next(g for g in m.groups() if g)
+            return style, _cn_to_int(number), label
     return None
 
 
