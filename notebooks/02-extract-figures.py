@@ -45,6 +45,7 @@ from helpers.tables import load_table
 
 charts.setup_cjk_font()
 pd.set_option("display.max_colwidth", 100)
+pd.set_option("display.max_rows", 200)
 documents = load_table(processed_dir, "documents")
 figures = report.load_optional_table(processed_dir, "figures")
 print(f"{len(figures)} figures in {figures['doc_id'].nunique()} of {len(documents)} documents")

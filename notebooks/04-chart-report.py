@@ -60,8 +60,8 @@ charts.save_fig(fig, "04_funding_by_document", figures_dir)
 
 # %% [markdown]
 # ## Enrollment rates by stage
-# One dot per stated rate; a dot right of the dashed 100 % line is implausible for a level
-# and is flagged in notebook 02.
+# One dot per stated rate (orange: a target such as 力争达到…); a dot right of the dashed
+# 100 % line is implausible for a level and is flagged in notebook 02.
 
 # %%
 rates = report.rate_figures(figures, "enrollment")

@@ -168,12 +168,15 @@ def test_funding_chart_marks_planned_and_approximate_amounts():
 
 def test_rates_chart_has_a_100_percent_reference_line_and_stage_order():
     rates = pd.DataFrame([
-        dict(stage="初中", metric="巩固率", value=99.98),
-        dict(stage="小学", metric="入学率", value=100.0),
-        dict(stage=None, metric="入学率", value=98.02),
-        dict(stage="学前", metric="入园率", value=97.0),
+        dict(stage="初中", metric="巩固率", value=99.98, planned=False),
+        dict(stage="小学", metric="入学率", value=100.0, planned=False),
+        dict(stage=None, metric="入学率", value=98.02, planned=False),
+        dict(stage="学前", metric="入园率", value=97.0, planned=True),
     ])
     ax = charts.plot_rates_by_stage(rates, "入学率").axes[0]
+    colors = {tuple(c.get_offsets()[:, 0]): matplotlib.colors.to_hex(c.get_facecolor()[0])
+              for c in ax.collections}
+    assert colors == {(99.98, 100.0, 98.02): charts.COLOR_ACTUAL, (97.0,): charts.COLOR_PLANNED}
     assert [list(line.get_xdata()) for line in ax.get_lines()] == [[100, 100]]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         "学前 · 入园率", "小学 · 入学率", "初中 · 巩固率", "未注明 · 入学率"]

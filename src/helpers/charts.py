@@ -402,7 +402,8 @@ def plot_rates_by_stage(
     """Enrollment-type rates (percent) grouped by stage, with a 100% reference line.
 
     Args:
-        rates: columns ``stage``, ``metric``, ``value`` (percent); one dot per figure.
+        rates: columns ``stage``, ``metric``, ``value`` (percent) and optionally
+            ``planned``; one dot per figure, targets in orange.
         title: chart title.
         note_if_empty: placeholder text when there is no rate.
 
@@ -421,8 +422,13 @@ def plot_rates_by_stage(
     fig, ax = plt.subplots(figsize=(8, _bar_height(len(labels))))
     lo = min(80.0, float(rates["value"].min()) - 2)
     hi = max(101.0, float(rates["value"].max()) + 1)
-    ax.scatter(rates["value"].astype(float), rates["label"].map(pos), color=COLOR_ACTUAL,
-               zorder=3, s=28, alpha=0.7, label="报告中的数值")
+    planned = (rates["planned"].fillna(False).astype(bool) if "planned" in rates.columns
+               else pd.Series(False, index=rates.index))
+    for is_planned, color, label in ((False, COLOR_ACTUAL, "实际值"), (True, COLOR_PLANNED, "计划/目标值")):
+        part = rates[planned == is_planned]
+        if len(part):
+            ax.scatter(part["value"].astype(float), part["label"].map(pos), color=color,
+                       zorder=3, s=28, alpha=0.75, label=label)
     ax.axvline(100, color=REFERENCE_COLOR, linestyle="--", linewidth=1, label="100% 参考线")
     ax.set_yticks(range(len(labels)), labels)
     ax.set_ylim(len(labels) - 0.5, -0.5)
