@@ -237,3 +237,15 @@ def test_funding_axis_goes_log_only_for_wide_ranges(wans, scale, xlabel):
                           "wan": wans, "n": 1, "approx_share": 0.0})
     ax = charts.plot_funding_wan(table, "metric", "经费").axes[0]
     assert (ax.get_xscale(), ax.get_xlabel()) == (scale, xlabel)
+
+
+def test_a_large_corpus_is_capped_and_the_title_says_so():
+    docs = pd.Series({f"doc{i:03d}": float(i + 1) for i in range(charts.MAX_ROWS + 15)})
+    ax = charts.plot_barh(docs, "各文档段落数", "段落数（段）").axes[0]
+    assert len(ax.get_yticklabels()) == charts.MAX_ROWS
+    assert ax.get_title() == f"各文档段落数（前 {charts.MAX_ROWS} 项，共 {charts.MAX_ROWS + 15} 项）"
+    funding = pd.DataFrame({"doc_id": docs.index, "planned": False, "wan": docs.to_numpy(),
+                            "n": 1, "approx_share": 0.0})
+    ax = charts.plot_funding_wan(funding, "doc_id", "各文档经费").axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == charts.MAX_ROWS and labels[0] == "doc074"  # largest amounts kept

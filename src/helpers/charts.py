@@ -43,6 +43,9 @@ PALETTE = ("#3b6ea5", "#e07b39", "#5a9e5a", "#c44e52", "#8172b2", "#937860", "#d
 COLOR_ACTUAL = "#3b6ea5"
 COLOR_PLANNED = "#e07b39"
 REFERENCE_COLOR = "#c44e52"
+# Charts with one row per item show at most this many rows (and say so in the title), so a
+# large corpus gives a readable chart instead of a 40-inch one.
+MAX_ROWS = 60
 # Funding charts switch to a log axis when the largest amount is this many times the smallest.
 LOG_SCALE_RATIO = 1000
 # School stages in reading order (figures.stage values); anything else sorts after them.
@@ -278,6 +281,17 @@ def plot_note(title: str, note: str) -> Figure:
     return fig
 
 
+def cap_rows(table, title: str, max_rows: int = MAX_ROWS):
+    """The first ``max_rows`` rows of a table/series, and the title saying what was cut.
+
+    >>> cap_rows(pd.Series(range(5)), "各文档", 3)[1]
+    '各文档（前 3 项，共 5 项）'
+    """
+    if len(table) <= max_rows:
+        return table, title
+    return table.iloc[:max_rows], f"{title}（前 {max_rows} 项，共 {len(table)} 项）"
+
+
 def _bar_height(n_rows: int) -> float:
     """Figure height in inches that keeps horizontal bar labels from overlapping."""
     return max(2.4, 0.38 * n_rows + 1.2)
@@ -301,6 +315,7 @@ def plot_stacked_barh(
     table = table.fillna(0)
     if table.empty or not table.to_numpy().any():
         return plot_note(title, note_if_empty)
+    table, title = cap_rows(table, title)
     fig, ax = plt.subplots(figsize=(8, _bar_height(len(table))))
     left = pd.Series(0.0, index=table.index)
     labels = [str(i) for i in table.index]
@@ -329,6 +344,7 @@ def plot_barh(
     values = values.dropna()
     if values.empty:
         return plot_note(title, note_if_empty)
+    values, title = cap_rows(values, title)
     fig, ax = plt.subplots(figsize=(7, _bar_height(len(values))))
     ax.barh([str(i) for i in values.index], values.to_numpy(), color=COLOR_ACTUAL)
     ax.invert_yaxis()
@@ -358,7 +374,10 @@ def plot_funding_wan(
     setup_cjk_font()
     if funding.empty:
         return plot_note(title, note_if_empty)
-    order = funding.groupby(by)["wan"].sum().sort_values(ascending=False).index
+    totals = funding.groupby(by)["wan"].sum().sort_values(ascending=False)
+    totals, title = cap_rows(totals, title)  # the largest amounts first
+    order = totals.index
+    funding = funding[funding[by].isin(order)]
     labels = [str(v) for v in order]
     fig, ax = plt.subplots(figsize=(8, _bar_height(len(order))))
     height = 0.4
@@ -418,6 +437,10 @@ def plot_rates_by_stage(
     rates = rates.assign(label=stage + " · " + rates["metric"].astype(str), _rank=rank,
                          _stage=stage)
     labels = list(dict.fromkeys(rates.sort_values(["_rank", "_stage", "metric"])["label"]))
+    if len(labels) > MAX_ROWS:
+        title = f"{title}（前 {MAX_ROWS} 项，共 {len(labels)} 项）"
+        labels = labels[:MAX_ROWS]
+        rates = rates[rates["label"].isin(labels)]
     pos = {lab: i for i, lab in enumerate(labels)}
     fig, ax = plt.subplots(figsize=(8, _bar_height(len(labels))))
     lo = min(80.0, float(rates["value"].min()) - 2)
@@ -460,6 +483,7 @@ def plot_heatmap(
     setup_cjk_font()
     if table.empty:
         return plot_note(title, note_if_empty)
+    table, title = cap_rows(table, title)
     n_rows, n_cols = table.shape
     fig, ax = plt.subplots(figsize=(max(6, 0.9 * n_cols + 3), max(2.6, 0.45 * n_rows + 1.6)))
     im = ax.imshow(table.to_numpy(dtype=float), aspect="auto", cmap="Blues")
