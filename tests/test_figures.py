@@ -444,3 +444,16 @@ def test_slash_per_student_amount_is_per_capita():
     # constructed in the seeds' style
     out = figs("贫困寄宿生生活补助标准为1000元/生/年。")
     assert [(f["value"], f["per_capita"]) for f in out] == [(Decimal("1000"), True)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # exam wording from domain knowledge, constructed in the reports' style
+        ("全县考生最高分689分,均分512.6分。", [("exam", "最高分"), ("exam", "平均分")]),
+        ("数学学科优生率25.3%,低分率4.1%。", [("exam", "优生率"), ("exam", "低分率")]),
+        ("高考过线1260人,一本率21.7%。", [("exam", "上线人数"), ("exam", "一本上线率")]),
+    ],
+)
+def test_exam_vocabulary(text, expected):
+    assert [(f["family"], f["metric"]) for f in figs(text)] == expected

@@ -128,6 +128,22 @@ def _nearest_before(rx: re.Pattern, text: str, lo: int, hi: int) -> re.Match | N
     return best
 
 
+SCORE_GAP = re.compile(
+    r"(?:为|是|达到|达|了|:|\s)*"
+    r"|(?:比|较)[^，,。；;]{0,8}?(?:提高|增加|上升|下降|降低|高出|低于|高于|多|少)了?(?:约|近)?"
+)
+
+
+def _score_follows_keyword(text: str, entry: MetricEntry, n: NumberMatch) -> bool:
+    """A score (分, 万人比) counts only right after its keyword: ``平均分为486.5分``,
+    ``平均分较上年提高12.5分``, ``上线万人比为68.24``, or as a change of it (``高出12.65``)."""
+    at = text.rfind(entry.keyword, max(0, n.start - WINDOW), n.start)
+    if at < 0:
+        return False
+    gap = text[at + len(entry.keyword) : n.start]
+    return SCORE_GAP.fullmatch(gap) is not None or _is_change(text, n, max(0, n.start - 8))
+
+
 def _value_kind(m: NumberMatch) -> str:
     """money, rate, count, score, ratio or bare."""
     if m.is_ratio:
@@ -522,6 +538,8 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 continue
         if kind == "score" and entry.applies_to == "score" and n.unit not in ("分", ""):
             continue
+        if kind == "score" and not _score_follows_keyword(text, entry, n):
+            continue  # 最高分689分,600分以上人数: a threshold, not the 最高分
         stage = _find_stage(text, sent[0], n.start, entry.metric)
         if not stage and kw_at is not None and kw_at < clause[0]:
             # 补助标准,由每年800元: the stage named in the metric's own clause (农村初中...补助标准).
