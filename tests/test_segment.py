@@ -129,6 +129,7 @@ def test_002_is_split_into_its_pasted_articles(seed_texts):
     # Reports that open without a title still start where they begin.
     assert any(s.startswith("****年以來,社會事業(yè)") for s in starts)
     assert any(s.startswith("一、大力實(shí)施普通中小") for s in starts)
+    assert any(s.startswith("(一)突出三大重點") for s in starts)
     # Every paragraph belongs to exactly one article, in order.
     assert seg.paragraphs["article_id"].is_monotonic_increasing
 
@@ -242,3 +243,33 @@ def test_headings_inside_one_line_become_paragraphs():
 def test_numbered_list_inside_a_paragraph_is_not_split():
     text = "3、狠抓队伍建设,夯实工作基础。以“三师”活动为抓手。1、抓学习、提技能。全镇以提高教师专业化水平为重点。\n"
     assert len(_segment(text).paragraphs) == 1
+
+
+def test_out_of_rank_heading_after_body_paragraphs_starts_a_report():
+    # 002: a plan using 一、 with 1、 children ends with body paragraphs; the next report
+    # opens with (一), which cannot be a child of 三、 in this plan.
+    text = (
+        "一、教育教学方面\n1、明确自己的专业发展方向,要在自己的专业方向上多下苦工。\n"
+        "二、理论学习方面\n1、做一名学习型的教师,利用课余时间,进修个人学历。\n"
+        "三、思想方面\n教师是太阳底下最光辉的职业!作为一名教师,对自己工作充满热情才是最重要的。\n"
+        "在未来的三年里我对自己制定的总目标是:努力成为业务水平较高的教师。\n"
+        "一年目标:虚心接受师傅的指导和帮助,端正教育思想,热爱工作,热爱学生。\n"
+        "二年目标:在教学上有一定的提高。科研上也有富有新意的课题进行研究。\n"
+        "(一)突出三大重点,塑造了教育新形象\n1、透视焦点,优化整合了教育资源\n"
+        "(1)加大了教育投入力度。□年,预计教育事业总支出5亿元。\n"
+    )
+    arts = _segment(text).articles
+    assert len(arts) == 2
+    assert arts["n_paragraphs"].tolist() == [9, 3]
+
+
+def test_mixed_child_styles_right_under_a_heading_do_not_split():
+    # 004: 1、 under 二、 and (一) right under 三、 in one plan.
+    text = (
+        "一、指导思想\n以科学发展观统领全局,认真贯彻省、市农村教育工作会议精神。\n"
+        "二、主要工作指标\n1、初升高比例:全区高中招生5400人,比例达到93.5%以上。\n"
+        "2、成人教育:学历教育招生500人,非学历教育计划招生800人;\n"
+        "三、主要工作\n(一)抓住核心,积极推进新课程实验。\n"
+        "1、坚持积极、稳妥、务实、创新的原则,稳步推进高中新课程实验。\n"
+    )
+    assert len(_segment(text).articles) == 1

@@ -73,6 +73,8 @@ INTRO = re.compile(r"以来|一年来|今年|本学期|本年度|为了|为进�
 INTRO_WINDOW = 15
 LIST_ITEM = re.compile(rf"^(?:[{CN_DIGITS}]{{1,3}}是|总之|综上|最后)")
 SEPARATOR_KINDS = {"share_bar", "seo_list", "related_list"}
+# Body paragraphs after the last heading before an out-of-rank first heading starts a report.
+MIN_BODY_BEFORE_ORPHAN = 3
 # A paragraph shorter than this (letters/digits/CJK only) is never called a duplicate.
 MIN_DUPLICATE_KEY = 12
 # Share of an article's text found in one earlier article that makes it a duplicate.
@@ -251,6 +253,9 @@ def _split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
     starts: dict[int, str] = {0: ""}
     has_content = False
     top_style: str | None = None
+    stack: list[str] = []  # heading styles open at this point of the article
+    child_style: str | None = None  # the style first used directly under the top level
+    body_since_heading = 0
     last_heading = -1
     pending_sep = False
     template_titles: dict[str, int] = {}
@@ -259,6 +264,7 @@ def _split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
         if title:
             starts[i] = title
             has_content, top_style, pending_sep = False, None, False
+            stack, child_style = [], None
             last_heading = i
             continue
         if ln.kind in SEPARATOR_KINDS and has_content:
@@ -267,6 +273,7 @@ def _split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
         if ln.kind == "editor_blurb" and has_content:
             starts[i] = ""
             has_content, top_style, pending_sep = False, None, False
+            stack, child_style = [], None
             last_heading = i
             continue
         if ln.kind:
@@ -274,12 +281,14 @@ def _split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
         if pending_sep:
             starts[i] = ln.text if is_headline(ln.text) else ""
             has_content, top_style, pending_sep = False, None, False
+            stack, child_style = [], None
             last_heading = i
         m = TEMPLATE_TITLE.match(ln.text)
         if m and ln.heading is None and (m.group(1) in template_titles or m.group(2) == "1"):
             if has_content:
                 starts[i] = m.group(1) + m.group(2)
                 has_content, top_style = False, None
+                stack, child_style = [], None
                 last_heading = i
             elif not starts[max(starts)]:
                 starts[max(starts)] = m.group(1) + m.group(2)
@@ -289,18 +298,38 @@ def _split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
         if h is not None:
             style, number, _ = h
             restart = False
-            if top_style is None:
-                top_style = style
-            elif style == top_style and number == 1 and has_content:
-                restart = True
-            elif STYLE_RANK[style] < STYLE_RANK[top_style] and number == 1 and has_content:
+            if top_style is None or not stack:
+                top_style, stack, child_style = style, [style], None
+            elif number == 1 and has_content and (
+                style == top_style
+                or STYLE_RANK[style] < STYLE_RANK[top_style]
+                # A first heading that cannot be a child here: it outranks the style this
+                # article already uses under its top level ("(一)" after "一、…1、…"), and
+                # it comes after several body paragraphs rather than right under a heading.
+                or (
+                    style not in stack
+                    and child_style is not None
+                    and style != child_style
+                    and STYLE_RANK[style] < STYLE_RANK[child_style]
+                    and body_since_heading >= MIN_BODY_BEFORE_ORPHAN
+                )
+            ):
                 restart = True
             if restart:
                 s = _restart_start(lines, i, max(last_heading, max(starts)))
                 t = lines[s].text if is_headline(lines[s].text) else ""
                 starts[s] = t
-                top_style = style
+                top_style, stack, child_style = style, [style], None
+            elif style in stack:
+                del stack[stack.index(style) + 1 :]
+            else:
+                stack.append(style)
+                if len(stack) == 2 and child_style is None:
+                    child_style = style
             last_heading = i
+            body_since_heading = 0
+        elif not is_title_like(ln.text):
+            body_since_heading += 1
         if h is not None or not is_title_like(ln.text):
             has_content = True
     return sorted(starts.items())
