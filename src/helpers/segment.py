@@ -12,8 +12,12 @@ Articles: scraped files often paste several reports together. A new article star
 * an editor blurb (下面是小编整理的…) that follows content;
 * a numbered template title (``…工作计划1``, ``…工作计划2``);
 * a restart of the article's top heading numbering (a second ``一、``, or ``一、`` under an
-  article whose headings so far were ``(一)``). The boundary moves back to the title-like
-  line before the restart, or to the introductory paragraph right before it.
+  article whose headings so far were ``(一)``);
+* a first heading that outranks the child style the article already uses (``(一)`` in a
+  plan numbered ``一、…1、…``) and comes after several body paragraphs.
+
+The boundary moves back to the headline before the heading, or to the introductory
+paragraph right before it.
 
 Duplicates: a paragraph whose text (punctuation ignored) already appeared earlier in the
 document is flagged; an article most of whose text duplicates one earlier article is
