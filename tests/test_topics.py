@@ -167,6 +167,18 @@ def test_rank_topic_terms_prefers_terms_exclusive_to_the_topic():
     assert terms[1].tolist() == [2, 0]
 
 
+def test_sample_corpus_is_seeded_and_only_for_large_corpora():
+    from helpers.topics import TopicCorpus, sample_corpus
+
+    x = sparse.csr_matrix(np.arange(20, dtype=float).reshape(10, 2))
+    corpus = TopicCorpus(np.arange(100, 110), x, x, np.array(["资助", "安全"]))
+    assert sample_corpus(corpus, 10, seed=0) is corpus
+    a, b = sample_corpus(corpus, 4, seed=3), sample_corpus(corpus, 4, seed=3)
+    assert a.rows.tolist() == b.rows.tolist() and len(a.rows) == 4
+    assert a.rows.tolist() == sorted(a.rows.tolist())
+    assert (a.tfidf.toarray() == x.toarray()[a.rows - 100]).all()
+
+
 def test_fit_partition_rejects_bad_arguments():
     x = sparse.csr_matrix(np.eye(4))
     with pytest.raises(ValueError, match="unknown topic method"):

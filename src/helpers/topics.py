@@ -76,6 +76,9 @@ LSA_COMPONENTS = 100
 SILHOUETTE_SAMPLE = 3000  # silhouette is quadratic; larger corpora are sampled (fixed seed)
 MIN_PARAGRAPHS_PER_TOPIC = 3  # sweep only k <= n / 3
 MIN_PARAGRAPHS = 6  # fewer eligible paragraphs: no topics, every topic_id is -1
+# Above this many paragraphs the sweep (90 fits) runs on a seeded sample and only the
+# chosen setting is fitted on everything, so the default run stays around a minute.
+SWEEP_SAMPLE = 4000
 
 MIN_THEME_TERMS = 2  # top-10 terms a theme must share with a topic to name it
 
@@ -328,6 +331,18 @@ def _count_matrix(tokens: list[list[str]], index: dict[str, int]) -> sparse.csr_
         (np.asarray(data, dtype=np.float64), np.asarray(ind, dtype=np.int64), ptr),
         shape=(len(tokens), len(index)),
     )
+
+
+def sample_corpus(corpus: TopicCorpus, size: int, seed: int) -> TopicCorpus:
+    """The corpus itself if it has at most ``size`` rows, else a seeded random subset.
+
+    The subset keeps the TF-IDF of the whole corpus (same vocabulary and weights).
+    """
+    n = corpus.tfidf.shape[0]
+    if n <= size:
+        return corpus
+    idx = np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+    return TopicCorpus(corpus.rows[idx], corpus.tfidf[idx], corpus.counts[idx], corpus.vocab)
 
 
 # ---------------------------------------------------------------------------------------
@@ -705,8 +720,9 @@ def cluster_topics(
         sweep_ks = (k,)
     # One BLAS thread: on a shared 2-core machine threads only fight each other, and a
     # fixed thread count keeps floating-point sums in the same order run after run.
+    sample = sample_corpus(corpus, SWEEP_SAMPLE, seed)
     with threadpool_limits(limits=1):
-        sweep, fits = sweep_topics(corpus, sweep_ks, methods, seed, n_seeds)
+        sweep, fits = sweep_topics(sample, sweep_ks, methods, seed, n_seeds)
     if k is not None and method != "auto":
         chosen_method, chosen_k, reason = method, k, "fixed by the caller"
     else:
@@ -714,7 +730,12 @@ def cluster_topics(
         if k is not None:
             reason = f"k={k} fixed by the caller; method: {reason}"
     sweep["chosen"] = (sweep.method == chosen_method) & (sweep.k == chosen_k)
-    labels, scores = fits[(chosen_method, chosen_k)]
+    if sample is corpus:
+        labels, scores = fits[(chosen_method, chosen_k)]
+    else:
+        reason += f" (sweep on a seeded sample of {SWEEP_SAMPLE} of {n} paragraphs)"
+        with threadpool_limits(limits=1):
+            labels, scores = fit_partition(corpus.tfidf, chosen_method, chosen_k, seed)
     labels = _renumber_by_size(labels)
 
     occ = _occurs(corpus)
