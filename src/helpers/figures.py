@@ -482,7 +482,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             prev = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "元" and r["end"] <= n.start]
             before = text[max(sent[0], n.start - 3) : n.start]
             if prev and re.search(r"(共计|合计|共|计)$", before):
-                src = next(x for x in nums if x.start == prev[-1]["start"])
+                src = nums[bisect.bisect_left(num_starts, prev[-1]["start"])]
                 scale = Decimal(10**4) if src.scale == "万" else Decimal(10**8) if src.scale == "亿" else 1
                 n = NumberMatch(**{**{f: getattr(n, f) for f in n.__dataclass_fields__}, "value": n.value * scale, "unit": "元"})
                 kind, flags = "money", ["unit_inherited"]
@@ -548,7 +548,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         by_sent.setdefault(sent, []).append(rows[-1])
 
     rows.sort(key=lambda r: (r["start"], r["metric"]))
-    _check_totals(text, rows, sentences, subclauses)
+    _check_totals(text, rows, sentences)
     flag_out_of_scale(rows)
     return rows
 
@@ -561,12 +561,18 @@ def _decimals(s: str) -> int:
     return len(m.group(1)) if m else 0
 
 
-def _check_totals(text: str, rows: list[dict], sentences, subclauses) -> None:
-    """Flag totals whose parts (after 其中/分别为) do not add up; mark the parts."""
+def _check_totals(text: str, rows: list[dict], sentences: list[tuple[int, int]]) -> None:
+    """Flag totals whose parts (after 其中/分别为) do not add up; mark the parts.
+
+    A total is a money or head-count figure after 总/共计/合计... or right before 其中/分别为;
+    its parts are the same-unit figures (not per-capita, not changes) in the rest of its
+    sentence after the marker, or in the next sentence when that opens with one. At least two
+    parts are needed: a single part after 其中 is a detail, not a breakdown.
+    """
     pats = load_patterns()
     total_rx = re.compile("(" + "|".join(pats["total_words"]) + r")[^，,。；;]{0,8}$")
     starts = [r["start"] for r in rows]  # rows are sorted by start
-    for i, r in enumerate(rows):
+    for r in rows:
         if r["per_capita"] or r["is_change"] or r["unit"] not in ("元", "人"):
             continue
         sent = _span_at(sentences, r["start"])
@@ -578,15 +584,11 @@ def _check_totals(text: str, rows: list[dict], sentences, subclauses) -> None:
         # Parts: same-unit figures in the rest of this sentence after a marker, or in the next
         # sentence when it opens with one.
         zone = None
-        if marker_after:
-            zone = (r["end"], sent[1] if text[r["end"] : sent[1]].rstrip("。").find("。") < 0 else sent[1])
-            if after.lstrip("，,").startswith("。") or re.match(r"。", after):
-                nxt = _span_at(sentences, sent[1])
-                zone = (sent[1], nxt[1])
-        else:
-            nxt = _span_at(sentences, sent[1]) if sent[1] < len(text) else None
-            if nxt and re.match(r"\s*(" + "|".join(pats["parts_markers"]) + ")", text[nxt[0] : nxt[0] + 6]):
-                zone = nxt
+        nxt = _span_at(sentences, sent[1]) if sent[1] < len(text) else None
+        if marker_after and not after.startswith("。"):
+            zone = (r["end"], sent[1])  # 上线841人,其中一本198人,...
+        elif nxt and re.match(r"\s*(" + "|".join(pats["parts_markers"]) + ")", text[nxt[0] : nxt[0] + 6]):
+            zone = nxt  # 785.04万元。其中,...
         if zone is None:
             continue
         lo_i, hi_i = bisect.bisect_left(starts, zone[0]), bisect.bisect_left(starts, zone[1])
