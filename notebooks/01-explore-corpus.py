@@ -67,9 +67,11 @@ charts.save_fig(fig, "01_articles_per_document", figures_dir)
 
 # %% [markdown]
 # ## What cleaning removed, per document
-# Raw characters of each file: kept report text, web junk (breadcrumbs, footers, editor
-# blurbs, link lists), repeated articles/blocks, and characters outside any paragraph
-# (blank lines, markup). The four parts add up to the file's length.
+# Raw characters of each file: kept report text, characters repairs deleted inside kept
+# paragraphs (pinyin glosses like `學(xué)`, stray spaces, spliced share bars), web junk
+# (breadcrumbs, footers, editor blurbs, link lists), repeated articles/blocks, and
+# characters outside any paragraph (blank lines, markup). The parts add up to the file's
+# length. Junk and duplicates are flagged, not deleted: they stay in the paragraphs table.
 
 # %%
 removed = report.removed_per_document(documents, paragraphs) if len(paragraphs) else pd.DataFrame()

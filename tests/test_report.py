@@ -198,6 +198,10 @@ PARAGRAPHS = pd.DataFrame([
     # 001: one paragraph only
     dict(doc_id="001", para_id=0, raw_start=0, raw_end=30, is_boilerplate=False,
          is_duplicate=False, n_chars=30, text="加大干部培训力度,组织全市38名中小学校长赴江苏无锡挂职培训"),
+    # 002: raw 27.提升學(xué)前教育。 has a pinyin gloss the cleaning removed (15 raw -> 10 clean)
+    dict(doc_id="002", para_id=0, raw_start=5, raw_end=5 + len("27.提升學(xué)前教育。"),
+         is_boilerplate=False, is_duplicate=False, n_chars=len("27.提升学前教育。"),
+         text="27.提升学前教育。"),
 ])
 DOCUMENTS = pd.DataFrame({"doc_id": ["000", "001", "002"], "n_chars": [110, 30, 50],
                           "encoding": ["utf-8"] * 3, "script": ["traditional", "simplified", "mixed"],
@@ -206,9 +210,10 @@ DOCUMENTS = pd.DataFrame({"doc_id": ["000", "001", "002"], "n_chars": [110, 30, 
 
 def test_removed_per_document_parts_add_up_to_the_raw_length():
     removed = report.removed_per_document(DOCUMENTS, PARAGRAPHS)
-    assert removed.loc["000"].tolist() == [40, 14, 40, 16]
-    assert removed.loc["001"].tolist() == [30, 0, 0, 0]
-    assert removed.loc["002"].tolist() == [0, 0, 0, 50]  # no paragraph at all
+    assert list(removed.columns) == list(report.REMOVED_LABELS.values())
+    assert removed.loc["000"].tolist() == [40, 0, 14, 40, 16]
+    assert removed.loc["001"].tolist() == [30, 0, 0, 0, 0]
+    assert removed.loc["002"].tolist() == [10, 5, 0, 0, 35]
     assert (removed.sum(axis=1) == DOCUMENTS.set_index("doc_id")["n_chars"]).all()
 
 
@@ -220,7 +225,7 @@ def test_removed_per_document_without_paragraphs_puts_everything_outside():
 def test_summarize_documents_counts_kept_paragraphs():
     summary = report.summarize_documents(DOCUMENTS, report.empty_table("articles"), PARAGRAPHS)
     assert summary[["doc_id", "n_paragraphs", "n_kept_paragraphs", "kept_chars", "n_articles"]
-                   ].values.tolist() == [["000", 3, 1, 40, 0], ["001", 1, 1, 30, 0], ["002", 0, 0, 0, 0]]
+                   ].values.tolist() == [["000", 3, 1, 40, 0], ["001", 1, 1, 30, 0], ["002", 1, 1, 10, 0]]
 
 
 def test_repairs_per_document_pivots_the_quality_log():
@@ -236,7 +241,8 @@ def test_repairs_per_document_pivots_the_quality_log():
 
 def test_keywords_per_document_use_the_project_dictionary():
     kw = report.keywords_per_document(PARAGRAPHS, tokenize, n=20)
-    assert kw["doc_id"].tolist() == ["000", "001"]
+    assert kw["doc_id"].tolist() == ["000", "001", "002"]
+    assert kw.loc[2, "keywords"] == "学前教育"
     words = kw.loc[0, "keywords"].split("、")
     assert "控辍保学" in words and "控辍" not in words  # user-dictionary term kept whole
     assert "江苏" not in words  # doc 001's words stay in doc 001

@@ -42,6 +42,7 @@ PERCENT_UNITS = frozenset({"%", "％", "percent", "百分比"})
 # Chart labels of the parts of a raw document (what cleaning kept and what it set aside).
 REMOVED_LABELS = {
     "kept": "正文（保留）",
+    "repaired": "段内修复删去（拼音注音、空格等）",
     "boilerplate": "网页杂质",
     "duplicate": "重复内容",
     "outside": "段落之外（空行、标记等）",
@@ -151,39 +152,47 @@ def summarize_documents(
 def removed_per_document(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataFrame:
     """Raw characters per document split into kept text and what cleaning set aside.
 
-    Lengths are measured on the raw text (``raw_end - raw_start``), so the four parts add up
-    to the document's ``n_chars``. A paragraph that is both boilerplate and duplicate counts
-    as boilerplate.
+    Lengths are raw characters, so the five parts add up to the document's ``n_chars``:
+    kept paragraphs count their clean length as kept and the rest of their raw span as
+    removed by in-paragraph repairs (pinyin glosses such as ``學(xué)``, stray spaces,
+    spliced share bars); boilerplate and duplicate paragraphs count their raw span (a
+    paragraph that is both counts as boilerplate); what no paragraph covers is "outside".
 
     Args:
         documents: needs ``doc_id, n_chars``.
-        paragraphs: needs ``doc_id, raw_start, raw_end, is_boilerplate, is_duplicate``.
+        paragraphs: needs ``doc_id, raw_start, raw_end, n_chars, is_boilerplate,
+            is_duplicate``.
 
     Returns:
         Indexed by ``doc_id``, columns the labels of :data:`REMOVED_LABELS` (raw characters).
 
-    >>> d = pd.DataFrame({"doc_id": ["a"], "n_chars": [30]})
-    >>> p = pd.DataFrame({"doc_id": ["a", "a"], "raw_start": [0, 10], "raw_end": [8, 28],
-    ...                   "is_boilerplate": [True, False], "is_duplicate": [False, False]})
+    >>> d = pd.DataFrame({"doc_id": ["a"], "n_chars": [40]})
+    >>> p = pd.DataFrame({"doc_id": ["a", "a"], "raw_start": [0, 10], "raw_end": [8, 37],
+    ...                   "n_chars": [8, 21], "is_boilerplate": [True, False],
+    ...                   "is_duplicate": [False, False]})
     >>> removed_per_document(d, p).loc["a"].tolist()
-    [18, 8, 0, 4]
+    [21, 6, 8, 0, 5]
     """
     docs = documents[["doc_id", "n_chars"]].dropna(subset=["doc_id"])
     if len(paragraphs):
         length = (paragraphs["raw_end"] - paragraphs["raw_start"]).astype(int)
         boiler = _bool(_column(paragraphs, "is_boilerplate", False))
         dup = _bool(_column(paragraphs, "is_duplicate", False)) & ~boiler
-        kind = pd.Series("kept", index=paragraphs.index).mask(dup, "duplicate").mask(
-            boiler, "boilerplate"
-        )
-        parts = (
-            pd.DataFrame({"doc_id": paragraphs["doc_id"], "kind": kind, "n": length})
-            .pivot_table(index="doc_id", columns="kind", values="n", aggfunc="sum", fill_value=0)
-        )
+        kept = ~boiler & ~dup
+        clean = pd.to_numeric(_column(paragraphs, "n_chars", None), errors="coerce")
+        clean = clean.fillna(length).astype(int).clip(upper=length)
+        frame = pd.DataFrame({
+            "doc_id": paragraphs["doc_id"],
+            "kept": clean.where(kept, 0),
+            "repaired": (length - clean).where(kept, 0),
+            "boilerplate": length.where(boiler, 0),
+            "duplicate": length.where(dup, 0),
+        })
+        parts = frame.groupby("doc_id").sum()
     else:
         parts = pd.DataFrame()
     out = pd.DataFrame(index=pd.Index(docs["doc_id"], name="doc_id"))
-    for key in ("kept", "boilerplate", "duplicate"):
+    for key in ("kept", "repaired", "boilerplate", "duplicate"):
         out[key] = parts[key].reindex(out.index).fillna(0).astype(int) if key in parts else 0
     total = docs.set_index("doc_id")["n_chars"].fillna(0).astype(int)
     out["outside"] = (total - out.sum(axis=1)).clip(lower=0)
