@@ -2,11 +2,16 @@
 
 Usage::
 
-    python -m helpers.pipeline --raw-dir data/raw --out-dir data/processed
+    python -m helpers.pipeline --raw-dir data/raw --out-dir data/processed [--workers N]
+
+Stages: load -> normalise -> segment (articles, boilerplate, duplicates, sections,
+paragraphs) -> figures, per document (in parallel with ``--workers`` or on a Dask cluster
+with ``--scheduler``, cached by content hash and code version), then cross-document
+duplicates and topic clustering over the whole corpus.
 
 Exit codes: 0 when the run completed (even if some files were skipped: they are listed in
-the summary and in ``quality_log.csv``), 2 for usage errors (missing raw directory), 3 when
-the output directory cannot be written (nothing is left half-written).
+the summary and in ``quality_log.csv``), 2 for usage errors (missing raw directory, bad
+option), 3 when the output directory cannot be written (nothing is left half-written).
 """
 
 from __future__ import annotations
@@ -18,21 +23,35 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from . import paths
+from .cache import cache_key, default_cache_dir, load_cached, save_cached
+from .figures import FIGURE_COLUMNS, extract_figures
 from .load import RawDocument, describe_documents, load_documents
-from .parallel import map_documents
-from .quality import QualityEvent, quality_frame
+from .normalize import normalize_document
+from .parallel import SchedulerError, map_documents
+from .quality import QualityEvent, events_from_counts, quality_frame
+from .segment import flag_cross_document_duplicates, segment_document
 from .tables import save_table
+from .topics import (
+    ASSIGNMENT_COLUMNS, DOC_TOPIC_COLUMNS, REPRESENTATIVE_COLUMNS, SWEEP_COLUMNS, TOPIC_COLUMNS,
+    cluster_topics,
+)
 
 log = logging.getLogger("helpers.pipeline")
 
 # Show a progress bar from this many documents on (and only on a terminal).
 PROGRESS_MIN_DOCS = 20
+
+ARTICLE_COLUMNS = ["doc_id", "article_id", "title", "raw_start", "raw_end", "n_paragraphs",
+                   "is_duplicate", "duplicate_of"]
+PARAGRAPH_COLUMNS = ["doc_id", "article_id", "para_id", "raw_start", "raw_end", "section",
+                     "is_boilerplate", "boilerplate_kind", "is_duplicate", "duplicate_of",
+                     "text", "n_chars"]
 
 
 class OutputDirError(RuntimeError):
@@ -48,49 +67,229 @@ class RunSummary:
     n_files: int = 0
     n_loaded: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    n_cached: int = 0
     table_rows: dict[str, int] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
+    topic_choice: str = ""
 
     def render(self) -> str:
         """A one-screen, human-readable summary."""
         lines = [
             f"Raw directory : {self.raw_dir}",
             f"Documents     : {self.n_files} file(s) found, {self.n_loaded} read, "
-            f"{len(self.skipped)} skipped",
+            f"{len(self.skipped)} skipped"
+            + (f", {self.n_cached} from cache" if self.n_cached else ""),
         ]
         for path, reason in self.skipped:
             lines.append(f"  skipped {path}: {reason}")
+        lines.append("Tables        :")
         for name, n in self.table_rows.items():
             lines.append(f"  {name:<12} {n:>7} rows")
+        if self.topic_choice:
+            lines.append(f"Topics        : {self.topic_choice}")
         lines.append(f"Outputs       : {self.out_dir} ({len(self.outputs)} files)")
         return "\n".join(lines)
 
 
 @dataclass
-class PipelineTables:
-    """Every table a run produces, before it is written."""
+class DocResult:
+    """Everything the per-document stages produce for one document (picklable, cacheable)."""
 
-    tables: dict[str, pd.DataFrame]
-    events: list[QualityEvent]
+    doc_id: str
+    articles: pd.DataFrame
+    paragraphs: pd.DataFrame
+    figures: pd.DataFrame
+    repairs: dict[str, int]
+    counts: dict[str, int]
+    error: str = ""
 
 
-def build_tables(docs: Sequence[RawDocument], *, workers: int = 1, progress: bool = False) -> PipelineTables:
-    """Run every stage on already-loaded documents and return the tables (no disk access)."""
+def process_document(doc: RawDocument) -> DocResult:
+    """Normalise, segment and extract figures for one document (pure; no disk access).
+
+    A failure inside a stage is caught and returned as ``error`` so that one odd file
+    cannot stop a run over thousands; the quality log names the file and the error.
+    """
+    try:
+        norm = normalize_document(doc.text)
+        seg = segment_document(doc.doc_id, norm)
+        para_text = {(doc.doc_id, pid): a for pid, a in seg.para_text.items()}
+        figs = extract_figures(seg.paragraphs, para_text, {doc.doc_id: doc.text})
+        return DocResult(
+            doc_id=doc.doc_id,
+            articles=seg.articles,
+            paragraphs=seg.paragraphs,
+            figures=figs,
+            repairs=dict(norm.repairs),
+            counts=dict(seg.counts),
+        )
+    except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
+        empty = pd.DataFrame()
+        return DocResult(doc.doc_id, empty, empty, empty, {}, {},
+                         error=f"{type(exc).__name__}: {exc}")
+
+
+@dataclass
+class _CachedJob:
+    """A document plus where to look for / store its cached result (picklable)."""
+
+    doc: RawDocument
+    cache_dir: Path | None
+
+
+def _cache_key(doc: RawDocument) -> str:
+    # The doc_id is part of the key: two files with the same bytes get their own rows.
+    return cache_key(doc.sha256, f"doc_id={doc.doc_id}")
+
+
+def _run_job(job: _CachedJob) -> tuple[DocResult, bool]:
+    if job.cache_dir is not None:
+        hit = load_cached(job.cache_dir, _cache_key(job.doc))
+        if isinstance(hit, DocResult):
+            return hit, True
+    result = process_document(job.doc)
+    if job.cache_dir is not None and not result.error:
+        save_cached(job.cache_dir, _cache_key(job.doc), result)
+    return result, False
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
+
+
+def enrich_documents(documents: pd.DataFrame, results: list[DocResult]) -> pd.DataFrame:
+    """Add article/paragraph/figure counts and per-document repair counts to ``documents``."""
+    rows = []
+    for r in results:
+        para = r.paragraphs
+        row = {
+            "doc_id": r.doc_id,
+            "n_articles": len(r.articles),
+            "n_paragraphs": len(para),
+            "n_boilerplate_paragraphs": int(para["is_boilerplate"].sum()) if len(para) else 0,
+            "n_duplicate_paragraphs": int(para["is_duplicate"].sum()) if len(para) else 0,
+            "n_figures": len(r.figures),
+            "process_error": r.error,
+        }
+        row.update({f"repair_{k}": int(v) for k, v in r.repairs.items()})
+        rows.append(row)
+    if not rows:
+        return documents
+    extra = pd.DataFrame(rows)
+    repair_cols = sorted(c for c in extra.columns if c.startswith("repair_"))
+    extra[repair_cols] = extra[repair_cols].fillna(0).astype(int)
+    extra = extra[[c for c in extra.columns if not c.startswith("repair_")] + repair_cols]
+    out = documents.merge(extra, on="doc_id", how="left")
+    count_cols = [c for c in extra.columns if c not in ("doc_id", "process_error")]
+    out[count_cols] = out[count_cols].fillna(0).astype(int)
+    out["process_error"] = out["process_error"].fillna("")
+    return out
+
+
+def drop_duplicate_figures(figures: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Keep only figures whose paragraph is still non-duplicate after cross-document dedup."""
+    if not len(figures) or not len(paragraphs):
+        return figures
+    keep = paragraphs.loc[~paragraphs["is_duplicate"].astype(bool), ["doc_id", "para_id"]]
+    return figures.merge(keep, on=["doc_id", "para_id"], how="inner")[figures.columns]
+
+
+def build_tables(
+    docs: Sequence[RawDocument],
+    *,
+    workers: int = 1,
+    scheduler: object = None,
+    cache_dir: Path | None = None,
+    seed: int = 0,
+    k: int | None = None,
+    progress: bool = False,
+) -> tuple[dict[str, pd.DataFrame], list[QualityEvent], dict[str, object]]:
+    """Run every stage on loaded documents; return tables, quality events and run facts."""
     events: list[QualityEvent] = []
+    documents = describe_documents(list(docs))
     for d in docs:
         if not d.ok:
-            events.append(
-                QualityEvent(d.doc_id, "load", "skipped", 1, d.skip_reason, path=d.path)
-            )
-    documents = describe_documents(list(docs))
+            events.append(QualityEvent(d.doc_id, "load", "skipped", 1, d.skip_reason, path=d.path))
     for row in documents.itertuples():
         if row.duplicate_of:
-            events.append(
-                QualityEvent(row.doc_id, "load", "duplicate_file", 1,
-                             f"same bytes as {row.duplicate_of}", path=row.path)
-            )
-    tables = {"documents": documents}
-    return PipelineTables(tables=tables, events=events)
+            events.append(QualityEvent(row.doc_id, "load", "duplicate_file", 1,
+                                       f"same bytes as {row.duplicate_of}", path=row.path))
+
+    ok_docs = [d for d in docs if d.ok]
+    jobs = [_CachedJob(d, cache_dir) for d in ok_docs]
+    outcomes = map_documents(_run_job, jobs, workers=workers, scheduler=scheduler,
+                             progress=_progress_wrapper(progress))
+    results = [r for r, _ in outcomes]
+    n_cached = sum(hit for _, hit in outcomes)
+
+    path_of = {d.doc_id: d.path for d in docs}
+    for r in results:
+        p = path_of.get(r.doc_id, "")
+        if r.error:
+            log.warning("could not process %s: %s", p, r.error)
+            events.append(QualityEvent(r.doc_id, "process", "error", 1, r.error, path=p))
+        events += events_from_counts(r.doc_id, "normalize", r.repairs, path=p)
+        events += events_from_counts(r.doc_id, "segment", r.counts, path=p)
+
+    articles = _concat([r.articles for r in results], ARTICLE_COLUMNS)
+    paragraphs = _concat([r.paragraphs for r in results], PARAGRAPH_COLUMNS)
+    if len(paragraphs):
+        before = int(paragraphs["is_duplicate"].sum())
+        paragraphs = flag_cross_document_duplicates(paragraphs)
+        n_cross = int(paragraphs["is_duplicate"].sum()) - before
+        if n_cross:
+            events.append(QualityEvent("", "segment", "cross_document_duplicate_paragraph",
+                                       n_cross, "paragraph text already seen in an earlier document"))
+    figures = drop_duplicate_figures(_concat([r.figures for r in results], FIGURE_COLUMNS), paragraphs)
+    for doc_id, n in figures.loc[figures["flags"].astype(str) != ""].groupby("doc_id").size().items():
+        events.append(QualityEvent(doc_id, "figures", "flagged_figure", int(n), path=path_of.get(doc_id, "")))
+
+    topic_tables, topic_choice = run_topics(paragraphs, k=k, seed=seed, events=events)
+    paragraphs = paragraphs.merge(topic_tables.pop("assignments"), on=["doc_id", "para_id"], how="left")
+    paragraphs["topic_id"] = paragraphs["topic_id"].fillna(-1).astype(int)
+
+    documents = enrich_documents(documents, results)
+    tables = {
+        "documents": documents,
+        "articles": articles,
+        "paragraphs": paragraphs,
+        "figures": figures,
+        **topic_tables,
+    }
+    facts = {"n_cached": n_cached, "topic_choice": topic_choice}
+    return tables, events, facts
+
+
+def run_topics(
+    paragraphs: pd.DataFrame, *, k: int | None, seed: int, events: list[QualityEvent]
+) -> tuple[dict[str, pd.DataFrame], str]:
+    """Cluster the paragraphs; a corpus too small to cluster gives empty tables and a log line."""
+    try:
+        res = cluster_topics(paragraphs, k=k, seed=seed)
+    except ValueError as exc:
+        log.warning("topics not computed: %s", exc)
+        events.append(QualityEvent("", "topics", "not_clustered", 1, str(exc)))
+        empty = {
+            "assignments": pd.DataFrame(columns=ASSIGNMENT_COLUMNS),
+            "topics": pd.DataFrame(columns=TOPIC_COLUMNS),
+            "doc_topics": pd.DataFrame(columns=DOC_TOPIC_COLUMNS),
+            "topic_sweep": pd.DataFrame(columns=SWEEP_COLUMNS),
+            "topic_representatives": pd.DataFrame(columns=REPRESENTATIVE_COLUMNS),
+        }
+        return empty, f"not computed ({exc})"
+    chosen = res.chosen
+    choice = f"{chosen.get('method')} with k={chosen.get('k')}: {chosen.get('reason', '')}"
+    tables = {
+        "assignments": res.assignments[ASSIGNMENT_COLUMNS],
+        "topics": res.topics,
+        "doc_topics": res.doc_topics,
+        "topic_sweep": res.sweep,
+        "topic_representatives": res.representatives,
+    }
+    return tables, choice
 
 
 def _progress_wrapper(enabled: bool):
@@ -143,9 +342,19 @@ def run_pipeline(
     out_dir: Path = paths.PROCESSED_DIR,
     *,
     workers: int = 1,
+    scheduler: object = None,
+    cache_dir: Path | None = None,
+    seed: int = 0,
+    k: int | None = None,
     progress: bool | None = None,
 ) -> RunSummary:
     """Load every report under ``raw_dir``, run all stages, write the tables to ``out_dir``.
+
+    Args:
+        workers: processes for the per-document stages.
+        scheduler: Dask scheduler address or ``distributed.Client`` (overrides ``workers``).
+        cache_dir: where per-document results are cached (``None``: no cache).
+        seed, k: topic clustering seed and fixed number of topics (``None``: chosen by sweep).
 
     Raises:
         FileNotFoundError: ``raw_dir`` missing.
@@ -161,9 +370,11 @@ def run_pipeline(
             log.warning("skipped %s: %s", raw_dir / d.path, d.skip_reason)
     if progress is None:
         progress = len(docs) >= PROGRESS_MIN_DOCS and sys.stderr.isatty()
-    result = build_tables(docs, workers=workers, progress=progress)
-    tables = dict(result.tables)
-    tables["quality_log"] = quality_frame(result.events)
+    tables, events, facts = build_tables(
+        docs, workers=workers, scheduler=scheduler, cache_dir=cache_dir, seed=seed, k=k,
+        progress=progress,
+    )
+    tables["quality_log"] = quality_frame(events)
     outputs = save_tables(tables, out_dir)
     return RunSummary(
         raw_dir=raw_dir,
@@ -171,8 +382,10 @@ def run_pipeline(
         n_files=len(docs),
         n_loaded=sum(d.ok for d in docs),
         skipped=[(d.path, d.skip_reason) for d in docs if not d.ok],
+        n_cached=int(facts["n_cached"]),
         table_rows={name: len(df) for name, df in tables.items()},
         outputs=outputs,
+        topic_choice=str(facts["topic_choice"]),
     )
 
 
@@ -187,6 +400,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="folder for the output tables (default: data/processed)")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes for the per-document stages (default: 1)")
+    parser.add_argument("--scheduler", default=None,
+                        help="Dask distributed scheduler address, e.g. tcp://host:8786 "
+                             "(needs the dev extra: dask[distributed])")
+    parser.add_argument("--seed", type=int, default=0, help="random seed for topic clustering")
+    parser.add_argument("--k", type=int, default=None,
+                        help="fixed number of topics (default: chosen by a sweep)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="recompute every document instead of reusing cached results")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="cache folder (default: ~/.cache/edu-reports/stages)")
     parser.add_argument("--quiet", action="store_true", help="no summary, warnings only")
     return parser.parse_args(argv)
 
@@ -198,14 +421,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
         return 2
+    if args.k is not None and args.k < 2:
+        print("error: --k must be at least 2", file=sys.stderr)
+        return 2
+    cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
     try:
-        summary = run_pipeline(args.raw_dir, args.out_dir, workers=args.workers)
+        summary = run_pipeline(args.raw_dir, args.out_dir, workers=args.workers,
+                               scheduler=args.scheduler, cache_dir=cache_dir,
+                               seed=args.seed, k=args.k)
     except FileNotFoundError as exc:
         print(f"error: {exc}. Pass --raw-dir pointing to a folder of .txt reports.", file=sys.stderr)
         return 2
     except OutputDirError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except SchedulerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not args.quiet:
         print(summary.render())
     return 0
