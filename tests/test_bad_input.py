@@ -271,11 +271,6 @@ def test_cli_unwritable_out_dir_exits_3_with_clear_error(make_raw_dir, tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not_a_dir", "raw"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline.save_tables moves tables one by one: when a later move fails, the earlier "
-    "tables of this run are already in out_dir, mixed with the previous run (lead: roll back)",
-)
 def test_failed_write_leaves_previous_outputs_intact(make_raw_dir, tmp_path):
     raw = make_raw_dir({"good.txt": GOOD})
     out = tmp_path / "out"

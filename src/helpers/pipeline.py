@@ -315,22 +315,37 @@ def check_out_dir(out_dir: Path) -> None:
 
 
 def save_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Write all tables into a staging folder, then move them into ``out_dir`` together.
+    """Write all tables into a staging folder, then swap them into ``out_dir`` together.
 
-    If anything fails while writing, no table of this run is left in ``out_dir``.
+    Previous outputs of the same names are set aside first; if any move fails, the files
+    already moved are taken back out and the previous outputs restored, so ``out_dir``
+    holds either the complete new set or the old one, never a mix.
     """
     check_out_dir(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    backup = staging / ".previous"
+    moved: list[Path] = []
+    set_aside: list[Path] = []
     try:
         staged: list[Path] = []
         for name, df in tables.items():
             staged.extend(save_table(df, staging, name))
-        final = []
-        for p in staged:
-            target = out_dir / p.name
-            os.replace(p, target)
-            final.append(target)
-        return final
+        backup.mkdir()
+        try:
+            for p in staged:
+                target = out_dir / p.name
+                if target.is_file():
+                    os.replace(target, backup / p.name)
+                    set_aside.append(target)
+                os.replace(p, target)
+                moved.append(target)
+        except OSError:
+            for target in moved:
+                target.unlink(missing_ok=True)
+            for target in set_aside:
+                os.replace(backup / target.name, target)
+            raise
+        return moved
     except OSError as exc:
         raise OutputDirError(f"cannot write outputs to {out_dir}: {exc.strerror or exc}") from exc
     finally:
