@@ -40,6 +40,7 @@ from helpers.tables import load_table
 charts.setup_cjk_font()
 pd.set_option("display.max_colwidth", 80)
 documents = load_table(processed_dir, "documents")
+caption = report.source_caption(documents, raw_dir)
 articles = report.load_optional_table(processed_dir, "articles")
 paragraphs = report.load_optional_table(processed_dir, "paragraphs")
 quality_log = report.load_optional_table(processed_dir, "quality_log")
@@ -63,7 +64,7 @@ fig = charts.plot_barh(
     doc_summary.set_index("doc_id")["n_articles"],
     "每个文件中的文章数", "文章数（篇）", note_if_empty="尚无文章切分结果（articles 表为空）",
 )
-charts.save_fig(fig, "01_articles_per_document", figures_dir)
+charts.save_fig(fig, "01_articles_per_document", figures_dir, caption=caption)
 
 # %% [markdown]
 # ## What cleaning removed, per document
@@ -80,7 +81,7 @@ fig = charts.plot_stacked_barh(
     removed, "清洗去除了什么（按文档）", "字符数（原文字符）",
     note_if_empty="尚无段落表：运行 make data 后再看清洗结果",
 )
-charts.save_fig(fig, "01_cleaning_removed_per_document", figures_dir)
+charts.save_fig(fig, "01_cleaning_removed_per_document", figures_dir, caption=caption)
 
 # %% [markdown]
 # Repairs the cleaning made (pinyin glosses, mojibake, placeholders …), from the quality log:
@@ -106,4 +107,4 @@ texts = report.analysis_paragraphs(paragraphs)["text"].astype(str) if len(paragr
 terms = report.count_terms(texts, tokenize, n=25)
 fig = charts.plot_barh(terms, "全语料高频词（前 25）", "出现次数（次）",
                        note_if_empty="没有可分词的正文段落")
-charts.save_fig(fig, "01_top_terms", figures_dir)
+charts.save_fig(fig, "01_top_terms", figures_dir, caption=caption)

@@ -47,6 +47,7 @@ charts.setup_cjk_font()
 pd.set_option("display.max_colwidth", 100)
 pd.set_option("display.max_rows", 200)
 documents = load_table(processed_dir, "documents")
+caption = report.source_caption(documents, raw_dir)
 figures = report.load_optional_table(processed_dir, "figures")
 print(f"{len(figures)} figures in {figures['doc_id'].nunique()} of {len(documents)} documents")
 if figures.empty:
@@ -64,12 +65,12 @@ fig = charts.plot_stacked_barh(
     families.set_index("label")[["n_figures"]].rename(columns={"n_figures": "数字个数"}),
     "各类数字的数量", "数字个数（个）", note_if_empty="本语料中没有抽取到数字",
 )
-charts.save_fig(fig, "02_figures_per_family", figures_dir)
+charts.save_fig(fig, "02_figures_per_family", figures_dir, caption=caption)
 
 # %%
 fig = charts.plot_stacked_barh(report.figures_per_document(figures), "各文档抽取到的数字（按类别）", "数字个数（个）",
                                note_if_empty="本语料中没有抽取到数字")
-charts.save_fig(fig, "02_figures_per_document", figures_dir)
+charts.save_fig(fig, "02_figures_per_document", figures_dir, caption=caption)
 
 # %% [markdown]
 # ## Per-metric summary (min / median / max in the unit shown)

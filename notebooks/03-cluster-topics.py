@@ -39,10 +39,12 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from helpers import charts, report
+from helpers.tables import load_table
 
 charts.setup_cjk_font()
 pd.set_option("display.max_colwidth", 120)
 paragraphs = report.load_optional_table(processed_dir, "paragraphs")
+caption = report.source_caption(load_table(processed_dir, "documents"), raw_dir)
 result = report.load_topic_tables(processed_dir, paragraphs, k=k, seed=seed)
 topics, doc_topics, sweep = result["topics"], result["doc_topics"], result["sweep"]
 if result["note"]:
@@ -59,7 +61,7 @@ display(sweep)
 fig = charts.plot_sweep(sweep, result["chosen"].get("k"),
                         report.SWEEP_LABELS,
                         "主题数 k 的选择", note_if_empty="没有主题数扫描结果（语料太小或未保存）")
-charts.save_fig(fig, "03_topic_k_sweep", figures_dir)
+charts.save_fig(fig, "03_topic_k_sweep", figures_dir, caption=caption)
 
 # %% [markdown]
 # ## Topics: terms, size and quality
@@ -71,7 +73,7 @@ labels = report.topic_labels(topics)
 sizes = (topics.assign(name=topics["topic_id"].map(labels)).set_index("name")["size"]
          if len(topics) else pd.Series(dtype=int))
 fig = charts.plot_barh(sizes, "各主题的段落数", "段落数（段）", note_if_empty="没有主题")
-charts.save_fig(fig, "03_topic_sizes", figures_dir)
+charts.save_fig(fig, "03_topic_sizes", figures_dir, caption=caption)
 
 # %% [markdown]
 # ## Representative paragraphs (highest topic score, different documents first)
@@ -108,7 +110,7 @@ fig = charts.plot_grouped_bars(
     "主题质量：本项目方法 vs 基线", "分数（0…1）", highlight=chosen_label,
     note_if_empty=quality_note or "没有比较结果",
 )
-charts.save_fig(fig, "03_topic_quality_vs_baselines", figures_dir)
+charts.save_fig(fig, "03_topic_quality_vs_baselines", figures_dir, caption=caption)
 
 # %% [markdown]
 # ## Document × topic
@@ -118,4 +120,4 @@ charts.save_fig(fig, "03_topic_quality_vs_baselines", figures_dir)
 shares = report.doc_topic_percent(doc_topics, topics)
 fig = charts.plot_heatmap(shares, "文档 × 主题（占比）", "主题", "文档", "占文档正文比例（%）",
                           note_if_empty="没有文档主题分布")
-charts.save_fig(fig, "03_doc_topic_heatmap", figures_dir)
+charts.save_fig(fig, "03_doc_topic_heatmap", figures_dir, caption=caption)

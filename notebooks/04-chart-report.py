@@ -40,6 +40,7 @@ from helpers.tables import load_table
 
 charts.setup_cjk_font()
 documents = load_table(processed_dir, "documents")
+caption = report.source_caption(documents, raw_dir)
 articles = report.load_optional_table(processed_dir, "articles")
 paragraphs = report.load_optional_table(processed_dir, "paragraphs")
 figures = report.load_optional_table(processed_dir, "figures")
@@ -51,12 +52,12 @@ figures = report.load_optional_table(processed_dir, "figures")
 by_metric = report.funding_wan_table(figures, "metric")
 display(by_metric if len(by_metric) else Markdown("_No funding figure in this corpus._"))
 fig = charts.plot_funding_wan(by_metric, "metric", "各类经费合计（按指标）")
-charts.save_fig(fig, "04_funding_by_metric", figures_dir)
+charts.save_fig(fig, "04_funding_by_metric", figures_dir, caption=caption)
 
 # %%
 by_doc = report.funding_wan_table(figures, "doc_id")
 fig = charts.plot_funding_wan(by_doc, "doc_id", "各文档经费合计")
-charts.save_fig(fig, "04_funding_by_document", figures_dir)
+charts.save_fig(fig, "04_funding_by_document", figures_dir, caption=caption)
 
 # %% [markdown]
 # ## Enrollment rates by stage
@@ -67,7 +68,7 @@ charts.save_fig(fig, "04_funding_by_document", figures_dir)
 rates = report.rate_figures(figures, "enrollment")
 display(rates if len(rates) else Markdown("_No enrollment rate in this corpus._"))
 fig = charts.plot_rates_by_stage(rates, "各学段入学、巩固、升学等比率")
-charts.save_fig(fig, "04_enrollment_rates_by_stage", figures_dir)
+charts.save_fig(fig, "04_enrollment_rates_by_stage", figures_dir, caption=caption)
 
 # %% [markdown]
 # ## Exam results
@@ -77,7 +78,7 @@ charts.save_fig(fig, "04_enrollment_rates_by_stage", figures_dir)
 exam_rates = report.rate_figures(figures, "exam")
 fig = charts.plot_rates_by_stage(exam_rates, "考试成绩（比率）",
                                  note_if_empty="本语料中没有考试成绩比率")
-charts.save_fig(fig, "04_exam_results", figures_dir)
+charts.save_fig(fig, "04_exam_results", figures_dir, caption=caption)
 exam_counts = report.count_figures(figures, "exam")
 display(exam_counts if len(exam_counts) else Markdown("_No exam head count or score._"))
 
@@ -89,7 +90,7 @@ topic_tables = report.load_topic_tables(processed_dir, paragraphs, k=k, seed=see
 shares = report.doc_topic_percent(topic_tables["doc_topics"], topic_tables["topics"])
 fig = charts.plot_stacked_barh(shares, "各文档的主题构成", "占文档正文比例（%）",
                                note_if_empty=topic_tables["note"] or "没有文档主题分布")
-charts.save_fig(fig, "04_topic_shares_per_document", figures_dir)
+charts.save_fig(fig, "04_topic_shares_per_document", figures_dir, caption=caption)
 
 # %% [markdown]
 # ## One-page summary
@@ -99,4 +100,4 @@ summary = report.corpus_summary(documents, articles, paragraphs, figures,
                                 topic_tables["doc_topics"], topic_tables["topics"])
 display(summary)
 fig = charts.plot_table(summary, "语料概要", labels=report.SUMMARY_LABELS)
-charts.save_fig(fig, "04_summary_table", figures_dir)
+charts.save_fig(fig, "04_summary_table", figures_dir, caption=caption)

@@ -343,3 +343,18 @@ def test_figures_per_document_in_family_order():
         "002": {"经费": 0, "入学与巩固": 3, "考试成绩": 0},
     }
     assert report.figures_per_document(report.empty_table("figures")).empty
+
+
+@pytest.mark.parametrize(
+    "skip_reasons, raw_dir, expected",
+    [
+        (["", "", ""], "data/raw", "来源：raw/ 中的 3 份报告，edu-reports 自动抽取"),
+        (["", "binary content (NUL bytes and no UTF-16 byte-order mark)"], "/x/batch2",
+         "来源：batch2/ 中的 1 份报告（另有 1 份无法读取），edu-reports 自动抽取"),
+        ([], "data/raw", "来源：raw/ 中的 0 份报告，edu-reports 自动抽取"),
+    ],
+)
+def test_source_caption_names_the_folder_and_counts_reports(skip_reasons, raw_dir, expected):
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(skip_reasons))],
+                         "skip_reason": skip_reasons})
+    assert report.source_caption(docs, raw_dir) == expected

@@ -788,3 +788,18 @@ def load_baseline_comparison(
     if table.empty or int(table["n_gold"].max()) == 0:
         return pd.DataFrame(columns=cols), "标注段落与本次段落对不上：无法计算 NMI/ARI"
     return table[cols], ""
+
+
+def source_caption(documents: pd.DataFrame, raw_dir: str | Path) -> str:
+    """The source line printed under every chart of a run: which folder, how many reports.
+
+    No date or absolute path, so re-runs on the same data give the same chart files.
+
+    >>> source_caption(pd.DataFrame({"doc_id": ["a", "b"], "skip_reason": ["", "empty file"]}),
+    ...                "/data/raw")
+    '来源：raw/ 中的 1 份报告（另有 1 份无法读取），edu-reports 自动抽取'
+    """
+    skipped = int((_column(documents, "skip_reason", "").fillna("").astype(str) != "").sum())
+    n_ok = len(documents) - skipped
+    extra = f"（另有 {skipped} 份无法读取）" if skipped else ""
+    return f"来源：{Path(raw_dir).name}/ 中的 {n_ok} 份报告{extra}，edu-reports 自动抽取"
