@@ -147,23 +147,31 @@ def test_plots_of_empty_data_draw_a_note(make):
 
 
 FUNDING = pd.DataFrame([
-    # 计划投资9105万元 (planned); 投资10万余元 (approximate); 教育附加收入达到3350万元
+    # 计划投资9105万元 (planned); 投资10万余元 (approximate) with 投资40万元 (exact);
+    # 教育附加收入达到3350万元
     dict(metric="投资", planned=True, wan=9105.0, n=1, approx_share=0.0),
-    dict(metric="投资", planned=False, wan=10.0, n=1, approx_share=1.0),
+    dict(metric="投资", planned=False, wan=50.0, n=2, approx_share=0.2),
     dict(metric="教育附加收入", planned=False, wan=3350.0, n=1, approx_share=0.0),
 ])
 
 
-def test_funding_chart_marks_planned_and_approximate_amounts():
+def test_funding_chart_marks_planned_amounts_and_the_approximate_part():
     fig = charts.plot_funding_wan(FUNDING, "metric", "经费")
     ax = fig.axes[0]
     assert ax.get_xlabel() == "金额（万元）"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["投资", "教育附加收入"]
-    bars = {(round(p.get_width(), 2), matplotlib.colors.to_hex(p.get_facecolor())): p.get_hatch()
-            for p in ax.patches if p.get_width() > 0}
-    assert bars == {(10.0, charts.COLOR_ACTUAL): "///", (3350.0, charts.COLOR_ACTUAL): None,
-                    (9105.0, charts.COLOR_PLANNED): None}
-    assert sorted(t.get_text() for t in ax.texts) == ["10", "3,350", "9,105"]
+    bars = sorted((round(p.get_x(), 2), round(p.get_width(), 2),
+                   matplotlib.colors.to_hex(p.get_facecolor()), p.get_hatch() or "")
+                  for p in ax.patches if p.get_width() > 0)
+    assert bars == [
+        (0.0, 40.0, charts.COLOR_ACTUAL, ""),
+        (0.0, 3350.0, charts.COLOR_ACTUAL, ""),
+        (0.0, 9105.0, charts.COLOR_PLANNED, ""),
+        (40.0, 10.0, charts.COLOR_ACTUAL, "///"),
+    ]
+    assert sorted(t.get_text() for t in ax.texts) == ["3,350", "50", "9,105"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "实际/已完成", "计划/目标", "约数部分（余/约/多）"]
 
 
 def test_rates_chart_has_a_100_percent_reference_line_and_stage_order():

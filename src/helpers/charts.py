@@ -367,7 +367,8 @@ def plot_funding_wan(
         note_if_empty: placeholder text when there is no funding figure.
 
     Returns:
-        The figure; approximate amounts (余/约/多) are hatched, planned amounts orange,
+        The figure; the approximate part of each total (余/约/多) is hatched, planned
+        amounts are orange,
         each bar labelled with its amount; the axis is logarithmic (and says so) when the
         amounts span three orders of magnitude or more.
     """
@@ -381,18 +382,19 @@ def plot_funding_wan(
     labels = [str(v) for v in order]
     fig, ax = plt.subplots(figsize=(8, _bar_height(len(order))))
     height = 0.4
-    for offset, planned, color, label in ((-height / 2, False, COLOR_ACTUAL, "实际/已完成"),
-                                          (height / 2, True, COLOR_PLANNED, "计划/目标")):
+    for offset, planned, color in ((-height / 2, False, COLOR_ACTUAL), (height / 2, True, COLOR_PLANNED)):
         part = funding[funding["planned"] == planned].set_index(by).reindex(order)
         ys = [i + offset for i in range(len(order))]
-        bars = ax.barh(ys, part["wan"].fillna(0), height=height, color=color, label=label)
-        for bar, share, wan in zip(bars, part["approx_share"].fillna(0), part["wan"]):
-            if share > 0:
-                bar.set_hatch("///")
-                bar.set_edgecolor("white")
-            if pd.notna(wan):  # the amount at the bar's end: small bars stay readable
-                ax.annotate(format_wan(wan), (bar.get_width(), bar.get_y() + height / 2),
-                            xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
+        wan = part["wan"].fillna(0.0)
+        approx = wan * part["approx_share"].fillna(0.0)
+        # Exact amounts solid, the approximate share (余/约/多) hatched on top of them.
+        ax.barh(ys, wan - approx, height=height, color=color)
+        ax.barh(ys, approx, left=wan - approx, height=height, color=color, hatch="///",
+                edgecolor="white", linewidth=0)
+        for y, total in zip(ys, part["wan"]):
+            if pd.notna(total):  # the amount at the bar's end: small bars stay readable
+                ax.annotate(format_wan(total), (total, y), xytext=(3, 0),
+                            textcoords="offset points", va="center", fontsize=7)
     ax.set_yticks(range(len(order)), labels)
     ax.invert_yaxis()
     positive = funding.loc[funding["wan"] > 0, "wan"]
@@ -407,9 +409,9 @@ def plot_funding_wan(
         ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.set_xlabel("金额（万元）")
     ax.set_title(title)
-    handles, _ = ax.get_legend_handles_labels()
-    handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///",
-                         label="含约数（余/约/多）"))
+    handles = [Patch(facecolor=COLOR_ACTUAL, label="实际/已完成"),
+               Patch(facecolor=COLOR_PLANNED, label="计划/目标"),
+               Patch(facecolor="white", edgecolor="#555555", hatch="///", label="约数部分（余/约/多）")]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
