@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
+
+from pathlib import Path
 
 import jupytext
 import pytest
@@ -77,6 +81,28 @@ def test_notebook_parameters_are_absolute_paths(tmp_path):
     params = notebooks.notebook_parameters(tmp_path / "p", tmp_path / "r", tmp_path / "f", 3, 7)
     assert params == {"raw_dir": str(tmp_path / "r"), "processed_dir": str(tmp_path / "p"),
                       "figures_dir": str(tmp_path / "f"), "seed": 3, "k": 7}
+
+
+def test_kernel_runs_this_interpreter_and_is_removed_afterwards(monkeypatch):
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    monkeypatch.setenv("JUPYTER_PATH", "/somewhere/else")
+    with notebooks.current_interpreter_kernel() as name:
+        spec = KernelSpecManager().get_kernel_spec(name)
+        assert spec.argv[0] == sys.executable
+    assert os.environ["JUPYTER_PATH"] == "/somewhere/else"
+    assert name not in KernelSpecManager().find_kernel_specs()
+
+
+def test_cli_passes_every_option_to_the_runner(monkeypatch, tmp_path, capsys):
+    calls = []
+    monkeypatch.setattr(notebooks, "run_notebooks",
+                        lambda *args: calls.append(args) or [tmp_path / "out" / "01-a.ipynb"])
+    code = notebooks.main(["--processed-dir", "p", "--raw-dir", "r", "--figures-dir", "f",
+                           "--out-dir", str(tmp_path / "out"), "--seed", "3", "--k", "8"])
+    assert code == 0
+    assert calls == [(Path("p"), Path("r"), Path("f"), tmp_path / "out", 3, 8)]
+    assert "01-a.ipynb" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("nb_path", COMMITTED, ids=lambda p: p.stem)
