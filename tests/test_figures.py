@@ -457,3 +457,11 @@ def test_slash_per_student_amount_is_per_capita():
 )
 def test_exam_vocabulary(text, expected):
     assert [(f["family"], f["metric"]) for f in figs(text)] == expected
+
+
+def test_school_subjects_share_the_metric_named_last():
+    # constructed in the reports' style (held-out batch 6)
+    out = figs("中考语文、数学、英语平均分分别为98.6分、92.3分、101.2分。")
+    assert [(f["metric"], f["value"]) for f in out] == [
+        ("平均分", Decimal("98.6")), ("平均分", Decimal("92.3")), ("平均分", Decimal("101.2")),
+    ]

@@ -446,7 +446,8 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             # 小学、初中巩固率均达到100%: a bare stage takes the metric named at the list's end.
             tail_entry = _entry_in(text[subjects[-1][0] : subjects[-1][1]], kind)
             stage = _find_stage(text, sa, sb, "") or first_stage
-            if entry is None and stage and tail_entry is not None and _find_stage(text, sa, sb, ""):
+            if entry is None and tail_entry is not None and (_find_stage(text, sa, sb, "") or sb - sa <= 4):
+                # also 语文、数学、英语平均分分别为…: short subjects share the last one's metric
                 entry = tail_entry
             if entry is None:
                 if stage and context_entry is not None:
