@@ -271,7 +271,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
         >>> [(m.text, m.value, m.unit, m.approx) for m in find_numbers("投资10万余元,改造危房286平方米")]
         [('10万余元', Decimal('100000'), '元', True), ('286平方米', Decimal('286'), '平方米', False)]
         >>> [(m.text, m.kind) for m in find_numbers("温政发〔2006〕71号, 2020年6月24日")]
-        [('〔2006〕71号', 'docno'), ('2020', 'year'), ('6', 'date'), ('24', 'date')]
+        [('〔2006〕71号', 'docno'), ('2020年', 'year'), ('6月', 'date'), ('24日', 'date')]
     """
     folded = ODD_DECIMAL_RX.sub(".", normalize_width(text))
     taken = [False] * len(folded)
