@@ -465,3 +465,19 @@ def test_school_subjects_share_the_metric_named_last():
     assert [(f["metric"], f["value"]) for f in out] == [
         ("平均分", Decimal("98.6")), ("平均分", Decimal("92.3")), ("平均分", Decimal("101.2")),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # domain vocabulary, constructed in the reports' style
+        ("今年全县招收小学一年级新生4260人,初中新生3980人。", [("enrollment", "招生人数"), ("enrollment", "招生人数")]),
+        ("全县在籍学生5.2万人。", [("enrollment", "在校学生数")]),
+        ("全县共有考生3215人参加中考。", [("exam", "参考人数")]),
+        ("600分以上考生46人", [("exam", "高分段人数")]),
+        ("新生代农民工培训1200人次", []),
+        ("招收教师120人", []),
+    ],
+)
+def test_enrolment_and_exam_counts_and_their_lookalikes(text, expected):
+    assert [(f["family"], f["metric"]) for f in figs(text)] == expected

@@ -179,12 +179,18 @@ def _normalised_value(m: NumberMatch) -> tuple[Decimal, str]:
 # --- attribute finders --------------------------------------------------------------------
 
 
+def _excluded(text: str, hit: re.Match) -> bool:
+    """A keyword inside a longer word that means something else (入学教育, 新生代)."""
+    words = load_patterns()["keyword_exclusions"].get(hit.group(), ())
+    return any(text.startswith(w, hit.start()) for w in words)
+
+
 def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], sent: tuple[int, int]):
     """Lexicon entry naming the figure at ``m`` (nearest keyword before it, then after it) and
     where that keyword starts (``(None, None)`` when there is none)."""
     rx, entries = _keyword_rx(kind)
     generic = set(load_patterns()["generic_money_metrics"])
-    before = [e for e in rx.finditer(text, max(clause[0], m.start - WINDOW), m.start)]
+    before = [e for e in rx.finditer(text, max(clause[0], m.start - WINDOW), m.start) if not _excluded(text, e)]
     # Counts look backwards only (15名贫困大学生入学救助: 入学 after the count is not its metric);
     # words after a count are handled by count_after_keywords, with exclusions.
     after = [e for e in rx.finditer(text, m.end, min(clause[1], m.end + WINDOW))] if kind != "count" else []
