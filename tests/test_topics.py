@@ -279,6 +279,20 @@ def test_representatives_belong_to_their_topic(seed_result):
         assert a[(row.doc_id, row.para_id)] == row.topic_id
 
 
+def test_representatives_are_typical_and_ranked_by_score():
+    # topic 0: the two best paragraphs come from doc a; doc b's best is typical enough
+    # (0.7) to be shown, doc c's (0.3) is not.
+    frame = pd.DataFrame(
+        dict(doc_id=["a", "a", "a", "b", "c"], para_id=[0, 1, 2, 0, 0], topic_id=[0] * 5,
+             topic_score=[0.99, 0.95, 0.5, 0.7, 0.3], text=["控辍保学"] * 5)
+    )
+    from helpers.topics import pick_representatives
+
+    reps = pick_representatives(frame)
+    assert list(zip(reps.doc_id, reps.para_id, reps["rank"])) == [
+        ("a", 0, 1), ("a", 1, 2), ("b", 0, 3)]
+
+
 def test_no_stop_word_or_placeholder_in_top_terms(seed_result):
     stop = load_stopwords()
     for terms in seed_result.topics.top_terms:

@@ -70,6 +70,7 @@ N_TOP_TERMS = 10
 N_DIVERSITY_TERMS = 25
 N_LABEL_TERMS = 3
 N_REPRESENTATIVES = 3
+REP_MIN_SCORE = 0.6  # a representative from another document must still be this typical
 MIN_DF = 2
 MAX_DF = 0.5
 LSA_COMPONENTS = 100
@@ -639,21 +640,28 @@ def _share_table(frame: pd.DataFrame, keys: list[str], labels: dict[int, str]) -
 
 
 def pick_representatives(
-    frame: pd.DataFrame, n: int = N_REPRESENTATIVES
+    frame: pd.DataFrame, n: int = N_REPRESENTATIVES, min_score: float = REP_MIN_SCORE
 ) -> pd.DataFrame:
-    """Top-scoring paragraphs per topic, one per document first, then the next best.
+    """Top-scoring paragraphs per topic, spread over documents when that costs little.
+
+    First the best paragraph of each document among those scoring at least ``min_score``
+    (so a topic is not shown through one report only), then the next best of any
+    document; the picks are ranked by score.
 
     Args:
         frame: assignments with ``doc_id, para_id, topic_id, topic_score, text``.
         n: paragraphs per topic.
+        min_score: weakest score that may be picked for the sake of another document.
     """
     out = []
     live = frame[frame.topic_id >= 0].sort_values(
         ["topic_id", "topic_score", "doc_id", "para_id"], ascending=[True, False, True, True]
     )
-    for tid, grp in live.groupby("topic_id", sort=True):
-        first = grp.drop_duplicates("doc_id")
-        picked = pd.concat([first, grp.drop(first.index)]).head(n)
+    for _, grp in live.groupby("topic_id", sort=True):
+        spread = grp[grp.topic_score >= min_score].drop_duplicates("doc_id").head(n)
+        picked = pd.concat([spread, grp.drop(spread.index)]).head(n)
+        picked = picked.sort_values(["topic_score", "doc_id", "para_id"],
+                                    ascending=[False, True, True])
         out.append(picked.assign(rank=range(1, len(picked) + 1)))
     extra = [c for c in ("raw_start", "raw_end") if c in frame]
     cols = REPRESENTATIVE_COLUMNS + extra
