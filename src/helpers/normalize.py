@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .aligned import AlignedText
+from .jieba_cache import load_plain_tokenizer
 from .paths import resource_path
 from .script import convert_aligned_to_simplified
 
@@ -520,11 +521,9 @@ def _spans_word(left: str, right: str) -> bool:
         if 2 <= i + j <= 4 and len(left) >= i and len(right) >= j
     ):
         return False
-    import jieba
-
     left, right = left[-4:], right[:4]
     pos = 0
-    for tok in jieba.lcut(left + right, HMM=False):
+    for tok in load_plain_tokenizer().lcut(left + right, HMM=False):
         pos += len(tok)
         if pos == len(left):
             return False
