@@ -7,6 +7,7 @@ jieba gets its own :class:`jieba.Tokenizer` from here instead.
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 import jieba
@@ -16,17 +17,26 @@ from .paths import cache_dir
 JIEBA_CACHE_FILE = "jieba_main.cache"
 
 
-@lru_cache(maxsize=1)
-def load_plain_tokenizer() -> jieba.Tokenizer:
-    """jieba's main dictionary only, initialised once per process, cached under ``cache_dir()``.
+def new_tokenizer() -> jieba.Tokenizer:
+    """A fresh tokenizer on jieba's main dictionary, initialised, cache under ``cache_dir()``.
 
-    >>> load_plain_tokenizer().lcut("学科教师配置", HMM=False)
-    ['学科', '教师', '配置']
+    Callers may add words to it (``add_word``) without touching any other tokenizer.
     """
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     tk = jieba.Tokenizer()
     tk.tmp_dir = str(folder)
     tk.cache_file = JIEBA_CACHE_FILE
+    logging.getLogger("jieba").setLevel(logging.WARNING)
     tk.initialize()
     return tk
+
+
+@lru_cache(maxsize=1)
+def load_plain_tokenizer() -> jieba.Tokenizer:
+    """The shared plain tokenizer (main dictionary only), built once per process.
+
+    >>> load_plain_tokenizer().lcut("学科教师配置", HMM=False)
+    ['学科', '教师', '配置']
+    """
+    return new_tokenizer()

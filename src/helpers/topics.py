@@ -24,7 +24,6 @@ topics).
 from __future__ import annotations
 
 import itertools
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,7 +39,8 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from .paths import cache_dir, resource_path
+from .jieba_cache import load_plain_tokenizer, new_tokenizer
+from .paths import resource_path
 
 # ---------------------------------------------------------------------------------------
 # Patterns and settings (data, compiled once)
@@ -48,7 +48,6 @@ from .paths import cache_dir, resource_path
 USERDICT_FILE = "topics_userdict.txt"
 STOPWORDS_FILE = "topics_stopwords.txt"
 THEMES_FILE = "topics_themes.csv"
-JIEBA_CACHE_FILE = "jieba_topics.cache"
 
 # A kept token is two or more CJK ideographs and nothing else: this drops digits,
 # punctuation, latin runs (pinyin glosses, "xx" redactions, URLs), the 〓 mojibake marker,
@@ -174,13 +173,7 @@ def load_tokenizer() -> jieba.Tokenizer:
     Its model cache goes to ``helpers.paths.cache_dir()``, never the shared temp directory,
     and the global ``jieba`` instance is left untouched.
     """
-    folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    tk = jieba.Tokenizer()
-    tk.tmp_dir = str(folder)
-    tk.cache_file = JIEBA_CACHE_FILE
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    tk.initialize()
+    tk = new_tokenizer()
     for word, freq, tag in load_userdict():
         tk.add_word(word, freq, tag)
     return tk
@@ -875,19 +868,6 @@ def match_gold(paragraphs: pd.DataFrame, gold: pd.DataFrame) -> pd.Series:
         if overlap[best] >= MIN_GOLD_OVERLAP * max(1, row.raw_end - row.raw_start):
             pos[i] = int(cand.index[best])
     return pos
-
-
-@lru_cache(maxsize=1)
-def load_plain_tokenizer() -> jieba.Tokenizer:
-    """jieba with its default dictionary only (for the baselines); cache in ``cache_dir()``."""
-    folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    tk = jieba.Tokenizer()
-    tk.tmp_dir = str(folder)
-    tk.cache_file = JIEBA_CACHE_FILE
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    tk.initialize()
-    return tk
 
 
 def plain_documents(texts: list[str]) -> list[str]:
