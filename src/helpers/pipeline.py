@@ -37,10 +37,7 @@ from .parallel import SchedulerError, map_documents
 from .quality import QualityEvent, events_from_counts, quality_frame
 from .segment import flag_cross_document_duplicates, segment_document
 from .tables import save_table
-from .topics import (
-    ASSIGNMENT_COLUMNS, DOC_TOPIC_COLUMNS, REPRESENTATIVE_COLUMNS, SWEEP_COLUMNS, TOPIC_COLUMNS,
-    cluster_topics,
-)
+from .topics import cluster_topics
 
 log = logging.getLogger("helpers.pipeline")
 
@@ -84,7 +81,7 @@ class RunSummary:
             lines.append(f"  skipped {path}: {reason}")
         lines.append("Tables        :")
         for name, n in self.table_rows.items():
-            lines.append(f"  {name:<12} {n:>7} rows")
+            lines.append(f"  {name:<22} {n:>7} rows")
         if self.topic_choice:
             lines.append(f"Topics        : {self.topic_choice}")
         lines.append(f"Outputs       : {self.out_dir} ({len(self.outputs)} files)")
@@ -266,26 +263,21 @@ def build_tables(
 def run_topics(
     paragraphs: pd.DataFrame, *, k: int | None, seed: int, events: list[QualityEvent]
 ) -> tuple[dict[str, pd.DataFrame], str]:
-    """Cluster the paragraphs; a corpus too small to cluster gives empty tables and a log line."""
-    try:
-        res = cluster_topics(paragraphs, k=k, seed=seed)
-    except ValueError as exc:
-        log.warning("topics not computed: %s", exc)
-        events.append(QualityEvent("", "topics", "not_clustered", 1, str(exc)))
-        empty = {
-            "assignments": pd.DataFrame(columns=ASSIGNMENT_COLUMNS),
-            "topics": pd.DataFrame(columns=TOPIC_COLUMNS),
-            "doc_topics": pd.DataFrame(columns=DOC_TOPIC_COLUMNS),
-            "topic_sweep": pd.DataFrame(columns=SWEEP_COLUMNS),
-            "topic_representatives": pd.DataFrame(columns=REPRESENTATIVE_COLUMNS),
-        }
-        return empty, f"not computed ({exc})"
+    """Cluster the paragraphs into topics; a corpus too small to cluster is logged, not fatal."""
+    res = cluster_topics(paragraphs, k=k, seed=seed)
     chosen = res.chosen
-    choice = f"{chosen.get('method')} with k={chosen.get('k')}: {chosen.get('reason', '')}"
+    if res.topics.empty:
+        reason = chosen.get("reason", "no topics")
+        log.warning("topics not computed: %s", reason)
+        events.append(QualityEvent("", "topics", "not_clustered", 1, reason))
+        choice = f"not computed ({reason})"
+    else:
+        choice = f"{chosen.get('method')} with k={chosen.get('k')}: {chosen.get('reason', '')}"
     tables = {
-        "assignments": res.assignments[ASSIGNMENT_COLUMNS],
+        "assignments": res.assignments[["doc_id", "para_id", "topic_id", "topic_score"]],
         "topics": res.topics,
         "doc_topics": res.doc_topics,
+        "article_topics": res.article_topics,
         "topic_sweep": res.sweep,
         "topic_representatives": res.representatives,
     }
