@@ -180,3 +180,14 @@ def test_on_error_return_on_dask(dask_cluster):
 def test_on_error_unknown_value_is_a_clear_error():
     with pytest.raises(ValueError, match='on_error must be "raise" or "return"'):
         map_documents(len, LINES, on_error="ignore")
+
+
+def test_cli_unreachable_scheduler_exits_2_and_writes_no_tables(monkeypatch, seed_dir, tmp_path, capsys):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr("helpers.parallel.SCHEDULER_CONNECT_TIMEOUT", 1)
+    out = tmp_path / "out"
+    code = pipeline.main(["--raw-dir", str(seed_dir), "--out-dir", str(out), "--no-cache",
+                          "--scheduler", "tcp://127.0.0.1:9", "--quiet"])
+    assert code == 2
+    assert "cannot connect to Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert not list(out.glob("*.csv")) and not list(out.glob("*.parquet"))
