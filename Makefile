@@ -20,6 +20,9 @@ else
 endif
 SEED ?= 0
 WORKERS ?= 1
+# K=9 fixes the number of topics (default: chosen by the pipeline's sweep)
+K ?=
+K_ARG := $(if $(K),--k $(K),)
 
 .PHONY: help install data notebooks figures run test bench clean
 
@@ -35,10 +38,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create .venv and install the project with its dev extras
 
 data: $(STAMP)  ## run the pipeline on RAW (default data/raw) into OUT (default data/processed)
-	$(PY) -m helpers.pipeline --raw-dir "$(RAW)" --out-dir "$(OUT)" --workers $(WORKERS)
+	$(PY) -m helpers.pipeline --raw-dir "$(RAW)" --out-dir "$(OUT)" --workers $(WORKERS) --seed $(SEED) $(K_ARG)
 
 notebooks: $(STAMP)  ## execute every notebook in order (after `make data`); executed copies in reports/notebooks
-	$(PY) -m helpers.notebooks --processed-dir "$(OUT)" --raw-dir "$(RAW)" --figures-dir "$(FIGS)" --out-dir "$(NBOUT)" --seed $(SEED)
+	$(PY) -m helpers.notebooks --processed-dir "$(OUT)" --raw-dir "$(RAW)" --figures-dir "$(FIGS)" --out-dir "$(NBOUT)" --seed $(SEED) $(K_ARG)
 
 figures: notebooks  ## export the report charts (PNG, SVG, PDF) into FIGS (default reports/figures)
 

@@ -10,7 +10,15 @@ Modules, one per stage (see README "Architecture"):
     numbers     Chinese/Arabic number parsing
     figures     labelled figures (funding, enrollment, exam, other)
     topics      tokenising and topic clustering
+    script      Traditional/Simplified measurement and OpenCC t2s conversion
+    quality     the quality log (everything skipped, repaired or flagged)
+    tables      atomic CSV + Parquet writing and reading of the output tables
+    parallel    per-document map: serial, worker processes or a Dask cluster
+    cache       per-document results cached by content hash and code version
+    jieba_cache jieba tokenizers whose cache lives in the project cache folder
     charts      save_fig and chart helpers with a checked CJK font
+    report      summary tables the notebooks show
+    notebooks   executes the numbered notebooks with papermill
     pipeline    the command line entry point that writes data/processed
 """
 
