@@ -3,6 +3,13 @@
 Usage::
 
     python bench/eval_figures.py [--gold bench/gold_figures.csv] [--raw-dir data/raw] [--errors]
+    python bench/eval_figures.py --heldout bench/gold_figures_heldout2.csv --by-batch --heldout-only
+
+Held-out files (``--heldout``, repeatable; default: every ``gold_figures_heldout*.csv`` here)
+hold one sentence per ``sentence_id`` with labels as offsets into the sentence as written
+(Traditional characters and full-width digits included). Each sentence goes through the
+pipeline's cleaning (``normalize_document``) before extraction, and predicted spans are mapped
+back to the written sentence, so Traditional text is scored the way the pipeline sees it.
 
 In the same run, on the same clean paragraphs, it scores JioNLP ``ner.extract_money`` on the
 funding rows and the Recognizers-Text percentage recogniser on the rate rows (``%`` and
@@ -34,6 +41,7 @@ GOLD_PATH = Path(__file__).resolve().parent / "gold_figures.csv"
 # Sentences written in the style of county reports (not from the seeds), labelled before the
 # extractor ever ran on them: a check that the rules generalise beyond the seed files.
 HELDOUT_PATH = Path(__file__).resolve().parent / "gold_figures_heldout.csv"
+HELDOUT_GLOB = "gold_figures_heldout*.csv"
 RATE_UNITS = ("%", "个百分点")
 
 
@@ -251,9 +259,7 @@ def heldout_baselines(path: Path) -> pd.DataFrame:
     from recognizers_number import recognize_percentage
     from recognizers_text import Culture
 
-    from helpers.figures import extract_paragraph_figures
-
-    gold = pd.read_csv(path, dtype={"sentence": str, "family": str, "metric": str, "text": str})
+    gold = pd.read_csv(path, dtype={"sentence_id": str, "sentence": str, "family": str, "metric": str, "text": str})
     labelled = gold[gold.family.notna()]
     cols = ["doc_id", "raw_start", "raw_end", "value", "family"]
     g_money = labelled[labelled.text.str.contains("元", na=False)]
@@ -265,7 +271,7 @@ def heldout_baselines(path: Path) -> pd.DataFrame:
     ours_m, ours_r, jio_m, rec_r = [], [], [], []
     for sid, grp in gold.groupby("sentence_id", sort=True):
         sentence = grp.sentence.iloc[0]
-        for f in extract_paragraph_figures(sentence):
+        for f in clean_sentence_figures(sentence):
             row = (sid, f["start"], f["end"], float(f["value"]), "x")
             (ours_m if f["unit"] == "元" else ours_r if f["unit"] in RATE_UNITS else []).append(row)
         for hit in jio.ner.extract_money(sentence, with_parsing=True):
@@ -292,15 +298,29 @@ def heldout_baselines(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["extractor", "target", "predicted", "matched", "precision", "recall", "f1"])
 
 
-def score_heldout(path: Path, errors: bool = False) -> pd.DataFrame:
-    """Per-family P/R/F1 of :func:`extract_paragraph_figures` on the held-out sentences."""
+def clean_sentence_figures(sentence: str) -> list[dict]:
+    """Figures of one written sentence as the pipeline finds them: cleaned (width, Traditional
+    to Simplified...) first, spans mapped back to the sentence as written."""
     from helpers.figures import extract_paragraph_figures
+    from helpers.normalize import normalize_document
 
-    gold = pd.read_csv(path, dtype={"sentence": str, "family": str, "metric": str})
+    aligned = normalize_document(sentence).aligned
+    out = []
+    for f in extract_paragraph_figures(aligned.text):
+        a, b = aligned.raw_span(f["start"], f["end"])
+        out.append({**f, "start": a, "end": b, "text": sentence[a:b]})
+    return out
+
+
+def score_heldout(path: Path, errors: bool = False, batch=None) -> pd.DataFrame:
+    """Per-family P/R/F1 on held-out sentences (one batch when ``batch`` is given)."""
+    gold = pd.read_csv(path, dtype={"sentence_id": str, "sentence": str, "family": str, "metric": str})
+    if batch is not None:
+        gold = gold[gold.batch.astype(str) == str(batch)]
     preds, golds = [], []
     for sid, grp in gold.groupby("sentence_id", sort=True):
         sentence = grp.sentence.iloc[0]
-        for f in extract_paragraph_figures(sentence):
+        for f in clean_sentence_figures(sentence):
             preds.append(dict(doc_id=sid, raw_start=f["start"], raw_end=f["end"], value=float(f["value"]),
                               family=f["family"], metric=f["metric"], text=f["text"]))  # fmt: skip
         for g in grp[grp.family.notna()].itertuples():
@@ -319,6 +339,20 @@ def score_heldout(path: Path, errors: bool = False) -> pd.DataFrame:
     return score_families(pred, gold_df)
 
 
+def report_heldout(path: Path, errors: bool, by_batch: bool) -> None:
+    """Print the held-out scores of one file, pooled and (``by_batch``) per batch."""
+    held = score_heldout(path, errors=errors)
+    print(f"\nheld-out sentences ({path.name}, not from the seeds)")
+    print(held.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    if by_batch:
+        batches = pd.read_csv(path, usecols=["batch"]).batch.astype(str).unique()
+        for b in sorted(batches):
+            t = score_heldout(path, batch=b)
+            cells = [f"{r.family} P={r.precision:.2f} ({r.matched}/{r.predicted}) R={r.recall:.2f} ({r.matched}/{r.gold})"
+                     for r in t.itertuples()]  # fmt: skip
+            print(f"  batch {b}: " + "; ".join(cells))
+
+
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -328,7 +362,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR)
     ap.add_argument("--errors", action="store_true", help="list false positives and misses")
     ap.add_argument("--no-baselines", action="store_true", help="skip JioNLP/Recognizers-Text")
+    ap.add_argument("--heldout", type=Path, action="append",
+                    help=f"held-out sentence file (repeatable; default: every {HELDOUT_GLOB} in bench/)")
+    ap.add_argument("--by-batch", action="store_true", help="also score each held-out batch on its own")
+    ap.add_argument("--heldout-only", action="store_true", help="skip the seed corpus")
     args = ap.parse_args(argv)
+    heldout = args.heldout or sorted(HELDOUT_PATH.parent.glob(HELDOUT_GLOB))
+    if args.heldout_only:
+        for path in heldout:
+            report_heldout(path, args.errors, args.by_batch)
+        return 0
     if not args.no_baselines:
         load_baselines()
 
@@ -360,10 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     print("attribute agreement on matches:",
           {k: round(v, 3) for k, v in attribute_agreement(pred, gold).items()})  # fmt: skip
 
-    if HELDOUT_PATH.exists():
-        held = score_heldout(HELDOUT_PATH, errors=args.errors)
-        print(f"\nheld-out sentences ({HELDOUT_PATH.name}, not from the seeds)")
-        print(held.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    for path in heldout:
+        report_heldout(path, args.errors, args.by_batch)
 
     if not args.no_baselines:
         use = {(r.doc_id, r.para_id) for r in paras.itertuples() if not (r.is_boilerplate or r.is_duplicate)}
@@ -383,9 +424,9 @@ def main(argv: list[str] | None = None) -> int:
         cmp = pd.DataFrame(rows, columns=["extractor", "target", "predicted", "matched", "precision", "recall", "f1"])
         print(f"\nsame text, span+value match (funding gold={len(g_fund)}, rate gold={len(g_rate)})")
         print(cmp.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-        if HELDOUT_PATH.exists():
-            print("\nheld-out sentences, same comparison (money = labelled spans with 元, rates = with %)")
-            print(heldout_baselines(HELDOUT_PATH).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        for path in heldout:
+            print(f"\n{path.name}, same comparison (money = labelled spans with 元, rates = with %)")
+            print(heldout_baselines(path).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
 
     if args.errors:
         for fam in FAMILIES:
