@@ -481,3 +481,53 @@ def test_school_subjects_share_the_metric_named_last():
 )
 def test_enrolment_and_exam_counts_and_their_lookalikes(text, expected):
     assert [(f["family"], f["metric"]) for f in figs(text)] == expected
+
+
+# --- held-out batch 7 (bench/gold_figures_heldout2.csv): one test per first-run miss ----------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # constructed in the reports' style; each sentence is one the first run missed
+        ("全县适龄儿童入学率达到百分之百,辍学率控制在千分之三以内。", [
+            ("百分之百", "enrollment", "入学率", Decimal("100")),
+            ("千分之三以内", "enrollment", "辍学率", Decimal("0.3")),
+        ]),
+        ("全县共有在校生68432人,其中留守儿童4317人,进城务工人员随迁子女2860人。", [
+            ("68432人", "enrollment", "在校学生数", Decimal("68432")),
+            ("4317人", "enrollment", "留守儿童数", Decimal("4317")),
+            ("2860人", "enrollment", "随迁子女数", Decimal("2860")),
+        ]),
+        ("全年义务教育阶段控辍保学劝返学生23人,", [("23人", "enrollment", "劝返复学人数", Decimal("23"))]),
+        ("中考A等以上人数达到1265人,A+人数为312人。", [
+            ("1265人", "exam", "中考A等人数", Decimal("1265")),
+            ("312人", "exam", "中考A等人数", Decimal("312")),
+        ]),
+        ("全县高考报名人数为4388人,实际参考4296人。", [
+            ("4388人", "exam", "高考参考人数", Decimal("4388")),
+            ("4296人", "exam", "参考人数", Decimal("4296")),
+        ]),
+        ("全县中考实考人数5012人。", [("5012人", "exam", "参考人数", Decimal("5012"))]),
+        ("高分段人数达到326人", [("326人", "exam", "高分段人数", Decimal("326"))]),
+        ("今年有8名学生被清华大学、北京大学录取。", [("8名", "exam", "录取人数", Decimal("8"))]),
+    ],
+)
+def test_batch7_enrolment_and_exam_vocabulary(text, expected):
+    assert brief(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a place in a ranking is not a count of 考生
+        ("2022年高考我县有3名考生进入全省前100名,理科最高分698分。", [
+            ("3名", "exam", "全市前列人数", Decimal("3")), ("698分", "exam", "最高分", Decimal("698")),
+        ]),
+        # 参考 as "reference" is not 参考人数
+        ("编印的复习参考资料惠及学生3000人。", []),
+        ("征订教学参考书发放到教师420人。", []),
+    ],
+)
+def test_ranks_and_reference_words_are_not_exam_counts(text, expected):
+    assert brief(text) == expected

@@ -8,9 +8,10 @@ indices into the text given, which is never rewritten except by 1:1 character fo
 Forms handled: Arabic digits with ``,`` thousands separators, full-width digits, decimals
 (``87。8`` too when a unit follows), 千/万/萬/亿/億 scales, Chinese numerals (``三千零三十二``,
 ``两千余``, ``二0一一``), ``百分之X``, ``%``/``％``, ``‰``, ``个百分点``, ratios (``9:1``), ranges
-(``6-15``, ``30~40``, ``2至3``) and approximations (余/多/近/约/以上/左右...). Numbers that are
+(``6-15``, ``30~40``, ``2至3``), ``百分之百``, ``千分之三`` (per-mille), Chinese decimals
+(``九十二点五``) and approximations (余/多/近/约/以上/左右...). Numbers that are
 not quantities come back with a ``kind`` saying so: ``year``, ``date``, ``time``, ``docno``
-(〔2006〕71号), ``phone``, ``label`` (405舍, (4)班), ``heading`` (``1、``), ``ordinal`` (第十四届).
+(〔2006〕71号), ``phone``, ``label`` (405舍, (4)班), ``heading`` (``1、``), ``ordinal`` (第十四届, and ranks such as 前100名).
 
 Not handled yet: fractions (三分之一), negative numbers, scientific notation, ranges whose
 two ends carry different scales (5千-2万).
@@ -64,6 +65,8 @@ _CN_CHARS = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖�
 ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 # A Chinese numeral starts with a digit or 十 (十五); 0 is allowed inside (二0一一).
 CN_NUMERAL = rf"[零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾][{_CN_CHARS}0]*"
+# 九十二点五, 三点五亿: a Chinese decimal part (digits only after 点).
+CN_DECIMAL = r"(?:点[零〇○一二三四五六七八九]+)?"
 SCALE_RX = r"(?:百万|千万|万亿|万|萬|亿|億|千)"
 MORE = r"[余多]"
 
@@ -72,8 +75,8 @@ POST_APPROX = ("以上", "左右", "上下", "以下", "以内", "有余", "多"
 
 NUMBER_RX = re.compile(
     rf"(?P<pre>{'|'.join(PRE_APPROX)})?"
-    r"(?P<pct_word>百分之)?"
-    rf"(?P<a>{ARABIC}|{CN_NUMERAL})(?P<a_more1>{MORE})?(?P<a_scale>{SCALE_RX})?(?P<a_more2>{MORE})?"
+    r"(?P<pct_word>百分之|千分之)?"
+    rf"(?P<a>{ARABIC}|{CN_NUMERAL}{CN_DECIMAL}|(?<=百分之)百)(?P<a_more1>{MORE})?(?P<a_scale>{SCALE_RX})?(?P<a_more2>{MORE})?"
     rf"(?:(?P<sep>\s?(?:-{{1,2}}|~|—{{1,2}}|–|至|到)\s?)(?P<b>{ARABIC}|{CN_NUMERAL})"
     rf"(?P<b_more1>{MORE})?(?P<b_scale>{SCALE_RX})?)?"
     r"(?P<post>\s?%|\s?‰|个百分点|百分点)?"
@@ -93,6 +96,8 @@ ODD_DECIMAL_RX = re.compile(r"(?<=[0-9])。(?=[0-9]{1,2}(?:%|‰|分|元|万|亿
 # Placeholders for redacted digits never form numbers (20xx年, 20*年, ****年, and the
 # cleaning stage's one-character placeholder U+25A1).
 PLACEHOLDER_NEIGHBOUR = re.compile(r"[A-Za-z*＊_×#\u25a1]")
+# 前100名 / 前十位 is a rank; 目前/此前/之前/以前/提前/当前 are time words.
+RANK_BEFORE = re.compile(r"(?<![目此之以提当])前$")
 LABEL_SUFFIX = re.compile(r"[舍室班号楼栋层床]")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
@@ -216,8 +221,13 @@ def _core_value(s: str) -> tuple[Decimal, bool] | None:
         if len(s.split(".")[0].replace(",", "")) > MAX_DIGITS:
             return None
         return Decimal(s.replace(",", "")), False
-    n = parse_chinese_integer(s)
-    return (Decimal(n), True) if n is not None else None
+    whole, _, frac = s.partition("点")
+    n = parse_chinese_integer(whole)
+    if n is None:
+        return None
+    if frac:  # 九十二点五 -> 92.5: the digits after 点 are read one by one
+        return Decimal(f"{n}." + "".join(str(CN_DIGIT_VALUES[ch]) for ch in frac)), True
+    return Decimal(n), True
 
 
 def _exact(d: Decimal) -> Decimal:
@@ -358,6 +368,7 @@ def _build_match(text: str, folded: str, m: re.Match, measure_rx: re.Pattern) ->
     approx_words = [w for w in (m["pre"], m["a_more1"], m["a_more2"]) if w]
     post = (m["post"] or "").strip()
     pct_word = bool(m["pct_word"])
+    permille_word = m["pct_word"] == "千分之"
 
     low = high = None
     is_range = False
@@ -411,7 +422,7 @@ def _build_match(text: str, folded: str, m: re.Match, measure_rx: re.Pattern) ->
         if pct_word and post:
             return None
     if pct_word:
-        post = "%"
+        post = "‰" if permille_word else "%"
 
     full = _exact(value * scale)
     if is_range:
@@ -429,6 +440,8 @@ def _build_match(text: str, folded: str, m: re.Match, measure_rx: re.Pattern) ->
             unit = ""
     elif folded[max(0, start - 1) : start] == "第":
         kind = "ordinal"
+    if kind == "quantity" and unit in ("名", "位") and RANK_BEFORE.search(folded, max(0, start - 2), start):
+        kind = "ordinal"  # 进入全省前100名: a place in a ranking, not a head count
     if is_range and unit in ("年", "月", "日") and high is not None and high <= 31:
         kind = "date" if unit != "年" else "quantity"
     if is_range and high is not None and YEAR_MIN <= int(low) <= YEAR_MAX and YEAR_MIN <= int(high) <= YEAR_MAX:
