@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import codecs
 import importlib.util
-import re
 from decimal import Decimal
 
 import pytest
@@ -179,11 +178,6 @@ def _with_unit(text: str, unit: str) -> tuple[str, Decimal]:
     return text + unit, Decimal(scale)
 
 
-# Runs of more than 28 digits overflow Decimal's default precision in numbers._exact; that bug
-# has its own test below, so the general property steers around it until it is fixed.
-LONG_DIGIT_RUN = re.compile(r"[0-9\uff10-\uff19,.]{29,}")
-
-
 @pytest.mark.skipif(numbers is None, reason="helpers.numbers not there yet")
 class TestNumberParser:
     @pytest.mark.parametrize("digits", ["1" + "0" * 28, "6" * 40 + "元"])
@@ -192,7 +186,8 @@ class TestNumberParser:
         assert [m.text for m in found][-1] == "1628人"
 
     @PROFILE
-    @given(text=report_text.filter(lambda t: not LONG_DIGIT_RUN.search(t)))
+    @given(text=report_text)
+    @example(text="1" + "0" * 40)  # once overflowed Decimal's 28-digit context
     def test_find_numbers_never_raises_and_spans_are_inside(self, text):
         found = numbers.find_numbers(text)
         prev_end = 0
@@ -203,7 +198,8 @@ class TestNumberParser:
             prev_end = m.end
 
     @PROFILE
-    @given(text=any_text.filter(lambda t: not LONG_DIGIT_RUN.search(t)))
+    @given(text=any_text)
+    @example(text="６" * 30 + "元")
     def test_parse_number_never_raises_on_any_string(self, text):
         p = numbers.parse_number(text)
         assert p is None or isinstance(p.value, Decimal)
