@@ -531,3 +531,52 @@ def test_batch7_enrolment_and_exam_vocabulary(text, expected):
 )
 def test_ranks_and_reference_words_are_not_exam_counts(text, expected):
     assert brief(text) == expected
+
+
+# --- held-out batch 8: one test per first-run mistake ------------------------------------------
+
+
+def test_count_of_a_noun_the_lexicon_does_not_know_is_not_the_previous_keyword():
+    # 困境儿童 is not 留守儿童: the keyword owns only its own count
+    assert brief("全县共有留守儿童2318名、困境儿童436名,均建立了关爱档案。") == [
+        ("2318名", "enrollment", "留守儿童数", Decimal("2318"))
+    ]
+    # a bare stage after 、 still continues the keyword
+    assert [f["value"] for f in figs("在校学生52360人、初中生21160人")] == [Decimal("52360"), Decimal("21160")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("全县食品安全抽检合格率为98.6%,森林覆盖率达到63.2%。", [("other", "合格率"), ("other", "覆盖率")]),
+        ("校舍维修工程验收合格率100%。", [("other", "合格率")]),
+        # pupils' pass rates stay exam results
+        ("全县小学六年级学业质量监测合格率为96.4%。", [("exam", "合格率")]),
+    ],
+)
+def test_pass_rates_of_things_that_are_not_pupils_are_other(text, expected):
+    assert [(f["family"], f["metric"]) for f in figs(text)] == expected
+
+
+def test_second_score_joined_by_he_continues_the_first():
+    out = figs("文科平均分为521.4分,分别高出全市平均分23.1分和19.8分。")
+    assert [(f["text"], f["metric"], f["is_change"]) for f in out] == [
+        ("521.4分", "平均分", False), ("23.1分", "平均分", True), ("19.8分", "平均分", True),
+    ]
+    # a threshold joined to nothing is still not a score
+    assert figs("全县考生最高分689分,600分以上人数较多。")[0]["text"] == "689分"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("全县初三学生参加体育中考4530人,满分率达到42.6%。", [
+            ("4530人", "exam", "中考参考人数", Decimal("4530")), ("42.6%", "exam", "满分率", Decimal("42.6")),
+        ]),
+        ("今年参加全国统一高考的考生4712人。", [("4712人", "exam", "参考人数", Decimal("4712"))]),
+        ("参加高考培训的教师120人。", []),
+        ("全县参加中考监考的教师320人。", []),
+    ],
+)
+def test_count_after_taking_an_exam_is_the_number_of_candidates(text, expected):
+    assert brief(text) == expected

@@ -504,6 +504,14 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         if kind == "other_unit":
             continue
         entry, kw_at = _find_metric(text, n, kind, clause, sent)
+        if kind == "count" and entry is not None and _other_subject_between(text, kw_at, n.start):
+            entry = None  # 留守儿童2318名、困境儿童436名: 436 counts a noun the lexicon does not know
+        chained = _chained_previous(text, by_sent.get(sent, []), n)
+        if kind == "count" and entry is None:
+            before_rx = next((rx for rx in pats["count_before_keywords"]
+                              if re.search(rx, text[clause[0] : n.start])), None)  # fmt: skip
+            if before_rx is not None:  # 参加体育中考4530人
+                entry = MetricEntry(before_rx, *pats["count_before_keywords"][before_rx], "count")
         if kind == "count" and entry is None:
             tail = text[n.end : clause[1]]
             for word, (metric, family) in count_after.items():
@@ -521,6 +529,8 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             prev = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "人" and r["start"] < n.start]
             if entry is None and prev and re.match(pats["count_continuation_rx"], lead):
                 entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
+            if entry is None and chained is not None:
+                entry = MetricEntry("", chained["metric"], chained["family"], "count")
         if entry is None:
             if kind == "rate":
                 entry = FALLBACK_RATE
@@ -546,7 +556,13 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         if kind == "score" and entry.applies_to == "score" and n.unit not in ("分", ""):
             continue
         if kind == "score" and not _score_follows_keyword(text, entry, n):
-            continue  # 最高分689分,600分以上人数: a threshold, not the 最高分
+            if chained is None or chained["metric"] != entry.metric:
+                continue  # 最高分689分,600分以上人数: a threshold, not the 最高分
+            # 分别高出全市平均分23.1分和19.8分: the second value continues the first.
+            rows.append(_row(text, n, entry, kind, chained["stage"], sent, years, context,
+                             change=chained["is_change"]))  # fmt: skip
+            by_sent.setdefault(sent, []).append(rows[-1])
+            continue
         stage = _find_stage(text, sent[0], n.start, entry.metric)
         if not stage and kw_at is not None and kw_at < clause[0]:
             # 补助标准,由每年800元: the stage named in the metric's own clause (农村初中...补助标准).
@@ -554,10 +570,49 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         rows.append(_row(text, n, entry, kind, stage, sent, years, context, flags=flags))
         by_sent.setdefault(sent, []).append(rows[-1])
 
+    _relabel_non_school_rates(text, rows, clauses)
     rows.sort(key=lambda r: (r["start"], r["metric"]))
     _check_totals(text, rows, sentences)
     flag_out_of_scale(rows)
     return rows
+
+
+def _other_subject_between(text: str, kw_at: int | None, pos: int) -> bool:
+    """True when, between a count keyword and the count at ``pos``, the keyword's own count
+    is followed by ``、`` and a new noun (``留守儿童2318名、困境儿童436名``); a stage alone
+    (``小学生31200人、初中生21160人``) still continues the keyword."""
+    if kw_at is None:
+        return False
+    gap = text[kw_at:pos]
+    m = re.search(r"[0-9一二三四五六七八九十百千万]\s*[余多]?[人名位]?(?:次)?、([^、]*)$", gap)
+    if m is None:
+        return False
+    subject = m.group(1).strip()
+    return bool(re.search(r"[一-鿿]{2}", subject)) and not re.match(
+        load_patterns()["count_continuation_rx"], subject
+    )
+
+
+def _chained_previous(text: str, prev_rows: list[dict], n: NumberMatch) -> dict | None:
+    """The figure just before ``n`` when the two are joined only by ``、``/``和`` and share a
+    unit (``23.1分和19.8分``): ``n`` continues it."""
+    for r in reversed(prev_rows[-20:]):
+        if r["end"] <= n.start:
+            if re.fullmatch(r"\s*[、和及与]\s*", text[r["end"] : n.start]) and r["unit"] == _normalised_value(n)[1]:
+                return r
+            return None
+    return None
+
+
+def _relabel_non_school_rates(text: str, rows: list[dict], clauses: list[tuple[int, int]]) -> None:
+    """An exam rate whose clause names something other than pupils (食品安全抽检合格率,
+    工程验收合格率) is an ``other`` rate."""
+    words = load_patterns()["non_school_rate_contexts"]
+    for r in rows:
+        if r["family"] == "exam" and r["unit"] in ("%", "个百分点"):
+            clause = _span_at(clauses, r["start"])
+            if any(w in text[clause[0] : r["start"]] for w in words):
+                r["family"] = "other"
 
 
 # --- checks -------------------------------------------------------------------------------
