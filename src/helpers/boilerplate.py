@@ -36,6 +36,7 @@ SENTENCE_PUNCT = re.compile(r"[。;；!！?？]")
 HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳]|第[一二三四五六七八九十\d]{1,3}[章节部阶篇])"
 )
+CITED_TITLE = re.compile(r"^《[^《》]+》$")
 TOC_TITLE = re.compile(r"^(?P<title>.+?)\s*[|｜]\s*返回目录\s*$")
 # Longest line (characters) that can be a title, a link or a label.
 MAX_TITLE_LEN = 45
@@ -47,6 +48,22 @@ TEASER_LEN_TOLERANCE = 6
 MIN_TEASER_LEN = 60
 TAIL_LINES = 3
 MAX_TAIL_LABEL = 8
+# A line that reads as a sentence (ends in 。): site furniture is labels, not sentences.
+SENTENCE_LINE = re.compile(r"。$")
+# A bar of links: three or more short labels between | separators (首页 | 工作总结 | ...).
+LINK_BAR_SEP = re.compile(r"\s*[|｜]\s*")
+MAX_LINK_LABEL = 10
+# A list header (相关推荐, 热门文章...) is followed by its items: short link titles, possibly
+# with a bullet, a list number or a trailing date.
+LIST_ITEM_DECOR = re.compile(
+    r"^\s*(?:[·•●◆■□▪▶>*-]|\d{1,2}\s*[.、]\s*(?!\d)|\[\d{1,2}\])?\s*|\s*(?:\(?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\)?|\d{1,2}[-/]\d{1,2})\s*$"
+)
+MAX_LIST_ITEMS = 30
+# A report's closing date (落款) on its own line: 2022年1月10日, □年□月□日, 二〇二二年一月十日.
+SIGNATURE_DATE = re.compile(
+    r"^(?:\d{4}|\u25a1|[二〇○零一三四五六七八九]{4})年[\d\u25a1一二三四五六七八九十]{1,2}月[\d\u25a1一二三四五六七八九十]{1,3}日$"
+)
+MAX_SIGNATURE_UNIT = 30
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +71,12 @@ def _patterns() -> list[tuple[str, re.Pattern, int]]:
     """``(kind, regex, max_len)`` rows; ``max_len`` 0 means any line length."""
     with resource_path("boilerplate_patterns.csv").open(encoding="utf-8") as fh:
         return [(r["kind"], re.compile(r["pattern"]), int(r["max_len"] or 0)) for r in csv.DictReader(fh)]
+
+
+@lru_cache(maxsize=1)
+def _signature_units() -> tuple[str, ...]:
+    text = resource_path("signature_units.txt").read_text(encoding="utf-8")
+    return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +99,20 @@ def is_breadcrumb(line: str) -> bool:
     if not BREADCRUMB_SEP.search(line) or len(line) > 100 or SENTENCE_PUNCT.search(line):
         return False
     return all(len(p) <= 25 and not re.search(r"[,，]", p) for p in parts)
+
+
+def is_link_bar(line: str) -> bool:
+    """A navigation bar: three or more short labels separated by ``|``.
+
+    >>> is_link_bar("首页 | 工作总结 | 工作计划 | 心得体会"), is_link_bar("语文|数学两科平均分")
+    (True, False)
+    """
+    parts = LINK_BAR_SEP.split(line.strip())
+    return (
+        len(parts) >= 3
+        and all(0 < len(p) <= MAX_LINK_LABEL for p in parts)
+        and not any(SENTENCE_PUNCT.search(p) or re.search(r"[,，]", p) for p in parts)
+    )
 
 
 def is_title_like(line: str) -> bool:
@@ -123,18 +160,22 @@ def boilerplate_kind(line: str) -> str:
     'date_meta'
     >>> boilerplate_kind("一、全面推进,素质教育成果不断放大")
     ''
+    >>> boilerplate_kind("责任编辑:王□"), boilerplate_kind("学校设立监督举报电话,接受社会监督。")
+    ('site_footer', '')
     """
     s = line.strip()
     if not s:
         return ""
     for kind, rx, max_len in _patterns():
-        if max_len and len(s) > max_len:
+        if max_len and (len(s) > max_len or SENTENCE_LINE.search(s)):
+            # Rows for short furniture (责任编辑, 扫一扫, 举报...) never take a sentence:
+            # "学校设立监督举报电话,接受社会监督。" is content.
             continue
         if rx.search(s):
             if kind == "editor_blurb" and len(s) > 400:
                 continue  # a long paragraph quoting 以下是… is content
             return kind
-    if is_breadcrumb(s):
+    if is_breadcrumb(s) or is_link_bar(s):
         return "breadcrumb"
     return ""
 
@@ -158,10 +199,15 @@ def _mark_title_runs(lines: list[str], kinds: list[str]) -> None:
     """Runs of short title-like lines, most with title words: SEO / related-article lists."""
     idx = [i for i, ln in enumerate(lines) if ln.strip()]
     run: list[int] = []
+    introduced = False  # the run follows a content line ending in ":" (它的列表 is content)
 
     def flush() -> None:
-        if len(run) >= MIN_LIST_RUN:
-            worded = sum(1 for i in run if has_title_word(lines[i]) or kinds[i] == "seo_list")
+        if len(run) >= MIN_LIST_RUN and not introduced:
+            # 《…》 names a document the report cites, not a link to another page.
+            worded = sum(
+                1 for i in run
+                if kinds[i] == "seo_list" or (has_title_word(lines[i]) and not CITED_TITLE.match(lines[i].strip()))
+            )
             if worded >= 0.6 * len(run):
                 for i in run:
                     if not kinds[i]:
@@ -169,11 +215,60 @@ def _mark_title_runs(lines: list[str], kinds: list[str]) -> None:
         run.clear()
 
     for i in idx:
+        s = lines[i].strip()
+        if not kinds[i] and s[-1] in ":：" and len(s) > MAX_TAIL_LABEL:
+            flush()
+            introduced = True
+            continue
         if is_title_like(lines[i]) and kinds[i] in ("", "seo_list"):
             run.append(i)
         else:
             flush()
+            introduced = False
     flush()
+
+
+def _mark_list_items(lines: list[str], kinds: list[str]) -> None:
+    """The items under a list header (相关推荐, 热门文章, 猜你喜欢...): short link titles."""
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    for k, i in enumerate(idx):
+        if kinds[i] != "related_list" or len(lines[i].strip()) > MAX_TITLE_LEN:
+            continue
+        items: list[int] = []
+        body_follows = False
+        for j in idx[k + 1 : k + 1 + MAX_LIST_ITEMS]:
+            if kinds[j]:
+                if kinds[j] in ("seo_list", "related_list"):
+                    continue
+                break
+            item = LIST_ITEM_DECOR.sub("", lines[j])
+            if not item or not is_title_like(item) or lines[j].strip().endswith("。"):
+                body_follows = True
+                break
+            items.append(j)
+        # A title right before body text heads the next pasted article (延伸阅读: + a report).
+        if body_follows and items:
+            items.pop()
+        for j in items:
+            kinds[j] = "related_list"
+
+
+def _unmark_signature(lines: list[str], kinds: list[str]) -> None:
+    """A report's signature (落款: issuing unit, then the date) is content, not site furniture."""
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    for k, i in enumerate(idx):
+        if kinds[i] not in ("", "date_meta") or not SIGNATURE_DATE.match(lines[i].strip()):
+            continue
+        prev = idx[k - 1] if k else None
+        if prev is None:
+            continue
+        p = lines[prev].strip()
+        is_unit = len(p) <= MAX_SIGNATURE_UNIT and p.endswith(_signature_units())
+        if is_unit and kinds[prev] in ("", "site_footer"):
+            kinds[prev] = ""
+            kinds[i] = ""
+        elif not kinds[prev] and not is_title_like(p):
+            kinds[i] = ""  # the date closes the last paragraph of the report
 
 
 def _mark_teasers(lines: list[str], kinds: list[str]) -> None:
@@ -234,9 +329,14 @@ def classify_lines(lines: list[str]) -> list[str]:
     """
     kinds = [boilerplate_kind(ln) for ln in lines]
     _mark_title_runs(lines, kinds)
+    _mark_list_items(lines, kinds)
     _mark_teasers(lines, kinds)
-    # A short title-like line that repeats an earlier one (the page title shown again).
-    seen: set[str] = set()
+    # A short title-like line that repeats an earlier one (the page title shown again),
+    # unless the body after it repeats too: then a whole report was pasted twice, and the
+    # title heads the copy (the article duplicate flag covers it).
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    nxt = {a: b for a, b in zip(filled, filled[1:])}
+    seen: dict[str, int] = {}
     for i, ln in enumerate(lines):
         if not ln.strip() or not is_title_like(ln):
             continue
@@ -244,11 +344,20 @@ def classify_lines(lines: list[str]) -> list[str]:
         if len(key) < 4:
             continue
         if key in seen and not kinds[i]:
-            kinds[i] = "title_repeat"
-        seen.add(key)
+            a, b = nxt.get(seen[key]), nxt.get(i)
+            while a is not None and kinds[a]:
+                a = nxt.get(a)
+            while b is not None and kinds[b]:
+                b = nxt.get(b)
+            body_repeats = (
+                a is not None and b is not None and not is_title_like(lines[b])
+                and _title_key(lines[a]) == _title_key(lines[b])
+            )
+            if not body_repeats:
+                kinds[i] = "title_repeat"
+        seen.setdefault(key, i)
     # Very short labels among the last lines of the file (专题, 返回顶部 ...).
     # Only lines after the last sentence-like line count as the tail.
-    filled = [i for i, ln in enumerate(lines) if ln.strip()]
     last_body = max(
         (i for i in filled if SENTENCE_PUNCT.search(lines[i]) or len(lines[i].strip()) > MAX_TITLE_LEN),
         default=-1,
@@ -263,6 +372,7 @@ def classify_lines(lines: list[str]) -> list[str]:
             and not HEADING.match(s)
         ):
             kinds[i] = "site_footer"
+    _unmark_signature(lines, kinds)
     return kinds
 
 

@@ -116,6 +116,9 @@ PLACEHOLDER_RUN = re.compile(
     rf"(?<![A-Za-z0-9])(?:[xX]{{1,4}}|×{{1,4}}|[*]{{2,8}}|#{{2,6}}|_{{2,10}})(?![A-Za-z])"
     rf"|(?<=[{CJK}(])[*](?=[{CJK})])|(?<=[{CJK}])[*]|[*](?=[{CJK}])"
 )
+# Doubled circle zeros standing for a name (〇〇小学, ○○县); a run next to a numeral or a
+# digit is a year or a number (二〇〇〇年, 2〇〇) and stays.
+CIRCLE_PLACEHOLDER = re.compile(r"(?<![零一二三四五六七八九十百千〇○0-9])[〇○]{2,4}(?![零一二三四五六七八九十百千〇○0-9年])")
 # A redaction must touch Chinese text (or a year/another placeholder) to count as one.
 PLACEHOLDER_CONTEXT = re.compile(rf"[{CJK}{CJK_PUNCT}0-9\u25a1(),:;、]")
 
@@ -131,6 +134,8 @@ NON_INITIAL = frozenset("了的地得着过们吗呢吧啊么")
 # A line break inside a sentence: a long line ending on a character or a comma.
 OPEN_BREAK = re.compile(rf"(?<=[{CJK},、《“(]){HSPACE}*\r?\n{HSPACE}*(?=[{CJK}《“])")
 MIN_BROKEN_LINE = 40
+# A navigation bar (首页 | 工作总结 | 工作计划 ...) is a line of its own, never a broken sentence.
+LINK_BAR = re.compile(r"[|｜](?:[^|｜\n]*[|｜]){1,}")
 # jieba dictionary frequency above which a word straddling a "。\n" junction proves a break.
 MIN_WORD_FREQ = 10
 
@@ -453,8 +458,12 @@ def normalize_placeholders(aligned: AlignedText) -> tuple[AlignedText, int]:
 
     >>> normalize_placeholders(AlignedText.from_raw("20xx年xx镇##中学**年,第__届,新教师x人"))[0].text
     '□年□镇□中学□年,第□届,新教师□人'
+    >>> normalize_placeholders(AlignedText.from_raw("〇〇小学二〇〇〇年"))[0].text
+    '□小学二〇〇〇年'
     """
     a, n1 = aligned.sub(YEAR_PLACEHOLDER, PLACEHOLDER)
+    a, n0 = a.sub(CIRCLE_PLACEHOLDER, PLACEHOLDER)
+    n1 += n0
 
     def repl(m: re.Match) -> str:
         s, e = m.span()
@@ -561,7 +570,11 @@ def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
         s, e = m.span()
         line_start = text.rfind("\n", 0, s) + 1
         sentence_inside = "。" in text[line_start:s]
-        if (s - line_start < MIN_BROKEN_LINE and not sentence_inside) or HEADING_START.match(text, e):
+        if (
+            (s - line_start < MIN_BROKEN_LINE and not sentence_inside)
+            or HEADING_START.match(text, e)
+            or LINK_BAR.search(text, line_start, s)
+        ):
             return m.group()
         return ""
 

@@ -72,6 +72,13 @@ HEADING_LABEL_END = re.compile(r"[。;:!?；：！？]")
 MAX_HEADING_LABEL = 30
 # Numbered template titles: 开学工作前有关教师的培训工作计划1, 班主任工作总结2...
 TEMPLATE_TITLE = re.compile(r"^(.{4,40}?(?:总结|计划|方案|要点|心得|体会|报告|范文|模板|安排))(\d{1,2})(?!\d)")
+# Article markers of template collections (范文 sites): 篇一:, 【篇二】, 第3篇:, 范文1,
+# either before the article's title or alone on their line; or after the title (…总结 篇2).
+_MARK_NUM = rf"[{CN_DIGITS}\d]{{1,3}}"
+ARTICLE_MARKER = re.compile(
+    rf"^[【\[]?\s*(?:篇\s*{_MARK_NUM}|第\s*{_MARK_NUM}\s*篇|范文\s*{_MARK_NUM})\s*[】\]]?\s*(?:[:：]\s*|\s+|$)"
+)
+ARTICLE_MARKER_AFTER = re.compile(rf"^(?P<title>.{{4,40}}?)\s*[【\[(]?(?:篇|范文)\s*{_MARK_NUM}[】\])]?$")
 # First lines of a report: these open an article rather than close the previous one.
 INTRO = re.compile(r"以来|一年来|今年|本学期|本年度|为了|为进一步|根据|现将|如下|回顾")
 INTRO_WINDOW = 15
@@ -222,6 +229,27 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+def article_marker_title(line: str) -> str | None:
+    """The title carried by an article-marker line, ``""`` for a bare marker, None otherwise.
+
+    >>> article_marker_title("第3篇:□镇中心小学教学工作总结"), article_marker_title("【篇二】")
+    ('□镇中心小学教学工作总结', '')
+    >>> article_marker_title("教师个人工作总结 篇2"), article_marker_title("第一篇章 绿色校园建设。")
+    ('教师个人工作总结 篇2', None)
+    """
+    s = line.strip()
+    m = ARTICLE_MARKER.match(s)
+    if m:
+        rest = s[m.end() :].strip()
+        if not rest:
+            return ""
+        return rest if is_title_like(rest) and not SENTENCE_END.search(rest) else None
+    m = ARTICLE_MARKER_AFTER.match(s)
+    if m and is_title_like(s) and has_title_word(m.group("title")):
+        return s
+    return None
+
+
 def is_headline(line: str) -> bool:
     """A title-like line that reads as a headline: no final 。 unless it names a report type.
 
@@ -265,6 +293,13 @@ def _split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
     template_titles: dict[str, int] = {}
     for i, ln in enumerate(lines):
         title = title_from_toc_link(ln.text)
+        marker = article_marker_title(ln.text) if ln.kind in ("", "toc_link") else None
+        if marker is not None and not title:
+            starts[i] = marker
+            has_content, top_style, pending_sep = False, None, False
+            stack, child_style = [], None
+            last_heading = i
+            continue
         if title:
             starts[i] = title
             has_content, top_style, pending_sep = False, None, False
@@ -389,7 +424,7 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
     kinds = classify_lines([ln.text for ln in lines])
     for ln, k in zip(lines, kinds):
         ln.kind = k
-        ln.heading = parse_heading(ln.text)
+        ln.heading = None if article_marker_title(ln.text) is not None else parse_heading(ln.text)
     starts = _split_articles(lines)
     bounds = [s for s, _ in starts] + [len(lines)]
     para_rows = []
