@@ -23,7 +23,7 @@ Order of the steps (each one assumes the previous ones):
 6. ``taiwan_vocab``  only when the document shows Taiwan localisation (國小 = 小学 ...)
 7. ``url``           URLs and bare domains spliced into sentences (``down.kt250.com``)
 8. ``share_bar``     runs of share buttons (``QQ空间 新浪微博 腾讯微博 人人网 更多``)
-9. ``placeholder``   redactions (``XX``, ``x``, ``**``, ``##``, ``__``, ``20xx年`` ...) -> :data:`PLACEHOLDER`
+9. ``placeholder``   redactions (``XX``, ``x``, ``**``, ``##``, ``__``, ``20xx年``, ``〇〇`` ...) -> :data:`PLACEHOLDER`
 10. ``space``        stray spaces inside Chinese text, spaces and ``\\r`` at line edges
 11. ``broken_line``  lines broken mid-word by the scraper (``学科教师配。\\n\\n置不齐``) re-joined
 
@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import html
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -134,8 +135,10 @@ NON_INITIAL = frozenset("了的地得着过们吗呢吧啊么")
 # A line break inside a sentence: a long line ending on a character or a comma.
 OPEN_BREAK = re.compile(rf"(?<=[{CJK},、《“(]){HSPACE}*\r?\n{HSPACE}*(?=[{CJK}《“])")
 MIN_BROKEN_LINE = 40
-# A navigation bar (首页 | 工作总结 | 工作计划 ...) is a line of its own, never a broken sentence.
+# A navigation bar (首页 | 工作总结 | 工作计划 ...) or a row of page fields (上传时间: … 下载次数: …)
+# is a line of its own, never a broken sentence.
 LINK_BAR = re.compile(r"[|｜](?:[^|｜\n]*[|｜]){1,}")
+FIELD_LABEL = re.compile(rf"[{CJK}]{{2,6}}\s*[:：]")
 # jieba dictionary frequency above which a word straddling a "。\n" junction proves a break.
 MIN_WORD_FREQ = 10
 
@@ -539,6 +542,13 @@ def _spans_word(left: str, right: str) -> bool:
     return True
 
 
+def _is_field_row(text: str, start: int, end: int) -> bool:
+    """Two or more ``label:`` fields and no sentence: a page's meta row (上传时间: … 下载次数: …)."""
+    if "。" in text[start:end]:
+        return False
+    return sum(1 for _ in itertools.islice(FIELD_LABEL.finditer(text, start, end), 2)) >= 2
+
+
 def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
     """Re-join lines the scraper broke inside a word or sentence.
 
@@ -546,7 +556,8 @@ def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
     the junction (``配。\\n\\n置`` -> ``配置``) or the next line starts with a particle
     (``撰写。\\n\\n了两篇``). A plain line break is dropped after a line that ends on a
     character or comma and is either long (``MIN_BROKEN_LINE``) or holds a full sentence
-    already (a title never does), when the next line does not start a heading.
+    already (a title never does), when the next line does not start a heading and the line is
+    not a navigation bar (``首页 | 工作总结 | …``) or a row of page fields (``上传时间: … 下载次数: …``).
 
     >>> rejoin_broken_lines(AlignedText.from_raw("解决学科教师配。\\n\\n置不齐的问题。\\n\\n二、加强"))[0].text
     '解决学科教师配置不齐的问题。\\n\\n二、加强'
@@ -574,6 +585,7 @@ def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
             (s - line_start < MIN_BROKEN_LINE and not sentence_inside)
             or HEADING_START.match(text, e)
             or LINK_BAR.search(text, line_start, s)
+            or _is_field_row(text, line_start, s)
         ):
             return m.group()
         return ""
