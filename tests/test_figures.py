@@ -580,3 +580,65 @@ def test_second_score_joined_by_he_continues_the_first():
 )
 def test_count_after_taking_an_exam_is_the_number_of_candidates(text, expected):
     assert brief(text) == expected
+
+
+# --- held-out batch 9: one test per first-run mistake ------------------------------------------
+
+
+def test_a_share_does_not_borrow_an_earlier_clauses_rate():
+    out = brief("全县学前教育毛入园率为87.6%,公办园在园幼儿占比为51.5%。")
+    assert [(t, fam) for t, fam, _, _ in out] == [("87.6%", "enrollment"), ("51.5%", "other")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("本科一批上线人数占参考人数的比例为24.6%。", [("24.6%", "exam", "上线率", Decimal("24.6"))]),
+        ("全市中考A等学生共计895人,占参考人数的33.86%。", [
+            ("895人", "exam", "中考A等人数", Decimal("895")), ("33.86%", "exam", "中考A等比例", Decimal("33.86")),
+        ]),
+        ("随迁子女入学3215人,占在校生总数的12.4%。", [
+            ("3215人", "enrollment", "入学人数", Decimal("3215")), ("12.4%", "other", "比例", Decimal("12.4")),
+        ]),
+    ],
+)
+def test_share_of_the_candidates_is_an_exam_rate(text, expected):
+    assert brief(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a lead-in before a colon names the counts that follow
+        ("全年共招收新生:小学一年级4821人,初中一年级4530人。", [
+            ("4821人", "enrollment", "招生人数", Decimal("4821")), ("4530人", "enrollment", "招生人数", Decimal("4530")),
+        ]),
+        # a subject clause with no number, then a bare 今年达到N人
+        ("高考本科上线人数连续5年保持增长,今年达到1526人。", [("1526人", "exam", "本科上线人数", Decimal("1526"))]),
+        # but a keyword that already has its count does not take the next one
+        ("全县在校生5.2万人,今年达到1526人。", [("5.2万人", "enrollment", "在校学生数", Decimal("52000"))]),
+        ("全县教育系统:专任教师4865人,职工320人。", []),
+    ],
+)
+def test_counts_take_the_keyword_of_their_lead_in(text, expected):
+    assert brief(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("全县1865名考生中,本科上线1203人。", [("exam", "参考人数"), ("exam", "本科上线人数")]),
+        ("高三(2)班在2023年高考中有45人上本科线。", [("exam", "上线人数")]),
+        ("今年有12人过线。", [("exam", "上线人数")]),
+        ("2022年高考我县有3名考生进入全省前100名", [("exam", "全市前列人数")]),
+        ("全县残疾儿童少年入学率达到97.3%,其中随班就读216人,送教上门58人。",
+         [("enrollment", "入学率"), ("enrollment", "在校学生数"), ("enrollment", "送教上门人数")]),
+        ("学校现有在校学生1680名,其中寄宿生920名。", [("enrollment", "在校学生数"), ("enrollment", "寄宿生数")]),
+        ("疑似辍学学生全部劝返复学,劝返率100%。", [("enrollment", "劝返率")]),
+        ("初中毕业生升入高中阶段学校的比例为96.1%。", [("enrollment", "初升高比例")]),
+        # staff appraisal is not a pupils' result
+        ("教职工年度考核优秀率控制在15%以内。", [("other", "优秀率")]),
+    ],
+)
+def test_batch9_vocabulary(text, expected):
+    assert [(f["family"], f["metric"]) for f in figs(text)] == expected

@@ -201,6 +201,12 @@ def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], 
     ):  # fmt: skip
         if group:
             return entries[group[pick].group()], group[pick].start()
+    own = text[clause[0] : m.start]
+    pats = load_patterns()
+    if kind == "rate" and re.search(pats["share_rx"], own) and not re.search(pats["exam_share_rx"], own):
+        # 在园幼儿占比51.5%: a share names its own subject, not an earlier rate (but a share of
+        # the candidates, 占参考人数的33.86%, is the rate named before it: 中考A等...)
+        return None, None
     wide = _nearest_before(rx, text, sent[0], m.start)
     if wide is not None and kind in ("money", "rate", "score", "ratio"):
         return entries[wide.group()], wide.start()
@@ -531,11 +537,18 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
             if entry is None and chained is not None:
                 entry = MetricEntry("", chained["metric"], chained["family"], "count")
+            if entry is None:
+                entry, kw_at = _count_lead_in(text, n, sent, by_sent.get(sent, []))
         if entry is None:
             if kind == "rate":
                 entry = FALLBACK_RATE
                 term = _nearest_before(re.compile(pats["generic_rate_rx"]), text, clause[0], n.start)
-                if term is not None:
+                share = re.search(pats["exam_share_rx"], text[clause[0] : n.start])
+                if share is not None:
+                    # 一批上线人数占参考人数的比例为24.6%: a share of the candidates is an exam rate.
+                    line = "线" in text[clause[0] : share.start()]
+                    entry = MetricEntry("", "上线率" if line else "比例", "exam", "rate")
+                elif term is not None:
                     entry = MetricEntry(term.group(), term.group(), "other", "rate")
                 elif _is_change(text, n, sent[0]):
                     window = text[max(sent[0], n.start - 6) : n.start]
@@ -593,6 +606,29 @@ def _other_subject_between(text: str, kw_at: int | None, pos: int) -> bool:
     )
 
 
+def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], prev_rows: list[dict]):
+    """Count keyword for a count whose own clause names none, taken from earlier in its
+    sub-clause when the keyword owns no figure yet: a lead-in before a colon (``共招收新生:
+    小学一年级4821人``) or a subject clause (``本科上线人数连续5年保持增长,今年达到1526人``)."""
+    pats = load_patterns()
+    clause_start = sent[0]
+    for c in CLAUSE_END.finditer(text, max(sent[0], n.start - WINDOW), n.start):
+        clause_start = c.end()
+    lead = text[clause_start : n.start].strip()
+    colon = max(text.rfind(":", sent[0], n.start), text.rfind("：", sent[0], n.start))
+    if colon < 0 and not re.fullmatch(pats["count_bare_lead_rx"], lead):
+        return None, None
+    rx, entries = _keyword_rx("count")
+    hi = colon if colon >= 0 else clause_start
+    hits = [h for h in rx.finditer(text, max(sent[0], hi - WINDOW), hi) if not _excluded(text, h)]
+    if not hits:
+        return None, None
+    kw = hits[-1]
+    if any(kw.start() < r["start"] < n.start for r in prev_rows if colon < 0):
+        return None, None  # the keyword already owns a figure (在校生5万人,今年达到...)
+    return entries[kw.group()], kw.start()
+
+
 def _chained_previous(text: str, prev_rows: list[dict], n: NumberMatch) -> dict | None:
     """The figure just before ``n`` when the two are joined only by ``、``/``和`` and share a
     unit (``23.1分和19.8分``): ``n`` continues it."""
@@ -607,7 +643,7 @@ def _chained_previous(text: str, prev_rows: list[dict], n: NumberMatch) -> dict 
 def _relabel_non_school_rates(text: str, rows: list[dict], clauses: list[tuple[int, int]]) -> None:
     """An exam rate whose clause names something other than pupils (食品安全抽检合格率,
     工程验收合格率) is an ``other`` rate."""
-    words = load_patterns()["non_school_rate_contexts"]
+    words = load_patterns()["non_pupil_rate_contexts"]
     for r in rows:
         if r["family"] == "exam" and r["unit"] in ("%", "个百分点"):
             clause = _span_at(clauses, r["start"])
