@@ -75,8 +75,9 @@ TEMPLATE_TITLE = re.compile(r"^(.{4,40}?(?:总结|计划|方案|要点|心得|�
 # Article markers of template collections (范文 sites): 篇一:, 【篇二】, 第3篇:, 范文1,
 # either before the article's title or alone on their line; or after the title (…总结 篇2).
 _MARK_NUM = rf"[{CN_DIGITS}\d]{{1,3}}"
+_MARK = rf"(?:篇\s*{_MARK_NUM}|第\s*{_MARK_NUM}\s*篇|范文\s*{_MARK_NUM})"
 ARTICLE_MARKER = re.compile(
-    rf"^[【\[]?\s*(?:篇\s*{_MARK_NUM}|第\s*{_MARK_NUM}\s*篇|范文\s*{_MARK_NUM})\s*[】\]]?\s*(?:[:：]\s*|\s+|$)"
+    rf"^(?:[【\[]\s*{_MARK}\s*[】\]]\s*[:：]?\s*|{_MARK}\s*(?:[:：]\s*|\s+|$))"
 )
 ARTICLE_MARKER_AFTER = re.compile(rf"^(?P<title>.{{4,40}}?)\s*[【\[(]?(?:篇|范文)\s*{_MARK_NUM}[】\])]?$")
 # First lines of a report: these open an article rather than close the previous one.
