@@ -25,6 +25,18 @@ EXPECTED_LENGTHS = [len(s) for s in LINES]
 
 
 @pytest.fixture(scope="module")
+def dask_process_cluster():
+    """A local Dask cluster with two worker processes: every task and result is pickled
+    across processes, as on a real cluster."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
 def dask_cluster():
     """A local Dask cluster (one in-process worker, real TCP scheduler address)."""
     distributed = pytest.importorskip("distributed")
@@ -146,10 +158,10 @@ def serial_run(seed_dir, tmp_path_factory):
     "scheduler" not in inspect.signature(pipeline.run_pipeline).parameters,
     reason="run_pipeline has no scheduler= parameter yet (lead wires parallel.map_documents)",
 )
-def test_pipeline_on_dask_cluster_equals_serial_run(serial_run, dask_cluster, seed_dir, tmp_path):
+def test_pipeline_on_dask_cluster_equals_serial_run(serial_run, dask_process_cluster, seed_dir, tmp_path):
     summary, csvs = serial_run
     dask_run = pipeline.run_pipeline(
-        seed_dir, tmp_path / "dask", scheduler=dask_cluster.scheduler_address
+        seed_dir, tmp_path / "dask", scheduler=dask_process_cluster.scheduler_address
     )
     assert dask_run.table_rows == summary.table_rows
     assert summary.table_rows["paragraphs"] > 0 and summary.table_rows["figures"] > 0
