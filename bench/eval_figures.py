@@ -346,7 +346,7 @@ def report_heldout(path: Path, errors: bool, by_batch: bool) -> None:
     print(held.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     if by_batch:
         batches = pd.read_csv(path, usecols=["batch"]).batch.astype(str).unique()
-        for b in sorted(batches):
+        for b in sorted(batches, key=lambda x: (len(x), x)):
             t = score_heldout(path, batch=b)
             cells = [f"{r.family} P={r.precision:.2f} ({r.matched}/{r.predicted}) R={r.recall:.2f} ({r.matched}/{r.gold})"
                      for r in t.itertuples()]  # fmt: skip

@@ -642,3 +642,51 @@ def test_counts_take_the_keyword_of_their_lead_in(text, expected):
 )
 def test_batch9_vocabulary(text, expected):
     assert [(f["family"], f["metric"]) for f in figs(text)] == expected
+
+
+# --- held-out batch 10: one test per first-run mistake -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # grading rules, not results: a band of a ranking is not a rate
+        "全县中考总分实行等级评定,A等为前15%,B等为前40%。",
+        "学生体质健康测试按百分制计分,90分以上为优秀,80至89分为良好,60分以下为不及格。",
+    ],
+)
+def test_grading_rules_give_no_figure(text):
+    assert figs(text) == []
+
+
+def test_a_clause_opening_on_its_metric_keeps_the_earlier_non_pupil_subject():
+    out = figs("我局机关干部职工年度考核称职率100%,优秀率20%。")
+    assert [(f["family"], f["metric"]) for f in out] == [("other", "称职率"), ("other", "优秀率")]
+    # but a new subject in its own clause is not affected
+    out = figs("全县教师考核合格率100%,中考及格率85.2%。")
+    assert [f["family"] for f in out] == ["other", "exam"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我县普通高中招生录取最低控制分数线为480分,比上年提高15分。", [
+            ("480分", "exam", "录取分数线", Decimal("480")), ("15分", "exam", "录取分数线", Decimal("15")),
+        ]),
+        ("中考报名人数为5368人,实际参考5302人,参考率98.8%。", [
+            ("5368人", "exam", "中考参考人数", Decimal("5368")), ("5302人", "exam", "参考人数", Decimal("5302")),
+            ("98.8%", "exam", "参考率", Decimal("98.8")),
+        ]),
+        ("全县初中毕业生4410人,升入普通高中2650人,升学率达到95.9%。", [
+            ("2650人", "enrollment", "升学人数", Decimal("2650")), ("95.9%", "enrollment", "升学率", Decimal("95.9")),
+        ]),
+    ],
+)
+def test_batch10_vocabulary(text, expected):
+    assert brief(text) == expected
+
+
+def test_pupils_rewarded_for_going_on_are_not_an_enrolment_count():
+    # seed 000: the count is of pupils given a prize; 升入大学 is not an enrolment keyword
+    out = figs("对□镇籍升入大学、高中的71名学生进行奖励,发放助学金共计54000元。")
+    assert [(f["text"], f["family"]) for f in out] == [("54000元", "funding")]

@@ -278,3 +278,8 @@ def test_dian_and_baifen_words_that_are_not_numbers(text):
 )
 def test_places_in_a_ranking_are_not_head_counts(text, kinds):
     assert [m.kind for m in find_numbers(text)] == kinds
+
+
+def test_a_percent_band_of_a_ranking_is_not_a_rate():
+    # held-out batch 10: A等为前15% is a grading rule
+    assert [m.kind for m in find_numbers("A等为前15%,目前15%")] == ["ordinal", "quantity"]

@@ -642,12 +642,17 @@ def _chained_previous(text: str, prev_rows: list[dict], n: NumberMatch) -> dict 
 
 def _relabel_non_school_rates(text: str, rows: list[dict], clauses: list[tuple[int, int]]) -> None:
     """An exam rate whose clause names something other than pupils (食品安全抽检合格率,
-    工程验收合格率) is an ``other`` rate."""
+    工程验收合格率, 干部考核优秀率) is an ``other`` rate."""
     words = load_patterns()["non_pupil_rate_contexts"]
+    subclauses = split_spans(text, SUBCLAUSE_END)
     for r in rows:
         if r["family"] == "exam" and r["unit"] in ("%", "个百分点"):
-            clause = _span_at(clauses, r["start"])
-            if any(w in text[clause[0] : r["start"]] for w in words):
+            lo = _span_at(clauses, r["start"])[0]
+            if _any_keyword_rx().match(text, lo):
+                # 干部职工年度考核称职率100%,优秀率20%: a clause that opens on its metric
+                # continues the subject named earlier in the sentence.
+                lo = max(_span_at(subclauses, r["start"])[0], r["start"] - WINDOW)
+            if any(w in text[lo : r["start"]] for w in words):
                 r["family"] = "other"
 
 

@@ -11,7 +11,7 @@ Forms handled: Arabic digits with ``,`` thousands separators, full-width digits,
 (``6-15``, ``30~40``, ``2至3``), ``百分之百``, ``千分之三`` (per-mille), Chinese decimals
 (``九十二点五``) and approximations (余/多/近/约/以上/左右...). Numbers that are
 not quantities come back with a ``kind`` saying so: ``year``, ``date``, ``time``, ``docno``
-(〔2006〕71号), ``phone``, ``label`` (405舍, (4)班), ``heading`` (``1、``), ``ordinal`` (第十四届, and ranks such as 前100名).
+(〔2006〕71号), ``phone``, ``label`` (405舍, (4)班), ``heading`` (``1、``), ``ordinal`` (第十四届, and ranks such as 前100名, 前15%).
 
 Not handled yet: fractions (三分之一), negative numbers, scientific notation, ranges whose
 two ends carry different scales (5千-2万).
@@ -440,8 +440,8 @@ def _build_match(text: str, folded: str, m: re.Match, measure_rx: re.Pattern) ->
             unit = ""
     elif folded[max(0, start - 1) : start] == "第":
         kind = "ordinal"
-    if kind == "quantity" and unit in ("名", "位") and RANK_BEFORE.search(folded, max(0, start - 2), start):
-        kind = "ordinal"  # 进入全省前100名: a place in a ranking, not a head count
+    if kind == "quantity" and (unit in ("名", "位") or post == "%") and RANK_BEFORE.search(folded, max(0, start - 2), start):
+        kind = "ordinal"  # 进入全省前100名, A等为前15%: a place or band in a ranking, not a count or rate
     if is_range and unit in ("年", "月", "日") and high is not None and high <= 31:
         kind = "date" if unit != "年" else "quantity"
     if is_range and high is not None and YEAR_MIN <= int(low) <= YEAR_MAX and YEAR_MIN <= int(high) <= YEAR_MAX:
