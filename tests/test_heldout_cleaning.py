@@ -297,6 +297,63 @@ EXPECTED: dict[str, dict] = {
         articles=["农村小学“控辍保学”工作总结"],
         duplicates={},
     ),
+    # ---- third batch, written after the second batch's fixes.
+    "h18_collection_titles_only.txt": dict(
+        boilerplate={
+            "工作总结>学校工作总结": CRUMB,
+            "【导读】": BLURB,
+        },
+        neutral=["学校工作总结范文(精选2篇)"],
+        articles=["实验中学2022年德育工作总结", "第二实验小学2022年教学工作总结"],
+        duplicates={},
+    ),
+    "h19_blog_comments.txt": dict(
+        boilerplate={
+            "2022-06-30|分类:": META,
+            "发表评论": FOOT,
+            "网友评论": FOOT,
+            "昵称:": FOOT,
+            "验证码:": FOOT,
+            "提交评论": FOOT,
+            "PoweredbyWordPress": FOOT,
+        },
+        neutral=[],
+        articles=["乡村学校少年宫工作总结"],
+        duplicates={},
+    ),
+    "h20_wechat.txt": dict(
+        boilerplate={
+            "原创阳光小学": META,
+            "收录于合集": FOOT | META | LIST,
+            "点击上方蓝字关注我们": SHARE,
+            "编辑:张□": FOOT | META,
+            "审核:李□": FOOT | META,
+            "来源:阳光小学": FOOT | META,
+            "长按二维码关注我们": SHARE,
+            "分享收藏点赞在看": SHARE,
+            "阅读原文": FOOT,
+        },
+        neutral=[],
+        articles=["阳光小学2021-2022学年第二学期工作总结"],
+        duplicates={},
+    ),
+    "h21_hk_pagination.txt": dict(
+        boilerplate={
+            "您的位置:首页": CRUMB,
+            "(本文共2页)": FOOT,
+            "12下一页": FOOT,
+        },
+        neutral=[],
+        articles=["区教育局关于学前教育发展情况的报告"],
+        duplicates={},
+    ),
+    # Content only: a list introduced by 如下:, numbered award lines, a signature.
+    "h22_content_lists.txt": dict(
+        boilerplate={},
+        neutral=[],
+        articles=["城关二小2022年秋季学期教科研工作总结"],
+        duplicates={},
+    ),
     # A clean report: nothing here is boilerplate.
     "h11_plain_report_traps.txt": dict(
         boilerplate={},

@@ -74,6 +74,17 @@ def test_a_long_broken_sentence_is_still_rejoined():
         ("热门标签", "related_list"),
         ("相关文档", "related_list"),
         ("文档贡献者:教育资料分享上传时间:2023-01-05下载次数:56", "date_meta"),
+        ("2022-06-30 | 分类:工作总结 | 阅读:1234 | 评论:3", "date_meta"),
+        ("原创 阳光小学 阳光小学 2022-07-08 10:30 发表于河南", "date_meta"),
+        ("收录于合集 #工作总结 5个", "site_footer"),
+        ("编辑:张□", "site_footer"),
+        ("来源:阳光小学", "site_footer"),
+        ("发表评论", "site_footer"),
+        ("验证码:", "site_footer"),
+        ("Powered by WordPress  All Rights Reserved", "site_footer"),
+        ("(本文共2页)", "site_footer"),
+        ("1 2 下一页 尾页", "site_footer"),
+        ("【导读】总结是对工作的回顾。本站为您精选了2篇学校工作总结范文,欢迎参考。", "editor_blurb"),
         ("首页 | 工作总结 | 工作计划 | 心得体会", "breadcrumb"),
         ("位置:首页 > 工作总结 > 正文", "breadcrumb"),
     ],
@@ -93,6 +104,10 @@ def test_new_boilerplate_lines(line, kind):
         "第一篇章是绿色校园建设。",
         "语文|数学两科平均分位居全区第二",
         "篇目选择注重经典。",
+        "经费来源:县财政拨款,共计120万元。",
+        "原创歌曲《我爱我的学校》获县一等奖。",
+        "审核:严格执行招生入学资格审核制度。",
+        "全校共12个班,每班每周2节体育课,共计24页教案。",
     ],
 )
 def test_content_lines_with_footer_words_stay_content(line):
@@ -137,6 +152,9 @@ BODY = "本学期,我校以课堂教学改革为抓手,全面提高教育教学�
         # a report's signature: issuing unit, then the date
         ([BODY, "□县实验小学", "2022年1月10日"], ["", "", ""]),
         ([BODY, "2022年1月10日"], ["", ""]),
+        ([BODY, "城关二小教科室", "2023年1月12日"], ["", "", ""]),
+        # a short label at the end with no date under it stays a label
+        ([BODY, "专题"], ["", "site_footer"]),
         # a date right under the page title is still page meta
         (["学校工作总结", "2022年1月10日", BODY], ["", "date_meta", ""]),
         # a list introduced by a content line ending in ":" (documents the school issued)
