@@ -30,7 +30,7 @@ def dask_process_cluster():
     across processes, as on a real cluster."""
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     yield cluster
     cluster.close()
