@@ -690,3 +690,43 @@ def test_pupils_rewarded_for_going_on_are_not_an_enrolment_count():
     # seed 000: the count is of pupils given a prize; 升入大学 is not an enrolment keyword
     out = figs("对□镇籍升入大学、高中的71名学生进行奖励,发放助学金共计54000元。")
     assert [(f["text"], f["family"]) for f in out] == [("54000元", "funding")]
+
+
+# --- held-out batch 11: one test per first-run mistake -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("全县初中三年保留率达到97.8%,小学六年保留率为99.6%。", [("enrollment", "巩固率"), ("enrollment", "巩固率")]),
+        ("全县学籍系统在册学生82365人。", [("enrollment", "在校学生数")]),
+        ("中考体育平均得分为52.6分(满分60分)。", [("exam", "平均分")]),
+        ("全县初中毕业会考A级率为35.2%,B级以上率为78.6%。", [("exam", "中考A等比例"), ("exam", "中考B等比例")]),
+        ("全县高三学生参加“二模”考试4102人,本科上线率为55.3%。", [("exam", "参考人数"), ("exam", "本科上线率")]),
+        ("全县参加教师资格考试320人。", []),
+        ("全县C级危房面积1.2万平方米,B级危房占比5%。", [("other", "B等比例")]),
+    ],
+)
+def test_batch11_vocabulary(text, expected):
+    assert [(f["family"], f["metric"]) for f in figs(text)] == expected
+
+
+def test_share_opening_its_clause_is_the_share_of_the_count_before_it():
+    out = brief("2023年全市中考,我区A+等级人数达126人,占全市的18.2%。")
+    assert out == [
+        ("126人", "exam", "中考A等人数", Decimal("126")), ("18.2%", "exam", "中考A等比例", Decimal("18.2")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我校艺体类考生本科上线86人,其中美术类52人,音乐类21人,体育类13人。",
+         [("86人", "exam"), ("52人", "exam"), ("21人", "exam"), ("13人", "exam")]),
+        ("全县普通高中实际招生4516人,其中县一中1200人。", [("4516人", "enrollment"), ("1200人", "enrollment")]),
+        # staff inside a breakdown are not pupils
+        ("全县在校学生2356人,其中教师120人。", [("2356人", "enrollment")]),
+    ],
+)
+def test_parts_after_qizhong_share_the_totals_metric(text, expected):
+    assert [(f["text"], f["family"]) for f in figs(text)] == expected

@@ -203,7 +203,9 @@ def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], 
             return entries[group[pick].group()], group[pick].start()
     own = text[clause[0] : m.start]
     pats = load_patterns()
-    if kind == "rate" and re.search(pats["share_rx"], own) and not re.search(pats["exam_share_rx"], own):
+    shared_subject = own.lstrip().startswith("占")  # 126人,占全市的18.2%: the share of that count
+    if kind == "rate" and re.search(pats["share_rx"], own) and not re.search(pats["exam_share_rx"], own) \
+            and not shared_subject:
         # 在园幼儿占比51.5%: a share names its own subject, not an earlier rate (but a share of
         # the candidates, 占参考人数的33.86%, is the rate named before it: 中考A等...)
         return None, None
@@ -516,6 +518,8 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         if kind == "count" and entry is None:
             before_rx = next((rx for rx in pats["count_before_keywords"]
                               if re.search(rx, text[clause[0] : n.start])), None)  # fmt: skip
+            if before_rx is not None and any(w in text[clause[0] : n.start] for w in pats["staff_words"]):
+                before_rx = None  # 参加教师资格考试320人: staff, not pupils
             if before_rx is not None:  # 参加体育中考4530人
                 entry = MetricEntry(before_rx, *pats["count_before_keywords"][before_rx], "count")
         if kind == "count" and entry is None:
@@ -534,6 +538,9 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             lead = text[clause[0] : n.start].strip()
             prev = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "人" and r["start"] < n.start]
             if entry is None and prev and re.match(pats["count_continuation_rx"], lead):
+                entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
+            if entry is None and prev and _is_part_after_qizhong(text, prev, sent, n.start, lead):
+                # 本科上线86人,其中美术类52人,音乐类21人: parts after 其中 share the total's metric
                 entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
             if entry is None and chained is not None:
                 entry = MetricEntry("", chained["metric"], chained["family"], "count")
@@ -606,6 +613,17 @@ def _other_subject_between(text: str, kw_at: int | None, pos: int) -> bool:
     )
 
 
+def _is_part_after_qizhong(text: str, prevs: list[dict], sent: tuple[int, int], pos: int, lead: str) -> bool:
+    """True when a count with no keyword of its own comes after ``其中`` that itself follows a
+    count of the same sub-clause (a breakdown: 上线86人,其中美术类52人,音乐类21人), and its
+    lead is short and names no staff (其中教师120人)."""
+    pats = load_patterns()
+    marker = text.rfind(pats["parts_marker"], sent[0], pos)
+    if marker < 0 or not any(r["end"] <= marker for r in prevs):
+        return False
+    return len(lead) <= 10 and not re.search(r"[0-9]", lead) and not any(w in lead for w in pats["staff_words"])
+
+
 def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], prev_rows: list[dict]):
     """Count keyword for a count whose own clause names none, taken from earlier in its
     sub-clause when the keyword owns no figure yet: a lead-in before a colon (``共招收新生:
@@ -654,6 +672,7 @@ def _relabel_non_school_rates(text: str, rows: list[dict], clauses: list[tuple[i
                 lo = max(_span_at(subclauses, r["start"])[0], r["start"] - WINDOW)
             if any(w in text[lo : r["start"]] for w in words):
                 r["family"] = "other"
+                r["metric"] = r["metric"].removeprefix("中考")  # B级危房占比: a grade, not 中考's
 
 
 # --- checks -------------------------------------------------------------------------------
