@@ -87,6 +87,12 @@ def _timed(name: str, wall: dict, cpu: dict):
     yield
     wall[name] = time.perf_counter() - w0
     cpu[name] = _cpu_seconds() - c0
+    HIGH_WATER[name] = _peak_mb()["peak_mb"]
+
+
+# Peak resident memory (MB) of the process right after each timed block: the stage that
+# raises it is the one that needs the memory.
+HIGH_WATER: dict[str, float] = {}
 
 
 def _has_module(name: str) -> bool:
@@ -267,7 +273,7 @@ def measure_stages(raw: Path, topics_mode: str, topics_seconds: float = 0) -> di
     elif paragraphs is not None and topics_mode != "skip":
         notes.append("topics: helpers.topics not present, skipped")
 
-    return {"times": times, "cpu": cpu, "n_docs": len(docs), "n_chars": n_chars,
+    return {"times": times, "cpu": cpu, "peak_after": dict(HIGH_WATER), "n_docs": len(docs), "n_chars": n_chars,
             "n_paragraphs": None if paragraphs is None else len(paragraphs),
             "n_figures": n_figures, "topics_chosen": topic_note,
             "topics_setting": chosen_setting, "notes": notes} | _peak_mb()
@@ -607,6 +613,12 @@ def render_markdown(report: dict) -> str:
                      f"{_fmt(st.get('peak_mb'), '.0f')} |")
     lines += ["", "(The stage harness holds a whole stage's output for all documents at once, so "
               "its peak is an upper bound; the pipeline's own peak is in the first table.)"]
+    st = sizes[top].get("stages", {})
+    if st.get("cpu") and st.get("n_chars"):
+        per = [f"{name} {st['n_chars'] / t:,.0f} chars/s (peak after: "
+               f"{st.get('peak_after', {}).get(name, 0):.0f} MB)"
+               for name, t in st["cpu"].items() if t]
+        lines += ["", f"Per stage at {top}x, CPU throughput: " + "; ".join(per) + "."]
     for size, r in sizes.items():
         fl = r.get("floor", {})
         if fl.get("cpu_seconds"):
