@@ -19,19 +19,33 @@ import numpy as np
 Replacement = str | Callable[[re.Match], str]
 
 
+def offset_dtype(raw_len: int) -> np.dtype:
+    """The smallest integer type that holds every offset of a raw text of ``raw_len`` characters.
+
+    The end offset of the last character is ``raw_len`` itself, so int32 needs
+    ``raw_len < 2**31``.
+
+    >>> offset_dtype(10), offset_dtype(2**31 - 1), offset_dtype(2**31)
+    (dtype('int32'), dtype('int32'), dtype('int64'))
+    """
+    return np.dtype(np.int32) if raw_len < 2**31 else np.dtype(np.int64)
+
+
 @dataclass(frozen=True, eq=False)
 class AlignedText:
     """A string plus, per character, the raw span ``[starts[i], ends[i])`` it derives from.
 
     Args:
         text: the current (derived) text.
-        starts: int64 array, ``len(text)`` long, raw start offset of each character.
-        ends: int64 array, raw end offset of each character.
+        starts: integer array, ``len(text)`` long, raw start offset of each character
+            (int32 while the raw text is shorter than 2**31 characters, which halves the
+            memory of big files; int64 beyond).
+        ends: integer array, raw end offset of each character.
         raw_len: length of the raw text, so that empty spans at the very end map somewhere.
 
     Example:
         >>> a = AlignedText.from_raw("學(xué)校")
-        >>> b, n = a.sub(r"\\([a-zü]+\\)", "")
+        >>> b, n = a.sub(r"\\([a-zéü]+\\)", "")
         >>> b.text, n, b.raw_span(1, 2)
         ('學校', 1, (6, 7))
     """
@@ -45,7 +59,7 @@ class AlignedText:
     def from_raw(cls, raw: str) -> AlignedText:
         """Identity alignment: character ``i`` comes from raw span ``[i, i+1)``."""
         n = len(raw)
-        idx = np.arange(n, dtype=np.int64)
+        idx = np.arange(n, dtype=offset_dtype(n))
         return cls(raw, idx, idx + 1, n)
 
     def __len__(self) -> int:
@@ -124,8 +138,8 @@ class AlignedText:
                     ends.append(self.ends[a:b])
                 else:
                     s, e = self.raw_span(a, b)
-                    starts.append(np.full(len(new), s, dtype=np.int64))
-                    ends.append(np.full(len(new), e, dtype=np.int64))
+                    starts.append(np.full(len(new), s, dtype=self.starts.dtype))
+                    ends.append(np.full(len(new), e, dtype=self.ends.dtype))
             last = b
         if not changed:
             return self, 0
@@ -134,7 +148,7 @@ class AlignedText:
             starts.append(self.starts[last:])
             ends.append(self.ends[last:])
         if not pieces:
-            empty = np.zeros(0, dtype=np.int64)
+            empty = np.zeros(0, dtype=self.starts.dtype)
             return AlignedText("", empty, empty, self.raw_len), changed
         return (
             AlignedText("".join(pieces), np.concatenate(starts), np.concatenate(ends), self.raw_len),
