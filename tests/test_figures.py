@@ -730,3 +730,13 @@ def test_share_opening_its_clause_is_the_share_of_the_count_before_it():
 )
 def test_parts_after_qizhong_share_the_totals_metric(text, expected):
     assert [(f["text"], f["family"]) for f in figs(text)] == expected
+
+
+def test_score_compared_with_bi_gao_is_a_change_of_that_score():
+    # held-out batch 12
+    out = figs("全县中考总分平均分486.7分,比全市平均分高12.3分。")
+    assert [(f["text"], f["metric"], f["is_change"]) for f in out] == [
+        ("486.7分", "平均分", False), ("12.3分", "平均分", True),
+    ]
+    # 高 alone, with no comparison, is not a change
+    assert [f["is_change"] for f in figs("全县高考平均分高达512.6分。")] == [False]

@@ -130,7 +130,7 @@ def _nearest_before(rx: re.Pattern, text: str, lo: int, hi: int) -> re.Match | N
 
 SCORE_GAP = re.compile(
     r"(?:为|是|达到|达|了|:|\s)*"
-    r"|(?:比|较)[^，,。；;]{0,8}?(?:提高|增加|上升|下降|降低|高出|低于|高于|多|少)了?(?:约|近)?"
+    r"|(?:比|较)[^，,。；;]{0,8}?(?:提高|增加|上升|下降|降低|高出|低于|高于|高|低|多|少)了?(?:约|近)?"
 )
 
 
@@ -242,12 +242,17 @@ def _find_stage(text: str, lo: int, hi: int, metric: str) -> str:
     return default
 
 
+COMPARED_RX = re.compile(r"(?:比|较)[^，,。；;比较]{0,6}(?:高|低)$")
+
+
 def _is_change(text: str, m: NumberMatch, lo: int) -> bool:
     """True for 提高3个百分点 / 增长9.15% / 比2005年增加20人; False for 提高到10%."""
     if m.is_points:
         return True
     window = text[max(lo, m.start - 8) : m.start]
     window = re.sub(r"(约|近|了|达|为)+$", "", window)
+    if COMPARED_RX.search(window):
+        return True  # 比全市平均分高12.3分
     for verb in load_patterns()["change_verbs"]:
         if window.endswith(verb):
             return True
