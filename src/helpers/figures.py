@@ -129,7 +129,7 @@ def _nearest_before(rx: re.Pattern, text: str, lo: int, hi: int) -> re.Match | N
 
 
 SCORE_GAP = re.compile(
-    r"(?:为|是|达到|达|了|:|\s)*"
+    r"(?:为|是|高达|达到|达|了|:|\s)*"
     r"|(?:比|较)[^，,。；;]{0,8}?(?:提高|增加|上升|下降|降低|高出|低于|高于|高|低|多|少)了?(?:约|近)?"
 )
 
