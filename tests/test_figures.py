@@ -740,3 +740,38 @@ def test_score_compared_with_bi_gao_is_a_change_of_that_score():
     ]
     # 高 alone, with no comparison, is not a change
     assert [f["is_change"] for f in figs("全县高考平均分高达512.6分。")] == [False]
+
+
+# --- negatives re-checked after the new rules (constructed in the reports' style) ----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年9月1日开学,12月31日前完成。",
+        "第三十九个教师节,表彰第5届“最美教师”10名。",
+        "根据县府办发〔2023〕8号文件精神。",
+        "请各校于2023年6月30日前报送,联系电话:13987654321。",
+        "初二(5)班、高一(3)班、七年级2班获得先进班集体称号。",
+        "考核细则:出勤占20分,教学常规占30分,教学成绩占50分,满分100分。",
+        "我县中考成绩排名全市第一,高考排名第3。",
+        "本次共评出一等奖15名、二等奖30名、三等奖45名。",
+        "全县高考考点设在县一中,共设考场128个,监考教师256人。",
+        "每个班级学生人数不超过45人。",
+    ],
+)
+def test_new_rules_leave_non_figures_alone(text):
+    assert figs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # rates of things that are not pupils stay other, each with its own name
+        ("全县农村居民人均可支配收入增长8.2%,城镇化率达到45.6%。", [("other", "增长率"), ("other", "镇化率")]),  # generic rule: two characters + 率
+        ("全县新冠疫苗接种率达到95.3%,森林覆盖率为62.1%。", [("other", "接种率"), ("other", "覆盖率")]),
+        ("全县中小学教师参加继续教育培训3560人次,培训合格率100%。", [("other", "合格率")]),
+    ],
+)
+def test_rates_of_non_pupils_are_other(text, expected):
+    assert [(f["family"], f["metric"]) for f in figs(text)] == expected

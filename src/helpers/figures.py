@@ -203,6 +203,8 @@ def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], 
             return entries[group[pick].group()], group[pick].start()
     own = text[clause[0] : m.start]
     pats = load_patterns()
+    if kind == "rate" and re.search(pats["generic_rate_rx"], own):
+        return None, None  # 城镇化率达到45.6%: a rate named in its own clause borrows nothing
     shared_subject = own.lstrip().startswith("占")  # 126人,占全市的18.2%: the share of that count
     if kind == "rate" and re.search(pats["share_rx"], own) and not re.search(pats["exam_share_rx"], own) \
             and not shared_subject:
