@@ -354,6 +354,19 @@ EXPECTED: dict[str, dict] = {
         articles=["城关二小2022年秋季学期教科研工作总结"],
         duplicates={},
     ),
+    # ---- fourth batch: content only (a speech, a plan with a month-by-month schedule).
+    "h23_speech_content_only.txt": dict(
+        boilerplate={},
+        neutral=[],
+        articles=["在全县教育工作会议上的讲话"],
+        duplicates={},
+    ),
+    "h24_plan_table_content_only.txt": dict(
+        boilerplate={},
+        neutral=[],
+        articles=["中心小学2023年春季学期工作计划"],
+        duplicates={},
+    ),
     # A clean report: nothing here is boilerplate.
     "h11_plain_report_traps.txt": dict(
         boilerplate={},

@@ -155,6 +155,14 @@ BODY = "本学期,我校以课堂教学改革为抓手,全面提高教育教学�
         ([BODY, "城关二小教科室", "2023年1月12日"], ["", "", ""]),
         # a short label at the end with no date under it stays a label
         ([BODY, "专题"], ["", "site_footer"]),
+        ([BODY, "返回顶部", "专题"], ["", "site_footer", "site_footer"]),
+        # a speech's last words
+        ([BODY, "谢谢大家"], ["", ""]),
+        # a schedule ends the plan: more short lines than a site tail holds
+        (
+            [BODY, "五月份", "劳动教育实践活动", "期中质量分析", "六月份", "期末复习与检测"],
+            ["", "", "", "", "", ""],
+        ),
         # a date right under the page title is still page meta
         (["学校工作总结", "2022年1月10日", BODY], ["", "date_meta", ""]),
         # a list introduced by a content line ending in ":" (documents the school issued)

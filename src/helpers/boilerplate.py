@@ -80,6 +80,12 @@ def _signature_units() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _closing_phrases() -> frozenset[str]:
+    text = resource_path("closing_phrases.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
 def _title_words() -> re.Pattern:
     text = resource_path("boilerplate_title_words.txt").read_text(encoding="utf-8")
     words = [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
@@ -362,11 +368,16 @@ def classify_lines(lines: list[str]) -> list[str]:
         (i for i in filled if SENTENCE_PUNCT.search(lines[i]) or len(lines[i].strip()) > MAX_TITLE_LEN),
         default=-1,
     )
-    tail = [i for i in filled if i > last_body][-TAIL_LINES:]
-    for i in tail:
+    after_body = [i for i in filled if i > last_body]
+    # More short content lines after the last sentence than a site's tail holds: a list or
+    # a schedule (二月份 / 开学准备工作 / …) ends the report, not a row of labels.
+    if sum(1 for i in after_body if not kinds[i]) > TAIL_LINES:
+        after_body = []
+    for i in after_body[-TAIL_LINES:]:
         s = lines[i].strip()
         if (
             not kinds[i]
+            and s not in _closing_phrases()
             and len(s) <= MAX_TAIL_LABEL
             and not re.search(r"[。;；!！?？:：,，]", s)
             and not HEADING.match(s)
