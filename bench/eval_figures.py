@@ -254,16 +254,21 @@ def recognizers_percent(paras: pd.DataFrame, para_text: dict, usable: set) -> pd
 
 
 def heldout_baselines(path: Path) -> pd.DataFrame:
-    """JioNLP money and Recognizers-Text percentages against the held-out sentences."""
+    """JioNLP money and Recognizers-Text percentages against the held-out sentences.
+
+    All three tools read the same cleaned sentence (as in the pipeline) and their spans are
+    mapped back to the sentence as written; rates are the labelled spans with %, 百分, ‰ or 千分."""
     import jionlp as jio
     from recognizers_number import recognize_percentage
     from recognizers_text import Culture
+
+    from helpers.normalize import normalize_document
 
     gold = pd.read_csv(path, dtype={"sentence_id": str, "sentence": str, "family": str, "metric": str, "text": str})
     labelled = gold[gold.family.notna()]
     cols = ["doc_id", "raw_start", "raw_end", "value", "family"]
     g_money = labelled[labelled.text.str.contains("元", na=False)]
-    g_rate = labelled[labelled.text.str.contains("%|％|百分", na=False)]
+    g_rate = labelled[labelled.text.str.contains("%|％|百分|‰|千分", na=False)]
 
     def frame(rows):
         return pd.DataFrame(rows, columns=cols)
@@ -274,15 +279,19 @@ def heldout_baselines(path: Path) -> pd.DataFrame:
         for f in clean_sentence_figures(sentence):
             row = (sid, f["start"], f["end"], float(f["value"]), "x")
             (ours_m if f["unit"] == "元" else ours_r if f["unit"] in RATE_UNITS else []).append(row)
-        for hit in jio.ner.extract_money(sentence, with_parsing=True):
+        aligned = normalize_document(sentence).aligned
+        clean = aligned.text
+        for hit in jio.ner.extract_money(clean, with_parsing=True):
             num = hit["detail"]["num"]
-            jio_m.append((sid, *hit["offset"], float(num[0] if isinstance(num, list) else num), "x"))
-        for hit in recognize_percentage(sentence, Culture.Chinese):
+            a, b = aligned.raw_span(*hit["offset"])
+            jio_m.append((sid, a, b, float(num[0] if isinstance(num, list) else num), "x"))
+        for hit in recognize_percentage(clean, Culture.Chinese):
             try:
                 v = float(str((hit.resolution or {}).get("value", "")).rstrip("%"))
             except ValueError:
                 continue
-            rec_r.append((sid, hit.start, hit.end + 1, v, "x"))
+            a, b = aligned.raw_span(hit.start, hit.end + 1)
+            rec_r.append((sid, a, b, v, "x"))
 
     def as_gold(g):
         return frame([(r.sentence_id, int(r.start), int(r.end), float(r.value), "x") for r in g.itertuples()])
