@@ -775,3 +775,37 @@ def test_new_rules_leave_non_figures_alone(text):
 )
 def test_rates_of_non_pupils_are_other(text, expected):
     assert [(f["family"], f["metric"]) for f in figs(text)] == expected
+
+
+# --- held-out batch 13 (phrasing modelled on public county reports): one test per mistake --------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("全县高考成绩再创新高,一本上线突破800人大关,达到826人。", [("826人", "exam", "一本上线人数", Decimal("826"))]),
+        ("“双一流”高校录取率首次突破30%,达到31.7%。", [("31.7%", "exam", "录取率", Decimal("31.7"))]),
+        ("二本以上上线人数连续两年突破两千人,达到2143人,比去年净增88人。", [
+            ("2143人", "exam", "上线人数", Decimal("2143")), ("88人", "exam", "上线人数", Decimal("88")),
+        ]),
+        # a milestone with no value after it is the only figure, kept (approximate reading is the reader's)
+        ("全县本科上线人数首次突破2000人。", [("2000人", "exam", "本科上线人数", Decimal("2000"))]),
+    ],
+)
+def test_a_milestone_restated_by_the_value_after_it_is_not_a_figure(text, expected):
+    assert brief(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("600分以上高分考生共156人,文科41人,理科115人。", [("156人", "exam"), ("41人", "exam"), ("115人", "exam")]),
+        ("职业中专有236人参加对口升学考试,本科录取72人。", [("236人", "exam"), ("72人", "exam")]),
+        ("全县普通高中学业水平考试共有4108人参考,九科一次性合格率为83.62%。", [("4108人", "exam"), ("83.62%", "exam")]),
+        ("全县各级各类学校在校、在园学生总数达到12.6万人。", [("12.6万人", "enrollment")]),
+        ("全县有320名教师参加教师资格考试。", []),
+        ("全县共有教职工5421人,专任教师4863人。", []),
+    ],
+)
+def test_batch13_totals_parts_and_candidates(text, expected):
+    assert [(f["text"], f["family"]) for f in figs(text)] == expected

@@ -499,6 +499,8 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         clause = _span_at(clauses, n.start)
         sent = _span_at(subclauses, n.start)
         flags: list[str] = []
+        if _is_milestone(text, n, nums[k + 1 :], sent):
+            continue  # 一本上线突破800人大关,达到826人: the milestone restates the figure after it
         if kind == "bare":
             # 共计16800 after 共计19200元: a continuation keeps the earlier money unit.
             prev = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "元" and r["end"] <= n.start]
@@ -620,13 +622,29 @@ def _other_subject_between(text: str, kw_at: int | None, pos: int) -> bool:
     )
 
 
+def _is_milestone(text: str, n: NumberMatch, later: list[NumberMatch], sent: tuple[int, int]) -> bool:
+    """True for ``突破800人(大关)`` when the same sub-clause then states the value itself
+    (``达到826人``): the round number is a milestone, not a second figure."""
+    if not re.search(load_patterns()["milestone_before_rx"], text[max(sent[0], n.start - 4) : n.start]):
+        return False
+    unit = _normalised_value(n)[1]
+    for m in later:
+        if m.start >= sent[1]:
+            break
+        if _normalised_value(m)[1] == unit and re.search(r"(达到|达|为|至)\s*$", text[max(sent[0], m.start - 3) : m.start]):
+            return True
+    return False
+
+
 def _is_part_after_qizhong(text: str, prevs: list[dict], sent: tuple[int, int], pos: int, lead: str) -> bool:
     """True when a count with no keyword of its own comes after ``其中`` that itself follows a
-    count of the same sub-clause (a breakdown: 上线86人,其中美术类52人,音乐类21人), and its
-    lead is short and names no staff (其中教师120人)."""
+    count of the same sub-clause (a breakdown: 上线86人,其中美术类52人,音乐类21人), or after a
+    stated total (共156人,文科41人,理科115人), and its lead is short and names no staff
+    (其中教师120人)."""
     pats = load_patterns()
     marker = text.rfind(pats["parts_marker"], sent[0], pos)
-    if marker < 0 or not any(r["end"] <= marker for r in prevs):
+    total = any(re.search(pats["total_before_rx"], text[max(sent[0], r["start"] - 3) : r["start"]]) for r in prevs)
+    if (marker < 0 or not any(r["end"] <= marker for r in prevs)) and not total:
         return False
     return len(lead) <= 10 and not re.search(r"[0-9]", lead) and not any(w in lead for w in pats["staff_words"])
 
