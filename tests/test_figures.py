@@ -809,3 +809,25 @@ def test_a_milestone_restated_by_the_value_after_it_is_not_a_figure(text, expect
 )
 def test_batch13_totals_parts_and_candidates(text, expected):
     assert [(f["text"], f["family"]) for f in figs(text)] == expected
+
+
+# --- held-out batch 14: one test per first-run miss -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("全县中考700分以上考生85人,占全市的12.4%。", [
+            ("85人", "exam", "高分段人数"), ("12.4%", "exam", "高分段比例"),
+        ]),
+        # a share of enrolled pupils is composition, not an enrolment rate
+        ("全年接收进城务工人员随迁子女3865人入学,占义务教育在校生的11.3%。", [
+            ("3865人", "enrollment", "随迁子女数"), ("11.3%", "other", "比例"),
+        ]),
+        ("中考成绩实现新突破,全县共有3126人达到普高录取线,普高上线率达58.3%。", [
+            ("3126人", "exam", "上线人数"), ("58.3%", "exam", "上线率"),
+        ]),
+    ],
+)
+def test_batch14_shares_of_exam_counts_and_lines_reached(text, expected):
+    assert [(f["text"], f["family"], f["metric"]) for f in figs(text)] == expected

@@ -560,7 +560,14 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 entry = FALLBACK_RATE
                 term = _nearest_before(re.compile(pats["generic_rate_rx"]), text, clause[0], n.start)
                 share = re.search(pats["exam_share_rx"], text[clause[0] : n.start])
-                if share is not None:
+                prev_exam = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "人" and r["end"] <= n.start]
+                if share is None and prev_exam and prev_exam[-1]["family"] == "exam" \
+                        and text[clause[0] : n.start].lstrip().startswith("占"):
+                    # 700分以上考生85人,占全市的12.4%: the share of an exam count is an exam rate
+                    # (a share of enrolled pupils, 占在校生的11.3%, stays other: it is composition).
+                    metric = prev_exam[-1]["metric"].removesuffix("人数") + "比例"
+                    entry = MetricEntry("", metric, "exam", "rate")
+                elif share is not None:
                     # 一批上线人数占参考人数的比例为24.6%: a share of the candidates is an exam rate.
                     line = "线" in text[clause[0] : share.start()]
                     entry = MetricEntry("", "上线率" if line else "比例", "exam", "rate")
