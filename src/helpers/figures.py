@@ -201,7 +201,7 @@ def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], 
     ):  # fmt: skip
         if group:
             return entries[group[pick].group()], group[pick].start()
-    own = text[clause[0] : m.start]
+    own = text[max(clause[0], m.start - WINDOW) : m.start]
     pats = load_patterns()
     if kind == "rate" and re.search(pats["generic_rate_rx"], own):
         return None, None  # 城镇化率达到45.6%: a rate named in its own clause borrows nothing
@@ -526,7 +526,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         chained = _chained_previous(text, by_sent.get(sent, []), n)
         if kind == "count" and entry is None:
             before_rx = next((rx for rx in pats["count_before_keywords"]
-                              if re.search(rx, text[clause[0] : n.start])), None)  # fmt: skip
+                              if re.search(rx, text[max(clause[0], n.start - WINDOW) : n.start])), None)  # fmt: skip
             if before_rx is not None and any(w in text[clause[0] : n.start] for w in pats["staff_words"]):
                 before_rx = None  # 参加教师资格考试320人: staff, not pupils
             if before_rx is not None:  # 参加体育中考4530人
@@ -559,17 +559,18 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             if kind == "rate":
                 entry = FALLBACK_RATE
                 term = _nearest_before(re.compile(pats["generic_rate_rx"]), text, clause[0], n.start)
-                share = re.search(pats["exam_share_rx"], text[clause[0] : n.start])
+                own = text[max(clause[0], n.start - WINDOW) : n.start]
+                share = re.search(pats["exam_share_rx"], own)
                 prev_exam = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "人" and r["end"] <= n.start]
                 if share is None and prev_exam and prev_exam[-1]["family"] == "exam" \
-                        and text[clause[0] : n.start].lstrip().startswith("占"):
+                        and own.lstrip().startswith("占"):
                     # 700分以上考生85人,占全市的12.4%: the share of an exam count is an exam rate
                     # (a share of enrolled pupils, 占在校生的11.3%, stays other: it is composition).
                     metric = prev_exam[-1]["metric"].removesuffix("人数") + "比例"
                     entry = MetricEntry("", metric, "exam", "rate")
                 elif share is not None:
                     # 一批上线人数占参考人数的比例为24.6%: a share of the candidates is an exam rate.
-                    line = "线" in text[clause[0] : share.start()]
+                    line = "线" in own[: share.start()]
                     entry = MetricEntry("", "上线率" if line else "比例", "exam", "rate")
                 elif term is not None:
                     entry = MetricEntry(term.group(), term.group(), "other", "rate")
@@ -649,7 +650,7 @@ def _is_part_after_qizhong(text: str, prevs: list[dict], sent: tuple[int, int], 
     stated total (共156人,文科41人,理科115人), and its lead is short and names no staff
     (其中教师120人)."""
     pats = load_patterns()
-    marker = text.rfind(pats["parts_marker"], sent[0], pos)
+    marker = text.rfind(pats["parts_marker"], max(sent[0], pos - WINDOW), pos)
     total = any(re.search(pats["total_before_rx"], text[max(sent[0], r["start"] - 3) : r["start"]]) for r in prevs)
     if (marker < 0 or not any(r["end"] <= marker for r in prevs)) and not total:
         return False
@@ -697,7 +698,7 @@ def _relabel_non_school_rates(text: str, rows: list[dict], clauses: list[tuple[i
     subclauses = split_spans(text, SUBCLAUSE_END)
     for r in rows:
         if r["family"] == "exam" and r["unit"] in ("%", "个百分点"):
-            lo = _span_at(clauses, r["start"])[0]
+            lo = max(_span_at(clauses, r["start"])[0], r["start"] - WINDOW)
             if _any_keyword_rx().match(text, lo):
                 # 干部职工年度考核称职率100%,优秀率20%: a clause that opens on its metric
                 # continues the subject named earlier in the sentence.
