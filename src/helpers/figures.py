@@ -8,7 +8,9 @@ stated year, and the exact raw span. Word lists live in ``resources/metrics_lexi
 
 Policy (what is extracted): every money amount (funding); rates, counts and scores whose
 metric is in the lexicon (enrollment, exam); every other rate or ratio (other). Counts of
-teachers, schools, computers and the like are left out. Flags: ``approx=余`` etc.,
+teachers, schools, computers and the like are left out, and so are places in a ranking (前100名)
+and a milestone restated by the value after it (突破800人大关,达到826人). An exam-style rate of
+something other than pupils' results (食品抽检合格率, 干部考核优秀率) is ``other``. Flags: ``approx=余`` etc.,
 ``range=LOW-HIGH``, ``rate_over_100``, ``out_of_scale``, ``parts_sum_ok``,
 ``parts_sum_mismatch:sum=S``, ``part_of_total``, ``unit_inherited``.
 
