@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import inspect
 import pickle
 from collections import OrderedDict
 import shutil
@@ -195,12 +194,8 @@ def test_unwritable_cache_dir_is_skipped_not_fatal(tmp_path):
     assert load_cached(blocker / "cache", key) is None
 
 
-# --- through the pipeline (once run_pipeline takes cache_dir) -------------------------------
+# --- through the pipeline -------------------------------------------------------------------
 
-@pytest.mark.skipif(
-    "cache_dir" not in inspect.signature(pipeline.run_pipeline).parameters,
-    reason="run_pipeline has no cache_dir= parameter yet (lead wires helpers.cache)",
-)
 def test_adding_one_file_reprocesses_only_that_file(first_run, seed_dir, tmp_path):
     seeds = sorted(seed_dir.glob("*.txt"))
     raw = tmp_path / "raw"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import sys
 
 import pandas as pd
@@ -28,7 +27,7 @@ EXPECTED_LENGTHS = [len(s) for s in LINES]
 def dask_process_cluster():
     """A local Dask cluster with two worker processes: every task and result is pickled
     across processes, as on a real cluster."""
-    distributed = pytest.importorskip("distributed")
+    import distributed
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
@@ -39,7 +38,7 @@ def dask_process_cluster():
 @pytest.fixture(scope="module")
 def dask_cluster():
     """A local Dask cluster (one in-process worker, real TCP scheduler address)."""
-    distributed = pytest.importorskip("distributed")
+    import distributed
     cluster = distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     )
@@ -87,7 +86,7 @@ def test_dask_by_address_matches_serial(dask_cluster):
 
 
 def test_dask_with_client_leaves_client_open(dask_cluster):
-    distributed = pytest.importorskip("distributed")
+    import distributed
     with distributed.Client(dask_cluster) as client:
         assert map_documents(make_doc_id, ["a/县 报告.txt", "b.txt"], scheduler=client) == [
             "a/县 报告",
@@ -118,13 +117,13 @@ def test_dask_task_error_reaches_the_caller(dask_cluster):
 
 @pytest.mark.parametrize("bad", ["", "   ", 8786])
 def test_bad_scheduler_value_is_a_clear_error(bad):
-    pytest.importorskip("distributed")
+    import distributed  # noqa: F401  (dev extra: a missing install must fail)
     with pytest.raises(SchedulerError, match="scheduler must be an address"):
         connect_scheduler(bad)
 
 
 def test_unreachable_scheduler_is_a_clear_error(monkeypatch):
-    pytest.importorskip("distributed")
+    import distributed  # noqa: F401  (dev extra: a missing install must fail)
     monkeypatch.setattr("helpers.parallel.SCHEDULER_CONNECT_TIMEOUT", 1)
     # port 9 (discard) on localhost: nothing listens there in the test environment
     with pytest.raises(SchedulerError, match="cannot connect to Dask scheduler at tcp://127.0.0.1:9"):
@@ -154,10 +153,6 @@ def serial_run(seed_dir, tmp_path_factory):
     return summary, _read_csvs(out)
 
 
-@pytest.mark.skipif(
-    "scheduler" not in inspect.signature(pipeline.run_pipeline).parameters,
-    reason="run_pipeline has no scheduler= parameter yet (lead wires parallel.map_documents)",
-)
 def test_pipeline_on_dask_cluster_equals_serial_run(serial_run, dask_process_cluster, seed_dir, tmp_path):
     summary, csvs = serial_run
     dask_run = pipeline.run_pipeline(
@@ -195,7 +190,7 @@ def test_on_error_unknown_value_is_a_clear_error():
 
 
 def test_cli_unreachable_scheduler_exits_2_and_writes_no_tables(monkeypatch, seed_dir, tmp_path, capsys):
-    pytest.importorskip("distributed")
+    import distributed  # noqa: F401  (dev extra: a missing install must fail)
     monkeypatch.setattr("helpers.parallel.SCHEDULER_CONNECT_TIMEOUT", 1)
     out = tmp_path / "out"
     code = pipeline.main(["--raw-dir", str(seed_dir), "--out-dir", str(out), "--no-cache",

@@ -5,13 +5,13 @@ through hypothesis' database-free derandomised mode, so CI reruns see the same c
 from __future__ import annotations
 
 import codecs
-import importlib.util
 from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from helpers import normalize, numbers
 from helpers.aligned import AlignedText
 from helpers.load import DecodeError, decode_bytes
 
@@ -130,7 +130,6 @@ def test_decode_bytes_round_trips_unicode_encodings(text, codec):
 
 # --- numbers (the figures engineer's parser) ------------------------------------------------
 
-numbers = pytest.importorskip("helpers.numbers") if importlib.util.find_spec("helpers.numbers") else None
 
 DIGITS = "零一二三四五六七八九"
 
@@ -178,7 +177,6 @@ def _with_unit(text: str, unit: str) -> tuple[str, Decimal]:
     return text + unit, Decimal(scale)
 
 
-@pytest.mark.skipif(numbers is None, reason="helpers.numbers not there yet")
 class TestNumberParser:
     @pytest.mark.parametrize("digits", ["1" + "0" * 28, "6" * 40 + "元"])
     def test_find_numbers_survives_digit_runs_longer_than_28(self, digits):
@@ -282,9 +280,6 @@ def test_big5_report_text_decodes_back_exactly(words):
 
 # --- the normaliser (the cleaning engineer's stage) -----------------------------------------
 
-normalize = (
-    pytest.importorskip("helpers.normalize") if importlib.util.find_spec("helpers.normalize") else None
-)
 # Scraped-page fragments from the seeds mixed into generated text, so the HTML, mojibake,
 # pinyin, share-bar and URL steps all get exercised, not just plain prose.
 FRAGMENTS = st.sampled_from([
@@ -296,7 +291,6 @@ FRAGMENTS = st.sampled_from([
 scraped_text = st.lists(st.one_of(FRAGMENTS, report_text), max_size=12).map("".join)
 
 
-@pytest.mark.skipif(normalize is None, reason="helpers.normalize not there yet")
 class TestNormalizer:
     @PROFILE
     @given(raw=scraped_text)
