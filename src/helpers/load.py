@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +32,8 @@ BOMS = (
 # A text whose share of control characters (other than tab/newline/CR/form feed) exceeds
 # this is treated as binary.
 MAX_CONTROL_SHARE = 0.05
-ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+# C0 and C1 control characters (Unicode category Cc) except \t \n \v \f \r.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 class DecodeError(ValueError):
@@ -57,13 +58,11 @@ class RawDocument:
 
 
 def _control_share(text: str) -> float:
+    """Share of control characters other than tab/newline/CR/FF/VT in the first 200k chars."""
     if not text:
         return 0.0
     sample = text[:200_000]
-    bad = sum(
-        1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROLS
-    )
-    return bad / len(sample)
+    return len(CONTROL_CHARS.findall(sample)) / len(sample)
 
 
 def _plausibility(text: str) -> float:
