@@ -831,3 +831,53 @@ def test_batch13_totals_parts_and_candidates(text, expected):
 )
 def test_batch14_shares_of_exam_counts_and_lines_reached(text, expected):
     assert [(f["text"], f["family"], f["metric"]) for f in figs(text)] == expected
+
+
+# --- run time on one huge paragraph: work counted, not timed --------------------------------
+
+LOOKUP_TEXT = "全县小学入学率100%,入学人数3200人;巩固率99.5%入学率入学工作在校生5120人。高考上线率78%"
+
+
+def test_keyword_hits_give_the_last_match_of_every_window():
+    # exhaustive over all windows: the precomputed lookup equals scanning the window itself,
+    # including windows cut inside a word (入学率 cut to 入学) or starting inside one
+    import re
+
+    from helpers.figures import KeywordHits, _keyword_rx
+
+    for kind in ("rate", "count"):
+        rx = _keyword_rx(kind)[0]
+        hits = KeywordHits(rx, LOOKUP_TEXT)
+        for lo in range(len(LOOKUP_TEXT) + 1):
+            for hi in range(lo, len(LOOKUP_TEXT) + 1):
+                scan = list(rx.finditer(LOOKUP_TEXT, lo, hi))
+                got = hits.last(lo, hi)
+                want = scan[-1] if scan else None
+                assert (got and (got.span(), got.group())) == (want and (want.span(), want.group())), (kind, lo, hi)
+
+
+def test_keyword_lookup_scans_a_few_words_per_query_not_the_window():
+    # a sentence with no sentence punctuation, 400 copies long: each "last keyword before this
+    # number" lookup re-reads only the text around the window's ends
+    import re
+
+    from helpers.figures import KeywordHits, _keyword_rx, load_metric_lexicon
+
+    text = "全县小学入学率达到100%,初中巩固率99.5%,高考上线人数3301人" * 400
+    rx = _keyword_rx("rate")[0]
+    hits = KeywordHits(rx, text)
+    longest = max(len(e.keyword) for e in load_metric_lexicon())
+    queries = [m.start() for m in re.finditer("[0-9]+", text)]
+    for pos in queries:
+        hits.last(0, pos)
+    assert hits.scanned <= 2 * longest * len(queries)  # a scan of each window would be ~len(text)/2 each
+
+
+def test_figures_of_one_sentence_share_one_sentence_string():
+    # a paragraph with no sentence punctuation: every row names the same (paragraph-long)
+    # sentence, stored once rather than copied per row
+    text = "全县小学入学率达到100%,初中巩固率99.5%,投入资金55.57万元" * 200
+    rows = figs(text)
+    assert len(rows) == 600
+    assert len({id(r["sentence"]) for r in rows}) == 1
+    assert rows[0]["sentence"] == text

@@ -283,3 +283,16 @@ def test_places_in_a_ranking_are_not_head_counts(text, kinds):
 def test_a_percent_band_of_a_ranking_is_not_a_rate():
     # held-out batch 10: A等为前15% is a grading rule
     assert [m.kind for m in find_numbers("A等为前15%,目前15%")] == ["ordinal", "quantity"]
+
+
+@pytest.mark.parametrize(
+    "text, spans",
+    [
+        ("合格率97%以上", [("97%以上", "以上")]),
+        ("全县小学巩固率达到97%以上,初中优秀率20%左右", [("97%以上", "以上"), ("20%左右", "左右")]),
+    ],
+)
+def test_an_approximation_after_a_rate_keeps_its_offsets_anywhere_in_the_text(text, spans):
+    # the word after the rate is matched in place, not in a copy of the rest of the text
+    got = [(m.text, m.approx_word, text[m.start : m.end]) for m in find_numbers(text)]
+    assert got == [(t, w, t) for t, w in spans]

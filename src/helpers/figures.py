@@ -290,11 +290,18 @@ def _is_per_capita(text: str, lo: int, m: NumberMatch) -> bool:
     return any(w in window for w in load_patterns()["per_capita_words"])
 
 
-def _find_year(years: list[NumberMatch], text: str, lo: int, pos: int) -> int | None:
-    """The last stated year in ``[lo, pos)`` that is not a base year (比2005年)."""
+def _find_year(
+    years: list[NumberMatch], text: str, lo: int, pos: int, starts: list[int] | None = None
+) -> int | None:
+    """The last stated year in ``[lo, pos)`` that is not a base year (比2005年).
+
+    ``starts`` (the years' start offsets, computed once per paragraph) saves rebuilding them
+    for every number."""
     base = tuple(load_patterns()["year_base_words"])
     year = None
-    first = bisect.bisect_left([y.start for y in years], max(lo, pos - WINDOW))
+    if starts is None:
+        starts = [y.start for y in years]
+    first = bisect.bisect_left(starts, max(lo, pos - WINDOW))
     for n in years[first:]:
         if n.start >= pos:
             break
@@ -341,11 +348,108 @@ def _entry_in(text: str, kind: str) -> MetricEntry | None:
     return entries[hits[-1].group()] if hits else None
 
 
+class KeywordHits:
+    """Every hit of one pattern of literal words in a text, found once, so that "the last hit in
+    ``text[lo:hi]``" is a bisect, not a scan of the window.
+
+    The answer is exactly that of ``list(rx.finditer(text, lo, hi))[-1]``, which can differ
+    from the hits of the whole text near the window's ends: a hit of the whole text may
+    straddle ``lo`` (the scan from ``lo`` then starts elsewhere) or run past ``hi`` (the
+    window then holds a shorter word, 入学 for 入学率). Both ends are re-scanned from the text
+    until the scan falls in step with the precomputed hits; with literal words that is at most
+    a few words' length (``scanned`` counts those characters, for tests).
+
+    >>> hits = KeywordHits(re.compile("入学率|入学|巩固率"), "小学入学率100%,巩固率99%")
+    >>> hits.last(0, 5).group(), hits.last(0, 4).group(), hits.last(3, 14).group()
+    ('入学率', '入学', '巩固率')
+    """
+
+    def __init__(self, rx: re.Pattern, text: str):
+        self.rx, self.text = rx, text
+        self.hits = list(rx.finditer(text))
+        self.starts = [h.start() for h in self.hits]
+        self.ends = [h.end() for h in self.hits]  # sorted too: hits do not overlap
+        self.scanned = 0
+
+    def _in_step(self, pos: int) -> bool:
+        """True when no precomputed hit straddles ``pos`` (a scan from ``pos`` then meets the
+        same hits as the scan of the whole text)."""
+        j = bisect.bisect_left(self.starts, pos) - 1
+        return j < 0 or self.ends[j] <= pos
+
+    def last(self, lo: int, hi: int) -> re.Match | None:
+        """Last match of ``rx.finditer(text, lo, hi)``, or ``None``."""
+        best = None
+        pos = lo
+        while not self._in_step(pos):
+            m = self.rx.search(self.text, pos, hi)
+            self.scanned += (m.end() if m else hi) - pos
+            if m is None:
+                return best
+            best, pos = m, m.end()
+        i = bisect.bisect_left(self.starts, pos)
+        j = bisect.bisect_right(self.ends, hi) - 1
+        if j >= i:
+            best = self.hits[j]
+        nxt = max(i, j + 1)
+        if nxt < len(self.hits) and self.starts[nxt] < hi:
+            # The next hit runs past hi: the window may still hold a shorter word from there.
+            self.scanned += hi - self.starts[nxt]
+            for m in self.rx.finditer(self.text, self.starts[nxt], hi):
+                best = m
+        return best
+
+
+class _ParagraphIndex:
+    """Positions the per-number finders look up, computed once per paragraph, so that each
+    number costs a few bisects instead of a scan of its sentence (which, in a paragraph with
+    no sentence punctuation, is the whole paragraph)."""
+
+    def __init__(self, text: str, years: list[NumberMatch]):
+        self.text = text
+        self.years = years
+        self.year_starts = [y.start for y in years]
+        self.colons = [m.start() for m in re.finditer("[:：]", text)]
+        self.commas = [m.start() for m in re.finditer("[,，]", text)]
+        self.row_starts: dict[tuple[int, int], list[int]] = {}  # sorted, per sub-clause
+        self._sentences: dict[tuple[int, int], str] = {}
+        self._keywords: dict[str, KeywordHits] = {}
+
+    def sentence(self, span: tuple[int, int]) -> str:
+        """``text[a:b]``, one string per span however many figures it holds."""
+        if span not in self._sentences:
+            self._sentences[span] = self.text[span[0] : span[1]]
+        return self._sentences[span]
+
+    def last_entry(self, kind: str, lo: int, hi: int) -> MetricEntry | None:
+        """``_entry_in(text[lo:hi], kind)`` without scanning the window."""
+        rx, entries = _keyword_rx(kind)
+        if kind not in self._keywords:
+            self._keywords[kind] = KeywordHits(rx, self.text)
+        hit = self._keywords[kind].last(lo, hi)
+        return entries[hit.group()] if hit else None
+
+    def last_colon(self, lo: int, hi: int) -> int:
+        """Offset of the last ``:``/``：`` in ``[lo, hi)``, or -1."""
+        i = bisect.bisect_left(self.colons, hi) - 1
+        return self.colons[i] if i >= 0 and self.colons[i] >= lo else -1
+
+    def has_comma(self, lo: int, hi: int) -> bool:
+        i = bisect.bisect_left(self.commas, lo)
+        return i < len(self.commas) and self.commas[i] < hi
+
+    def row_between(self, sent: tuple[int, int], lo: int, hi: int) -> bool:
+        """True when a row of sub-clause ``sent`` starts strictly between ``lo`` and ``hi``."""
+        starts = self.row_starts.get(sent, [])
+        i = bisect.bisect_right(starts, lo)
+        return i < len(starts) and starts[i] < hi
+
+
 # --- the paragraph extractor --------------------------------------------------------------
 
 
 def _row(
-    text, m, entry, kind, stage, sent, years, context, *, change=None, unit_from=None, flags=()
+    text, m, entry, kind, stage, sent, idx, context, *, change=None, unit_from=None, flags=()
 ):
     value, unit = _normalised_value(unit_from or m)
     if unit_from is not None and unit_from is not m:
@@ -376,11 +480,11 @@ def _row(
         "is_change": bool(is_change),
         "planned": bool(context.get("planned")) or _is_planned(text, sent[0], m.start),
         "per_capita": _is_per_capita(text, sent[0], m),
-        "year": _find_year(years, text, sent[0], m.start),
+        "year": _find_year(idx.years, text, sent[0], m.start, idx.year_starts),
         "start": m.start,
         "end": m.end,
         "text": text[m.start : m.end],
-        "sentence": text[sent[0] : sent[1]],
+        "sentence": idx.sentence(sent),
         "flags": fl,
     }
 
@@ -417,9 +521,16 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
     sentences = split_spans(text, SENTENCE_END)
     subclauses = split_spans(text, SUBCLAUSE_END)
     clauses = split_spans(text, CLAUSE_END)
+    idx = _ParagraphIndex(text, years)
     rows: list[dict] = []
     by_sent: dict[tuple[int, int], list[dict]] = {}  # rows per sub-clause, for continuations
     used: set[int] = set()
+
+    def add(sent: tuple[int, int], made: list[dict]) -> None:
+        by_sent.setdefault(sent, []).extend(made)
+        starts = idx.row_starts.setdefault(sent, [])
+        for r in made:
+            bisect.insort(starts, r["start"])
 
     # 1. Lists (分别/依次) and one value shared by several metrics (均/都).
     markers = pats["list_markers"] + pats["shared_markers"]
@@ -436,9 +547,11 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         chain = None
         for k in range(bisect.bisect_left(num_starts, mk.end()), len(nums)):
             n = nums[k]
-            if n.end > sent[1] or k in used or _value_kind(n) == "other_unit":
+            if n.end > sent[1]:
+                break  # numbers are sorted: every later one ends past the sub-clause too
+            if k in used or _value_kind(n) == "other_unit":
                 continue
-            if re.search(r"[,，]", text[mk.end() : n.start]):
+            if idx.has_comma(mk.end(), n.start):
                 break
             cand = [k] if shared else _value_chain(nums, text, k)
             if shared or len(cand) == len(subjects):
@@ -465,7 +578,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             # 19.84分、6.5%、3.34%: each value keeps its own kind; bare ones take the last's.
             kind = _value_kind(n) if _value_kind(n) != "bare" else _value_kind(last)
             entry = _entry_in(subject, kind)
-            context_entry = _entry_in(lead_in, kind)
+            context_entry = idx.last_entry(kind, sent[0], subjects[0][0])  # = _entry_in(lead_in, kind)
             # 小学、初中巩固率均达到100%: a bare stage takes the metric named at the list's end.
             tail_entry = _entry_in(text[subjects[-1][0] : subjects[-1][1]], kind)
             stage = _find_stage(text, sa, sb, "") or first_stage
@@ -485,11 +598,11 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 wide = _nearest_before(_stage_rx()[0], text, sent[0], sa)
                 stage = _stage_rx()[1][wide.group()] if wide else _find_stage(text, sa, sa, entry.metric)
             unit_from = last if _value_kind(n) == "bare" else n
-            made.append(_row(text, n, entry, kind, stage, sent, years, context, change=change or None,
+            made.append(_row(text, n, entry, kind, stage, sent, idx, context, change=change or None,
                              unit_from=unit_from))  # fmt: skip
         else:
             rows.extend(made)
-            by_sent.setdefault(sent, []).extend(made)
+            add(sent, made)
             used.update(chain)
 
     # 2. Every other number, one at a time.
@@ -501,7 +614,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         clause = _span_at(clauses, n.start)
         sent = _span_at(subclauses, n.start)
         flags: list[str] = []
-        if _is_milestone(text, n, nums[k + 1 :], sent):
+        if _is_milestone(text, n, nums, k + 1, sent):
             continue  # 一本上线突破800人大关,达到826人: the milestone restates the figure after it
         if kind == "bare":
             # 共计16800 after 共计19200元: a continuation keeps the earlier money unit.
@@ -516,7 +629,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                 entry = _entry_in(text[max(sent[0], n.start - 8) : n.start], "score")
                 if entry is None and _is_change(text, n, sent[0]):
                     # 上线万人比为68.24,...,比全市平均值高出12.65: the change of the same metric.
-                    entry = _entry_in(text[sent[0] : n.start], "score")
+                    entry = idx.last_entry("score", sent[0], n.start)
                 if entry is None:
                     continue
                 kind = "score"
@@ -556,7 +669,7 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             if entry is None and chained is not None:
                 entry = MetricEntry("", chained["metric"], chained["family"], "count")
             if entry is None:
-                entry, kw_at = _count_lead_in(text, n, sent, by_sent.get(sent, []))
+                entry, kw_at = _count_lead_in(text, n, sent, idx)
         if entry is None:
             if kind == "rate":
                 entry = FALLBACK_RATE
@@ -598,16 +711,16 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             if chained is None or chained["metric"] != entry.metric:
                 continue  # 最高分689分,600分以上人数: a threshold, not the 最高分
             # 分别高出全市平均分23.1分和19.8分: the second value continues the first.
-            rows.append(_row(text, n, entry, kind, chained["stage"], sent, years, context,
+            rows.append(_row(text, n, entry, kind, chained["stage"], sent, idx, context,
                              change=chained["is_change"]))  # fmt: skip
-            by_sent.setdefault(sent, []).append(rows[-1])
+            add(sent, rows[-1:])
             continue
         stage = _find_stage(text, sent[0], n.start, entry.metric)
         if not stage and kw_at is not None and kw_at < clause[0]:
             # 补助标准,由每年800元: the stage named in the metric's own clause (农村初中...补助标准).
             stage = _find_stage(text, sent[0], _span_at(clauses, kw_at)[1] - 1, entry.metric)
-        rows.append(_row(text, n, entry, kind, stage, sent, years, context, flags=flags))
-        by_sent.setdefault(sent, []).append(rows[-1])
+        rows.append(_row(text, n, entry, kind, stage, sent, idx, context, flags=flags))
+        add(sent, rows[-1:])
 
     _relabel_non_school_rates(text, rows, clauses)
     rows.sort(key=lambda r: (r["start"], r["metric"]))
@@ -632,13 +745,14 @@ def _other_subject_between(text: str, kw_at: int | None, pos: int) -> bool:
     )
 
 
-def _is_milestone(text: str, n: NumberMatch, later: list[NumberMatch], sent: tuple[int, int]) -> bool:
+def _is_milestone(text: str, n: NumberMatch, nums: list[NumberMatch], first: int, sent: tuple[int, int]) -> bool:
     """True for ``突破800人(大关)`` when the same sub-clause then states the value itself
-    (``达到826人``): the round number is a milestone, not a second figure."""
+    (``达到826人``) among ``nums[first:]``: the round number is a milestone, not a second figure."""
     if not re.search(load_patterns()["milestone_before_rx"], text[max(sent[0], n.start - 4) : n.start]):
         return False
     unit = _normalised_value(n)[1]
-    for m in later:
+    for j in range(first, len(nums)):  # no copy of the rest of the paragraph's numbers
+        m = nums[j]
         if m.start >= sent[1]:
             break
         if _normalised_value(m)[1] == unit and re.search(r"(达到|达|为|至)\s*$", text[max(sent[0], m.start - 3) : m.start]):
@@ -659,7 +773,7 @@ def _is_part_after_qizhong(text: str, prevs: list[dict], sent: tuple[int, int], 
     return len(lead) <= 10 and not re.search(r"[0-9]", lead) and not any(w in lead for w in pats["staff_words"])
 
 
-def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], prev_rows: list[dict]):
+def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], idx: _ParagraphIndex):
     """Count keyword for a count whose own clause names none, taken from earlier in its
     sub-clause when the keyword owns no figure yet: a lead-in before a colon (``共招收新生:
     小学一年级4821人``) or a subject clause (``本科上线人数连续5年保持增长,今年达到1526人``)."""
@@ -668,7 +782,7 @@ def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], prev_rows: 
     for c in CLAUSE_END.finditer(text, max(sent[0], n.start - WINDOW), n.start):
         clause_start = c.end()
     lead = text[clause_start : n.start].strip()
-    colon = max(text.rfind(":", sent[0], n.start), text.rfind("：", sent[0], n.start))
+    colon = idx.last_colon(sent[0], n.start)
     if colon < 0 and not re.fullmatch(pats["count_bare_lead_rx"], lead):
         return None, None
     rx, entries = _keyword_rx("count")
@@ -677,7 +791,7 @@ def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], prev_rows: 
     if not hits:
         return None, None
     kw = hits[-1]
-    if any(kw.start() < r["start"] < n.start for r in prev_rows if colon < 0):
+    if colon < 0 and idx.row_between(sent, kw.start(), n.start):
         return None, None  # the keyword already owns a figure (在校生5万人,今年达到...)
     return entries[kw.group()], kw.start()
 

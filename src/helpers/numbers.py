@@ -89,6 +89,8 @@ DATE_TIME_RX = re.compile(
     r"|(?P<phone>(?<![0-9])(?:0[0-9]{2,3}-)?[0-9]{7,8}(?![0-9])(?=\s*(?:$|[;；,，。)）])))"
     r"|(?P<mobile>(?<![0-9])1[3-9][0-9]{9}(?![0-9]))"
 )
+# 97%以上: an approximation word after a rate.
+POST_RATE_APPROX_RX = re.compile(r"以上|左右|以下|以内|上下")
 RATIO_CONTEXT = re.compile(r"比例?(?:为|达到|达|是|保持|接近)?\s?$")
 RATIO_RX = re.compile(r"(?<![0-9:.])(?P<l>[0-9]+(?:\.[0-9]+)?)\s?:\s?(?P<r>[0-9]+(?:\.[0-9]+)?)(?![0-9:])")
 # 87。8分: a CJK full stop inside a number, accepted only when a unit follows.
@@ -402,10 +404,10 @@ def _build_match(text: str, folded: str, m: re.Match, measure_rx: re.Pattern) ->
                 approx_words.append(tail["post"])
             end = tail.end()
     elif post:
-        after = re.match(r"以上|左右|以下|以内|上下", folded[end:])
+        after = POST_RATE_APPROX_RX.match(folded, end)  # matched in place: no copy of the rest of the text
         if after:
             approx_words.append(after.group())
-            end += after.end()
+            end = after.end()
     if unit in ("万元", "亿元"):
         if scale_word:  # 5万万元 does not occur; treat as already scaled
             return None
