@@ -881,3 +881,28 @@ def test_figures_of_one_sentence_share_one_sentence_string():
     assert len(rows) == 600
     assert len({id(r["sentence"]) for r in rows}) == 1
     assert rows[0]["sentence"] == text
+
+
+def test_clause_lookups_equal_searching_a_copy_of_the_window():
+    # the count rules' "anywhere in the rest of the clause" checks, run in place, answer as
+    # re.search / re.match / `in` on the sliced window would, for every window
+    import re
+
+    from helpers.figures import _ParagraphIndex, load_patterns
+
+    pats = load_patterns()
+    text = "考生 其中小学生 前10名 参加高考 被北京大学录取 考入 招生 教师 参考 达到本科线 就读 初中的为"
+    idx = _ParagraphIndex(text, [])
+    for lo in range(len(text) + 1):
+        for hi in range(len(text), lo - 1, -1):  # same hi for many lo, as a clause's numbers
+            for word in list(pats["count_after_keywords"]) + [pats["top_rank_rx"]]:
+                assert idx.search(word, lo, hi) == (re.search(word, text[lo:hi]) is not None), (word, lo, hi)
+            cont = pats["count_continuation_rx"]
+            assert idx.match(cont, lo, hi) == bool(re.match(cont, text[lo:hi]))
+            assert idx.match(pats["count_bare_lead_rx"], lo, hi, full=True) == bool(
+                re.fullmatch(pats["count_bare_lead_rx"], text[lo:hi])
+            )
+            for w in pats["staff_words"] + pats["count_after_exclude"]:
+                assert idx.has_word(w, lo, hi) == (w in text[lo:hi])
+            a, b = idx.stripped(lo, hi)
+            assert text[a:b] == text[lo:hi].strip()

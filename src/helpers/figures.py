@@ -400,6 +400,50 @@ class KeywordHits:
         return best
 
 
+_NON_SPACE = re.compile(r"\S")
+
+
+def _has_top_level_bar(pattern: str) -> bool:
+    """True when ``pattern`` has an alternation outside any group (``^a|b``)."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1 + pattern.startswith("^", i + 1)  # [^]...] and []...]: the ] is literal
+            i += pattern.startswith("]", i)
+            continue
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+@lru_cache(maxsize=64)
+def _window_rx(pattern: str) -> tuple[str, re.Pattern] | None:
+    """How to run ``re.search(pattern, text[lo:hi])`` on ``text`` itself, without the copy.
+
+    ``("at", rx)`` for a pattern anchored with a leading ``^`` (``rx.match(text, lo, hi)``),
+    ``("any", rx)`` for one with no anchor at the start and nothing that looks outside the
+    window (``rx`` is a lookahead, found at every position where ``pattern`` matches);
+    ``None`` when neither is safe (the caller then slices)."""
+    if re.search(r"\\[bBA]|\(\?<[=!]", pattern):
+        return None
+    if pattern.startswith("^") and not _has_top_level_bar(pattern):
+        rest = pattern[1:]
+        return None if "^" in rest.replace("[^", "") else ("at", re.compile(rest))
+    if "^" in pattern.replace("[^", ""):
+        return None
+    return "any", re.compile("(?=(?:" + pattern + "))")
+
+
 class _ParagraphIndex:
     """Positions the per-number finders look up, computed once per paragraph, so that each
     number costs a few bisects instead of a scan of its sentence (which, in a paragraph with
@@ -414,6 +458,58 @@ class _ParagraphIndex:
         self.row_starts: dict[tuple[int, int], list[int]] = {}  # sorted, per sub-clause
         self._sentences: dict[tuple[int, int], str] = {}
         self._keywords: dict[str, KeywordHits] = {}
+        self._last_match: dict[tuple[str, int], tuple[int, int]] = {}
+        self._words: dict[str, list[int]] = {}
+
+    def search(self, pattern: str, lo: int, hi: int) -> bool:
+        """``re.search(pattern, text[lo:hi]) is not None`` for windows that run to the end of
+        a clause (``hi``): the last position in the clause where the pattern matches is found
+        once per clause, so the numbers of a clause with no punctuation do not each re-read
+        the rest of it."""
+        how = _window_rx(pattern)
+        if how is None:
+            return re.search(pattern, self.text[lo:hi]) is not None
+        kind, rx = how
+        if kind == "at":
+            return rx.match(self.text, lo, hi) is not None
+        done = self._last_match.get((pattern, hi))
+        if done is None or lo < done[0]:
+            last = -1
+            for m in rx.finditer(self.text, lo, hi):
+                last = m.start()
+            done = self._last_match[(pattern, hi)] = (lo, last)
+        return done[1] >= lo
+
+    def match(self, pattern: str, lo: int, hi: int, full: bool = False) -> bool:
+        """``re.match`` (``full``: ``re.fullmatch``) of ``pattern`` on ``text[lo:hi]``, in place."""
+        how = _window_rx(pattern)
+        if how is None:
+            found = (re.fullmatch if full else re.match)(pattern, self.text[lo:hi])
+            return found is not None
+        rx = how[1] if how[0] == "at" else re.compile(pattern)
+        return (rx.fullmatch if full else rx.match)(self.text, lo, hi) is not None
+
+    def has_word(self, word: str, lo: int, hi: int) -> bool:
+        """``word in text[lo:hi]``, by bisect into the word's offsets (found once)."""
+        if word not in self._words:
+            at, found = [], self.text.find(word)
+            while found >= 0:
+                at.append(found)
+                found = self.text.find(word, found + 1)
+            self._words[word] = at
+        at = self._words[word]
+        i = bisect.bisect_left(at, lo)
+        return i < len(at) and at[i] + len(word) <= hi
+
+    def stripped(self, lo: int, hi: int) -> tuple[int, int]:
+        """Bounds of ``text[lo:hi].strip()`` (as offsets into ``text``)."""
+        first = _NON_SPACE.search(self.text, lo, hi)
+        if first is None:
+            return hi, hi
+        end = hi
+        while self.text[end - 1].isspace():
+            end -= 1
+        return first.start(), end
 
     def sentence(self, span: tuple[int, int]) -> str:
         """``text[a:b]``, one string per span however many figures it holds."""
@@ -642,28 +738,36 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         if kind == "count" and entry is None:
             before_rx = next((rx for rx in pats["count_before_keywords"]
                               if re.search(rx, text[max(clause[0], n.start - WINDOW) : n.start])), None)  # fmt: skip
-            if before_rx is not None and any(w in text[clause[0] : n.start] for w in pats["staff_words"]):
+            if before_rx is not None and any(idx.has_word(w, clause[0], n.start) for w in pats["staff_words"]):
                 before_rx = None  # 参加教师资格考试320人: staff, not pupils
             if before_rx is not None:  # 参加体育中考4530人
                 entry = MetricEntry(before_rx, *pats["count_before_keywords"][before_rx], "count")
         if kind == "count" and entry is None:
-            tail = text[n.end : clause[1]]
+            # The rest of the clause (text[n.end:clause[1]]), looked up without copying it.
             for word, (metric, family) in count_after.items():
-                if re.search(word, tail) and not any(x in tail for x in pats["count_after_exclude"]):
+                if idx.search(word, n.end, clause[1]) and not any(
+                    idx.has_word(x, n.end, clause[1]) for x in pats["count_after_exclude"]
+                ):
                     entry = MetricEntry(word, metric, family, "count")
             # 51名学生进入全市前一千名 / 前10名中,我区占4名: top-of-ranking counts are results.
-            near = text[max(sent[0], n.start - 15) : n.start] + "|" + tail
-            if entry is None and re.search(pats["top_rank_rx"], near):
+            # The rank pattern is searched before the count and in the rest of its clause (the
+            # two pieces were once joined by "|", which the pattern never matches).
+            near = text[max(sent[0], n.start - 15) : n.start] + "|"
+            if entry is None and (
+                re.search(pats["top_rank_rx"], near) or idx.search(pats["top_rank_rx"], n.end, clause[1])
+            ):
                 entry = MetricEntry("", *pats["top_rank_metric"], "count")
             if entry is None and _is_change(text, n, sent[0]):
                 entry, kw_at = _find_metric(text, n, kind, sent, sent)
             # 在校学生52360人,其中小学生31200人,初中生21160人 / 考入本科的为11人,专科为23人:
             # a clause that is only a stage continues the previous count's metric.
-            lead = text[clause[0] : n.start].strip()
+            lead_at = idx.stripped(clause[0], n.start)  # text[clause[0]:n.start].strip(), not copied
             prev = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "人" and r["start"] < n.start]
-            if entry is None and prev and re.match(pats["count_continuation_rx"], lead):
+            if entry is None and prev and idx.match(pats["count_continuation_rx"], *lead_at):
                 entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
-            if entry is None and prev and _is_part_after_qizhong(text, prev, sent, n.start, lead):
+            if entry is None and prev and lead_at[1] - lead_at[0] <= 10 and _is_part_after_qizhong(
+                text, prev, sent, n.start, text[lead_at[0] : lead_at[1]]
+            ):  # (a longer lead is never a part)
                 # 本科上线86人,其中美术类52人,音乐类21人: parts after 其中 share the total's metric
                 entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
             if entry is None and chained is not None:
@@ -781,9 +885,8 @@ def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], idx: _Parag
     clause_start = sent[0]
     for c in CLAUSE_END.finditer(text, max(sent[0], n.start - WINDOW), n.start):
         clause_start = c.end()
-    lead = text[clause_start : n.start].strip()
     colon = idx.last_colon(sent[0], n.start)
-    if colon < 0 and not re.fullmatch(pats["count_bare_lead_rx"], lead):
+    if colon < 0 and not idx.match(pats["count_bare_lead_rx"], *idx.stripped(clause_start, n.start), full=True):
         return None, None
     rx, entries = _keyword_rx("count")
     hi = colon if colon >= 0 else clause_start
