@@ -524,6 +524,18 @@ def funding_wan_table(figures: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.sort_values(["wan", by], ascending=[False, True])[cols].reset_index(drop=True)
 
 
+def _level_figures(figures: pd.DataFrame, family: str, percent: bool, cols: list[str]) -> pd.DataFrame:
+    """Levels (not changes) of one family, percent units or not, with numeric ``value``."""
+    if figures.empty:
+        return pd.DataFrame(columns=cols)
+    is_percent = figures["unit"].astype(str).isin(PERCENT_UNITS)
+    part = figures[(figures["family"] == family)
+                   & (is_percent if percent else ~is_percent)
+                   & ~_bool(_column(figures, "is_change", False))]
+    part = part.assign(value=pd.to_numeric(part["value"].astype(str), errors="coerce"))
+    return part.dropna(subset=["value"]).reindex(columns=cols).reset_index(drop=True)
+
+
 def rate_figures(figures: pd.DataFrame, family: str) -> pd.DataFrame:
     """Level rates (percent, not changes) of one family, with numeric ``value``.
 
@@ -531,13 +543,7 @@ def rate_figures(figures: pd.DataFrame, family: str) -> pd.DataFrame:
         Columns ``doc_id, stage, metric, value, approx, planned, raw_text, sentence``.
     """
     cols = ["doc_id", "stage", "metric", "value", "approx", "planned", "raw_text", "sentence"]
-    if figures.empty:
-        return pd.DataFrame(columns=cols)
-    part = figures[(figures["family"] == family)
-                   & figures["unit"].astype(str).isin(PERCENT_UNITS)
-                   & ~_bool(_column(figures, "is_change", False))]
-    part = part.assign(value=pd.to_numeric(part["value"].astype(str), errors="coerce"))
-    return part.dropna(subset=["value"]).reindex(columns=cols).reset_index(drop=True)
+    return _level_figures(figures, family, True, cols)
 
 
 def count_figures(figures: pd.DataFrame, family: str) -> pd.DataFrame:
@@ -547,13 +553,7 @@ def count_figures(figures: pd.DataFrame, family: str) -> pd.DataFrame:
         Columns ``doc_id, stage, metric, value, unit, approx, raw_text, sentence``.
     """
     cols = ["doc_id", "stage", "metric", "value", "unit", "approx", "raw_text", "sentence"]
-    if figures.empty:
-        return pd.DataFrame(columns=cols)
-    part = figures[(figures["family"] == family)
-                   & ~figures["unit"].astype(str).isin(PERCENT_UNITS)
-                   & ~_bool(_column(figures, "is_change", False))]
-    part = part.assign(value=pd.to_numeric(part["value"].astype(str), errors="coerce"))
-    return part.dropna(subset=["value"]).reindex(columns=cols).reset_index(drop=True)
+    return _level_figures(figures, family, False, cols)
 
 
 # --- topics ---------------------------------------------------------------------------------
