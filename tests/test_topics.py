@@ -8,6 +8,7 @@ import pytest
 from scipy import sparse
 
 from helpers import paths
+from helpers import topics as topics_module
 from helpers.load import load_documents
 from helpers.normalize import PLACEHOLDER, normalize_document
 from helpers.segment import flag_cross_document_duplicates, segment_document
@@ -32,6 +33,7 @@ from helpers.topics import (
     mean_pairwise_ari,
     rank_topic_terms,
     tokenize,
+    tokenize_paragraphs,
     topic_diversity,
 )
 
@@ -318,6 +320,39 @@ def test_same_seed_gives_identical_outputs(seed_result, seed_paragraphs):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(seed_result, name))
 
 
+RESULT_TABLES = ("topics", "assignments", "doc_topics", "article_topics", "sweep", "representatives")
+
+
+def _refuse_to_tokenize(text):
+    raise AssertionError(f"cluster_topics re-tokenised a paragraph: {text[:20]}")
+
+
+def test_precomputed_tokens_give_identical_tables_without_tokenising(
+    seed_result, seed_paragraphs, monkeypatch
+):
+    # Tokens computed before cross-document duplicates are known (as the pipeline does per
+    # document): a wider selection than the final one, whose extra entries must be ignored.
+    tokens = tokenize_paragraphs(seed_paragraphs.drop(columns="is_duplicate"))
+    assert len(tokens) > seed_result.topics["size"].sum()
+    monkeypatch.setattr(topics_module, "tokenize", _refuse_to_tokenize)
+    with_tokens = cluster_topics(seed_paragraphs, tokens=tokens)
+    assert with_tokens.chosen == seed_result.chosen
+    for name in RESULT_TABLES:
+        pd.testing.assert_frame_equal(getattr(with_tokens, name), getattr(seed_result, name))
+
+
+def test_space_joined_and_missing_tokens_give_identical_tables(seed_paragraphs):
+    # Every other paragraph as a space-joined string (the pipeline's form), the rest
+    # missing and so tokenised by cluster_topics itself.
+    tokens = tokenize_paragraphs(seed_paragraphs)
+    partial = {key: " ".join(toks) for key, toks in list(tokens.items())[::2]}
+    kwargs = dict(k=9, method="nmf", n_seeds=2)
+    plain = cluster_topics(seed_paragraphs, **kwargs)
+    given = cluster_topics(seed_paragraphs, tokens=partial, **kwargs)
+    for name in RESULT_TABLES:
+        pd.testing.assert_frame_equal(getattr(given, name), getattr(plain, name))
+
+
 def test_fixed_k_and_method_are_respected(seed_paragraphs):
     r = cluster_topics(seed_paragraphs, k=7, method="lsa_kmeans", n_seeds=2)
     assert r.chosen["method"] == "lsa_kmeans" and r.chosen["k"] == 7
@@ -384,6 +419,13 @@ def test_too_few_paragraphs_give_no_topics_not_a_crash(frame):
     assert list(r.assignments.columns) == ASSIGNMENT_COLUMNS
     assert len(r.assignments) == len(frame)
     assert (r.assignments.topic_id == -1).all()
+
+
+def test_tokenize_paragraphs_keeps_the_topic_selection():
+    got = tokenize_paragraphs(TINY, min_chars=30)
+    assert list(got) == [("002", 0), ("002", 1), ("002", 2)]  # 3 is boilerplate
+    assert got[("002", 0)] == tokenize(TINY.text[0])
+    assert tokenize_paragraphs(TINY.iloc[:0]) == {}
 
 
 def test_chosen_method_beats_both_baselines_on_the_gold_sample(seed_result, seed_paragraphs):

@@ -5,9 +5,9 @@ Usage::
     python -m helpers.pipeline --raw-dir data/raw --out-dir data/processed [--workers N]
 
 Stages: load -> normalise -> segment (articles, boilerplate, duplicates, sections,
-paragraphs) -> figures, per document (in parallel with ``--workers`` or on a Dask cluster
-with ``--scheduler``, cached by content hash and code version), then cross-document
-duplicates and topic clustering over the whole corpus.
+paragraphs) -> figures -> topic tokens, per document (in parallel with ``--workers`` or on a
+Dask cluster with ``--scheduler``, cached by content hash and code version), then
+cross-document duplicates and topic clustering over the whole corpus.
 
 Exit codes: 0 when the run completed (even if some files were skipped: they are listed in
 the summary and in ``quality_log.csv``), 2 for usage errors (missing raw directory, bad
@@ -37,7 +37,7 @@ from .parallel import SchedulerError, map_documents
 from .quality import QualityEvent, events_from_counts, quality_frame
 from .segment import flag_cross_document_duplicates, segment_document
 from .tables import save_table
-from .topics import cluster_topics
+from .topics import MIN_CHARS, cluster_topics, tokenize_paragraphs
 
 log = logging.getLogger("helpers.pipeline")
 
@@ -99,10 +99,20 @@ class DocResult:
     repairs: dict[str, int]
     counts: dict[str, int]
     error: str = ""
+    # Topic tokens of the paragraphs topics may cluster, {(doc_id, para_id): "词 词 ..."}:
+    # space-joined (topic tokens never contain spaces) because one string per paragraph
+    # pickles far smaller than a list of small strings. Not written to any table.
+    tokens: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def process_document(doc: RawDocument) -> DocResult:
-    """Normalise, segment and extract figures for one document (pure; no disk access).
+    """Normalise, segment, extract figures and tokenise for topics, for one document.
+
+    Pure (no disk access). Tokenising here rather than in :func:`cluster_topics` puts the
+    costliest part of topic clustering (jieba) into the parallel, cached map; the
+    selection is the one topics uses (not boilerplate, not a duplicate within the
+    document, at least ``MIN_CHARS``), and paragraphs found to repeat another document
+    later are left out by ``cluster_topics`` itself.
 
     A failure inside a stage is caught and returned as ``error`` so that one odd file
     cannot stop a run over thousands; the quality log names the file and the error.
@@ -112,6 +122,7 @@ def process_document(doc: RawDocument) -> DocResult:
         seg = segment_document(doc.doc_id, norm)
         para_text = {(doc.doc_id, pid): a for pid, a in seg.para_text.items()}
         figs = extract_figures(seg.paragraphs, para_text, {doc.doc_id: doc.text})
+        tokens = tokenize_paragraphs(seg.paragraphs, MIN_CHARS) if len(seg.paragraphs) else {}
         return DocResult(
             doc_id=doc.doc_id,
             articles=seg.articles,
@@ -119,6 +130,7 @@ def process_document(doc: RawDocument) -> DocResult:
             figures=figs,
             repairs=dict(norm.repairs),
             counts=dict(seg.counts),
+            tokens={key: " ".join(toks) for key, toks in tokens.items()},
         )
     except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
         empty = pd.DataFrame()
@@ -244,7 +256,9 @@ def build_tables(
     for doc_id, n in figures.loc[figures["flags"].astype(str) != ""].groupby("doc_id").size().items():
         events.append(QualityEvent(doc_id, "figures", "flagged_figure", int(n), path=path_of.get(doc_id, "")))
 
-    topic_tables, topic_choice = run_topics(paragraphs, k=k, seed=seed, events=events)
+    tokens = {key: toks for r in results for key, toks in r.tokens.items()}
+    topic_tables, topic_choice = run_topics(paragraphs, k=k, seed=seed, events=events,
+                                            tokens=tokens)
     paragraphs = paragraphs.merge(topic_tables.pop("assignments"), on=["doc_id", "para_id"], how="left")
     paragraphs["topic_id"] = paragraphs["topic_id"].fillna(-1).astype(int)
 
@@ -261,10 +275,19 @@ def build_tables(
 
 
 def run_topics(
-    paragraphs: pd.DataFrame, *, k: int | None, seed: int, events: list[QualityEvent]
+    paragraphs: pd.DataFrame,
+    *,
+    k: int | None,
+    seed: int,
+    events: list[QualityEvent],
+    tokens: dict[tuple[str, int], str] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], str]:
-    """Cluster the paragraphs into topics; a corpus too small to cluster is logged, not fatal."""
-    res = cluster_topics(paragraphs, k=k, seed=seed)
+    """Cluster the paragraphs into topics; a corpus too small to cluster is logged, not fatal.
+
+    ``tokens`` are the per-document topic tokens (:attr:`DocResult.tokens`); paragraphs
+    without an entry are tokenised by ``cluster_topics``.
+    """
+    res = cluster_topics(paragraphs, k=k, seed=seed, min_chars=MIN_CHARS, tokens=tokens)
     chosen = res.chosen
     if res.topics.empty:
         reason = chosen.get("reason", "no topics")

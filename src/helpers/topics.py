@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -76,6 +77,7 @@ LSA_COMPONENTS = 100
 SILHOUETTE_SAMPLE = 3000  # silhouette is quadratic; larger corpora are sampled (fixed seed)
 MIN_PARAGRAPHS_PER_TOPIC = 3  # sweep only k <= n / 3
 MIN_PARAGRAPHS = 6  # fewer eligible paragraphs: no topics, every topic_id is -1
+MIN_CHARS = 30  # shorter paragraphs are not clustered (topic_id -1)
 # Above this many paragraphs the sweep (90 fits) runs on a seeded sample and only the
 # chosen setting is fitted on everything, so the default run stays around a minute.
 SWEEP_SAMPLE = 4000
@@ -275,6 +277,36 @@ def select_paragraphs(paragraphs: pd.DataFrame, min_chars: int) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
+def tokenize_paragraphs(
+    paragraphs: pd.DataFrame, min_chars: int = MIN_CHARS
+) -> dict[tuple[str, int], list[str]]:
+    """:func:`tokenize` the paragraphs :func:`select_paragraphs` keeps, keyed by paragraph.
+
+    This is the expensive part of :func:`cluster_topics`; the pipeline calls it per
+    document, inside the parallel map, and passes the result to ``cluster_topics(...,
+    tokens=...)``. A paragraph flagged later (a duplicate of another document) is simply
+    not selected there, so the selection here may be wider than the final one.
+
+    Args:
+        paragraphs: frame with ``doc_id, para_id, text`` (+ ``is_boilerplate``,
+            ``is_duplicate``).
+        min_chars: the same minimum length that ``cluster_topics`` will use.
+
+    Returns:
+        ``{(doc_id, para_id): tokens}`` for every selected paragraph.
+
+    >>> frame = pd.DataFrame(dict(doc_id=["a", "a"], para_id=[0, 1], is_boilerplate=[False, True],
+    ...                           text=["进一步加强控辍保学工作，全面落实两免一补政策。"] * 2))
+    >>> tokenize_paragraphs(frame, min_chars=10)
+    {('a', 0): ['控辍保学', '两免一补', '政策']}
+    """
+    rows = select_paragraphs(paragraphs, min_chars)
+    doc_ids = paragraphs["doc_id"].to_numpy()[rows].tolist()
+    para_ids = paragraphs["para_id"].to_numpy()[rows].tolist()
+    texts = paragraphs["text"].fillna("").astype(str).to_numpy()[rows].tolist()
+    return {(d, p): tokenize(t) for d, p, t in zip(doc_ids, para_ids, texts)}
+
+
 def _as_flag(col: pd.Series) -> np.ndarray:
     """Boolean flags from bools, 0/1 or the strings a CSV round trip leaves ("False")."""
     if col.dtype == object or pd.api.types.is_string_dtype(col):
@@ -283,18 +315,30 @@ def _as_flag(col: pd.Series) -> np.ndarray:
 
 
 def build_corpus(
-    paragraphs: pd.DataFrame, min_chars: int, min_tokens: int = 3
+    paragraphs: pd.DataFrame,
+    min_chars: int,
+    min_tokens: int = 3,
+    tokens: Mapping[tuple[str, int], Sequence[str] | str] | None = None,
 ) -> TopicCorpus:
     """Tokenise the eligible paragraphs and build TF-IDF and count matrices.
 
     Paragraphs with fewer than ``min_tokens`` in-vocabulary tokens are left out.
+
+    Args:
+        tokens: pre-computed tokens by ``(doc_id, para_id)`` (see :func:`cluster_topics`);
+            a selected paragraph missing from it is tokenised here.
 
     Raises:
         ValueError: fewer than two paragraphs or terms survive.
     """
     rows = select_paragraphs(paragraphs, min_chars)
     texts = paragraphs["text"].fillna("").astype(str).to_numpy()
-    tokens = [tokenize(texts[i]) for i in rows]
+    if tokens is None:
+        tokens = [tokenize(texts[i]) for i in rows]
+    else:
+        keys = zip(paragraphs["doc_id"].to_numpy()[rows].tolist(),
+                   paragraphs["para_id"].to_numpy()[rows].tolist())
+        tokens = [_given_tokens(tokens.get(key), texts[i]) for key, i in zip(keys, rows)]
     if len(rows) < 2:
         raise ValueError(f"only {len(rows)} paragraph(s) eligible for topics; need at least 2")
     vec = TfidfVectorizer(
@@ -312,6 +356,15 @@ def build_corpus(
     if len(rows) < 2:
         raise ValueError("fewer than 2 paragraphs have enough topic terms")
     return TopicCorpus(rows, tfidf.tocsr(), counts.tocsr(), vocab)
+
+
+def _given_tokens(given: Sequence[str] | str | None, text: str) -> list[str]:
+    """Pre-computed tokens as a list (a string is space-joined); ``None``: tokenise ``text``."""
+    if given is None:
+        return tokenize(text)
+    if isinstance(given, str):
+        return given.split()
+    return list(given)
 
 
 def _count_matrix(tokens: list[list[str]], index: dict[str, int]) -> sparse.csr_matrix:
@@ -668,9 +721,10 @@ def cluster_topics(
     k: int | None = None,
     seed: int = 0,
     method: str = "auto",
-    min_chars: int = 30,
+    min_chars: int = MIN_CHARS,
     ks: tuple[int, ...] = DEFAULT_KS,
     n_seeds: int = DEFAULT_SEEDS,
+    tokens: Mapping[tuple[str, int], Sequence[str] | str] | None = None,
 ) -> TopicResult:
     """Cluster report paragraphs into labelled topics, with the evidence for the choice.
 
@@ -683,6 +737,12 @@ def cluster_topics(
         min_chars: paragraphs shorter than this get topic -1.
         ks: candidate numbers of topics for the sweep when ``k`` is None.
         n_seeds: runs per setting for the stability figure.
+        tokens: :func:`tokenize` output already computed, by ``(doc_id, para_id)``, as a
+            list or a space-joined string (topic tokens never contain spaces), e.g. from
+            :func:`tokenize_paragraphs` run per document in parallel. Used instead of
+            tokenising again; it must come from the same ``text``. Paragraphs missing
+            from it are tokenised here, extra entries are ignored. The tables are the
+            same as without it.
 
     Returns:
         A :class:`TopicResult`.
@@ -706,7 +766,7 @@ def cluster_topics(
     if method != "auto" and method not in METHODS:
         raise ValueError(f"unknown topic method {method!r}; choose from {METHODS}")
     try:
-        corpus = build_corpus(paragraphs, min_chars)
+        corpus = build_corpus(paragraphs, min_chars, tokens=tokens)
     except ValueError as exc:
         return empty_result(paragraphs, str(exc))
     n = corpus.tfidf.shape[0]
