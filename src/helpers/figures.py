@@ -475,8 +475,10 @@ class _ParagraphIndex:
         done = self._last_match.get((pattern, hi))
         if done is None or lo < done[0]:
             last = -1
-            for m in rx.finditer(self.text, lo, hi):
-                last = m.start()
+            first = re.compile(pattern).search(self.text, lo, hi)  # usually none: a fast scan
+            if first is not None:
+                for m in rx.finditer(self.text, first.start(), hi):
+                    last = m.start()
             done = self._last_match[(pattern, hi)] = (lo, last)
         return done[1] >= lo
 
