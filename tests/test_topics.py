@@ -421,6 +421,15 @@ def test_too_few_paragraphs_give_no_topics_not_a_crash(frame):
     assert (r.assignments.topic_id == -1).all()
 
 
+def test_repeated_text_gives_equal_but_independent_token_lists():
+    # tokenize is memoised per text (duplicates across reports): callers still own their list.
+    text = TINY.text[1]
+    first = tokenize(text)
+    first.append("改过")
+    again = tokenize(text)
+    assert again == first[:-1] and again is not first
+
+
 def test_tokenize_paragraphs_keeps_the_topic_selection():
     got = tokenize_paragraphs(TINY, min_chars=30)
     assert list(got) == [("002", 0), ("002", 1), ("002", 2)]  # 3 is boilerplate

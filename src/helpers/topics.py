@@ -78,6 +78,7 @@ SILHOUETTE_SAMPLE = 3000  # silhouette is quadratic; larger corpora are sampled 
 MIN_PARAGRAPHS_PER_TOPIC = 3  # sweep only k <= n / 3
 MIN_PARAGRAPHS = 6  # fewer eligible paragraphs: no topics, every topic_id is -1
 MIN_CHARS = 30  # shorter paragraphs are not clustered (topic_id -1)
+TOKENIZE_MEMO_SIZE = 8192  # paragraphs whose tokens are memoised, per process
 # Above this many paragraphs the sweep (90 fits) runs on a seeded sample and only the
 # chosen setting is fitted on everything, so the default run stays around a minute.
 SWEEP_SAMPLE = 4000
@@ -199,8 +200,16 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize("20xx年XX省〓〓 。")
     []
     """
+    return list(_tokenize_text(text))
+
+
+@lru_cache(maxsize=TOKENIZE_MEMO_SIZE)
+def _tokenize_text(text: str) -> tuple[str, ...]:
+    # Memoised on the exact text: the pipeline tokenises each document's paragraphs before
+    # cross-document duplicates are known, so a paragraph repeated in many reports would
+    # otherwise go through jieba once per report. A tuple, so no caller can edit the memo.
     text = PINYIN_GLOSS.sub("", text)
-    return [tok for tok in load_tokenizer().lcut(text) if is_topic_word(tok)]
+    return tuple(tok for tok in load_tokenizer().lcut(text) if is_topic_word(tok))
 
 
 @lru_cache(maxsize=65536)
