@@ -58,3 +58,19 @@ def test_unwritable_out_dir_exits_3_and_writes_nothing(make_raw_dir, tmp_path, c
 def test_run_pipeline_rejects_missing_dir(tmp_path):
     with pytest.raises(FileNotFoundError):
         run_pipeline(tmp_path / "missing", tmp_path / "out")
+
+
+def test_quality_log_counts_only_warning_flags(make_raw_dir, tmp_path):
+    """An approximate amount (approx=余) is described, not flagged; a rate above 100% is."""
+    raw = make_raw_dir({
+        "approx.txt": "鎮教育工作總結\n投资10万余元实施校舍维修工程。\n",
+        "scale.txt": "镇教育工作总结\n全镇小学入学率达到102%。\n",
+    })
+    out = tmp_path / "out"
+    assert main(["--raw-dir", str(raw), "--out-dir", str(out), "--quiet", "--no-cache"]) == 0
+    log = pd.read_csv(out / "quality_log.csv", encoding="utf-8-sig", keep_default_na=False)
+    flagged = log[log.kind == "flagged_figure"].set_index("doc_id")["count"].to_dict()
+    figures = pd.read_csv(out / "figures.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert "approx=余" in set(figures.loc[figures.doc_id == "approx", "flags"])
+    assert "approx" not in flagged
+    assert flagged.get("scale") == 1

@@ -34,6 +34,7 @@ from .figures import FIGURE_COLUMNS, extract_figures
 from .load import RawDocument, describe_documents, load_documents
 from .normalize import normalize_document
 from .parallel import SchedulerError, map_documents
+from .report import has_flags
 from .quality import QualityEvent, events_from_counts, quality_frame
 from .segment import flag_cross_document_duplicates, segment_document
 from .tables import save_table
@@ -253,7 +254,8 @@ def build_tables(
             events.append(QualityEvent("", "segment", "cross_document_duplicate_paragraph",
                                        n_cross, "paragraph text already seen in an earlier document"))
     figures = drop_duplicate_figures(_concat([r.figures for r in results], FIGURE_COLUMNS), paragraphs)
-    for doc_id, n in figures.loc[figures["flags"].astype(str) != ""].groupby("doc_id").size().items():
+    # Same notion of "flagged" as the notebooks: warnings only, not descriptive flags (approx=余).
+    for doc_id, n in figures.loc[has_flags(figures)].groupby("doc_id").size().items():
         events.append(QualityEvent(doc_id, "figures", "flagged_figure", int(n), path=path_of.get(doc_id, "")))
 
     tokens = {key: toks for r in results for key, toks in r.tokens.items()}
