@@ -50,8 +50,12 @@ sys.path.insert(0, str(HERE))
 
 RESULTS_DIR = HERE / "results"
 STAGES = ("load", "normalize", "segment", "extract", "topics")
-STAGE_MODULES = {"normalize": "helpers.normalize", "segment": "helpers.segment",
-                 "extract": "helpers.figures", "topics": "helpers.topics"}
+STAGE_MODULES = {
+    "normalize": "helpers.normalize",
+    "segment": "helpers.segment",
+    "extract": "helpers.figures",
+    "topics": "helpers.topics",
+}
 # Paragraph length from which a line counts as prose for the extractor comparison.
 MIN_PARA_CHARS = 10
 # Projected run times are scaled by this margin before comparing with the budget.
@@ -61,6 +65,7 @@ RESERVE_S = 40
 
 
 # ============================================================== measurements (child side)
+
 
 def _peak_mb() -> dict[str, float]:
     """Peak resident memory of this process and of its largest reaped child, in MB."""
@@ -115,8 +120,13 @@ def measure_pipeline(raw: Path, workers: int, warm: bool, k: int | None) -> dict
         cpu: dict[str, float] = {}
         with _timed("cold", wall, cpu):
             summary = run_pipeline(raw, out, workers=workers, progress=False, **kwargs)
-        res = {"seconds": wall["cold"], "cpu_seconds": cpu["cold"], "tables": summary.table_rows,
-               "n_files": summary.n_files, "n_loaded": summary.n_loaded}
+        res = {
+            "seconds": wall["cold"],
+            "cpu_seconds": cpu["cold"],
+            "tables": summary.table_rows,
+            "n_files": summary.n_files,
+            "n_loaded": summary.n_loaded,
+        }
         if warm:
             with _timed("warm", wall, cpu):
                 run_pipeline(raw, out, workers=workers, progress=False, **kwargs)
@@ -137,8 +147,16 @@ def _lines_as_paragraphs(texts: dict[str, str]):
         pos = 0
         for i, line in enumerate(text.split("\n")):
             if line.strip():
-                rows.append(dict(doc_id=doc_id, article_id=0, para_id=i, text=line,
-                                 is_boilerplate=False, is_duplicate=False))
+                rows.append(
+                    dict(
+                        doc_id=doc_id,
+                        article_id=0,
+                        para_id=i,
+                        text=line,
+                        is_boilerplate=False,
+                        is_duplicate=False,
+                    )
+                )
                 para_text[(doc_id, i)] = AlignedText.from_raw(text).slice(pos, pos + len(line))
             pos += len(line) + 1
     return pd.DataFrame(rows), para_text
@@ -235,9 +253,13 @@ def measure_stages(raw: Path, topics_mode: str, topics_seconds: float = 0) -> di
             para_text.update({(d.doc_id, k): v for k, v in s.para_text.items()})
         del segs
     elif norms is not None:
-        notes.append("segment: helpers.segment not present, skipped; extract/topics ran on "
-                     "the normalised text's lines instead")
-        paragraphs, para_text = _lines_as_paragraphs({d.doc_id: n.text for d, n in zip(docs, norms)})
+        notes.append(
+            "segment: helpers.segment not present, skipped; extract/topics ran on "
+            "the normalised text's lines instead"
+        )
+        paragraphs, para_text = _lines_as_paragraphs(
+            {d.doc_id: n.text for d, n in zip(docs, norms)}
+        )
 
     n_figures = None
     if paragraphs is not None and _has_module(STAGE_MODULES["extract"]):
@@ -269,14 +291,23 @@ def measure_stages(raw: Path, topics_mode: str, topics_seconds: float = 0) -> di
             if "k" in chosen and "method" in chosen:
                 chosen_setting = [int(chosen["k"]), str(chosen["method"])]
                 topic_note = topic_note or (
-                    f"topics: default sweep (chose k={chosen['k']}, {chosen['method']})")
+                    f"topics: default sweep (chose k={chosen['k']}, {chosen['method']})"
+                )
     elif paragraphs is not None and topics_mode != "skip":
         notes.append("topics: helpers.topics not present, skipped")
 
-    return {"times": times, "cpu": cpu, "peak_after": dict(HIGH_WATER), "n_docs": len(docs), "n_chars": n_chars,
-            "n_paragraphs": None if paragraphs is None else len(paragraphs),
-            "n_figures": n_figures, "topics_chosen": topic_note,
-            "topics_setting": chosen_setting, "notes": notes} | _peak_mb()
+    return {
+        "times": times,
+        "cpu": cpu,
+        "peak_after": dict(HIGH_WATER),
+        "n_docs": len(docs),
+        "n_chars": n_chars,
+        "n_paragraphs": None if paragraphs is None else len(paragraphs),
+        "n_figures": n_figures,
+        "topics_chosen": topic_note,
+        "topics_setting": chosen_setting,
+        "notes": notes,
+    } | _peak_mb()
 
 
 def measure_floor(raw: Path) -> dict:
@@ -304,8 +335,17 @@ def measure_floor(raw: Path) -> dict:
         simp = [cc.convert(t) for t in texts]
     with _timed("jieba", wall, cpu):
         n_tokens = sum(len(jieba.lcut(t)) for t in simp)
-    return wall | {"seconds": sum(wall.values()), "cpu_seconds": sum(cpu.values()), "cpu": cpu,
-                   "n_chars": sum(map(len, texts)), "n_tokens": n_tokens} | _peak_mb()
+    return (
+        wall
+        | {
+            "seconds": sum(wall.values()),
+            "cpu_seconds": sum(cpu.values()),
+            "cpu": cpu,
+            "n_chars": sum(map(len, texts)),
+            "n_tokens": n_tokens,
+        }
+        | _peak_mb()
+    )
 
 
 def _decimal(x) -> Decimal | None:
@@ -346,17 +386,28 @@ def measure_money(raw: Path) -> dict:
         from helpers.figures import extract_paragraph_figures
 
         out["ours_extract_paragraph_figures"] = timed(extract_paragraph_figures)
-        ours_money = [{Decimal(str(r["value"])).normalize() for r in extract_paragraph_figures(p)
-                       if str(r.get("unit", "")).endswith("元")} for p in paras]
+        ours_money = [
+            {
+                Decimal(str(r["value"])).normalize()
+                for r in extract_paragraph_figures(p)
+                if str(r.get("unit", "")).endswith("元")
+            }
+            for p in paras
+        ]
         out["ours_money_amounts"] = sum(map(len, ours_money))
     if _has_module("jionlp"):
         import jionlp
 
         jionlp.ner.extract_money("预热100元")
         out["jionlp_extract_money"] = timed(jionlp.ner.extract_money)
-        jio_money = [{d for m in jionlp.ner.extract_money(p)
-                      if (d := _decimal(m.get("detail", {}).get("num"))) is not None}
-                     for p in paras]
+        jio_money = [
+            {
+                d
+                for m in jionlp.ner.extract_money(p)
+                if (d := _decimal(m.get("detail", {}).get("num"))) is not None
+            }
+            for p in paras
+        ]
         out["jionlp_money_amounts"] = sum(map(len, jio_money))
     else:
         out["note"] = 'jionlp not installed (pip install -e ".[bench]"); its column is empty'
@@ -389,21 +440,27 @@ def child_main(argv: list[str]) -> int:
 
 # ================================================================ orchestration (parent)
 
+
 def run_child(args: list[str], timeout: float) -> dict:
     """Run one measurement in a fresh interpreter with a cold, private stage cache."""
     cache = tempfile.mkdtemp(prefix="bench-cache-")
     env = dict(os.environ, EDU_REPORTS_CACHE=cache, PYTHONPATH=str(SRC))
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True,
-                              text=True, env=env, timeout=timeout)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("BENCH-JSON "):
-            res = json.loads(line[len("BENCH-JSON "):])
+            res = json.loads(line[len("BENCH-JSON ") :])
             res["process_seconds"] = time.perf_counter() - t0
             return res
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
@@ -452,7 +509,9 @@ def save_big_file(root: Path, mb: int) -> Path:
     reps = mb * 1024 * 1024 // len(data) + 1
     folder = root / f"big{mb}"
     folder.mkdir(parents=True)
-    (folder / "one_line.txt").write_bytes((data * reps)[: mb * 1024 * 1024].decode("utf-8", "ignore").encode())
+    (folder / "one_line.txt").write_bytes(
+        (data * reps)[: mb * 1024 * 1024].decode("utf-8", "ignore").encode()
+    )
     return folder
 
 
@@ -465,17 +524,30 @@ def _scaled(results: dict, key: str, size: int, factor_from: int) -> float | Non
 def run_benchmark(sizes: list[int], big_mb: int, budget_s: float) -> dict:
     budget = Budget(budget_s)
     root = Path(tempfile.mkdtemp(prefix="edu-bench-"))
-    report: dict = {"sizes": {}, "notes": [], "machine": {
-        "python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}}
+    report: dict = {
+        "sizes": {},
+        "notes": [],
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+    }
     try:
         _log(f"building corpora {sizes} in {root}")
         dirs = build_corpora(sizes, root)
-        has_cache = "cache_dir" in inspect.signature(
-            importlib.import_module("helpers.pipeline").run_pipeline).parameters
+        has_cache = (
+            "cache_dir"
+            in inspect.signature(
+                importlib.import_module("helpers.pipeline").run_pipeline
+            ).parameters
+        )
         prev = None
         for size in sizes:
-            res: dict = {"n_files": len(list(dirs[size].rglob("*.txt"))),
-                         "n_bytes": sum(p.stat().st_size for p in dirs[size].rglob("*.txt"))}
+            res: dict = {
+                "n_files": len(list(dirs[size].rglob("*.txt"))),
+                "n_bytes": sum(p.stat().st_size for p in dirs[size].rglob("*.txt")),
+            }
             report["sizes"][size] = res
             # The default topic sweep over k (what a plain run does) is measured at the
             # smallest size; larger sizes run with k fixed to what it chose (`--k`), since
@@ -486,9 +558,14 @@ def run_benchmark(sizes: list[int], big_mb: int, budget_s: float) -> dict:
                 topics_mode, k_args = f"fixed:{k}", ["--k", str(k)]
                 res["k"] = k
             raw_arg = ["--raw", str(dirs[size])]
-            steps = [("stages", ["stages", *raw_arg, "--topics-mode", topics_mode]),
-                     ("pipeline_w1", ["pipeline", *raw_arg, "--workers", "1", *k_args]
-                      + (["--warm"] if has_cache and size == max(sizes) else []))]
+            steps = [
+                ("stages", ["stages", *raw_arg, "--topics-mode", topics_mode]),
+                (
+                    "pipeline_w1",
+                    ["pipeline", *raw_arg, "--workers", "1", *k_args]
+                    + (["--warm"] if has_cache and size == max(sizes) else []),
+                ),
+            ]
             if size == max(sizes):
                 steps.append(("pipeline_w2", ["pipeline", *raw_arg, "--workers", "2", *k_args]))
             steps.append(("floor", ["floor", *raw_arg]))
@@ -503,15 +580,16 @@ def run_benchmark(sizes: list[int], big_mb: int, budget_s: float) -> dict:
                     left = budget.left() - (projected or 0) * BUDGET_MARGIN - RESERVE_S
                     args = args + ["--topics-seconds", f"{max(1.0, left):.0f}"]
                 if not budget.allows(projected):
-                    msg = (f"{size}x {name}: skipped, projected {projected:.0f} s would overrun the "
-                           f"budget ({budget.left():.0f} s left)")
+                    msg = (
+                        f"{size}x {name}: skipped, projected {projected:.0f} s would overrun the "
+                        f"budget ({budget.left():.0f} s left)"
+                    )
                     report["notes"].append(msg)
                     _log(msg)
                     continue
                 _log(f"{size}x {name} ...")
                 res[name] = run_child(args, timeout=max(30.0, budget.left()))
-                _log(f"   {res[name].get('process_seconds', 0):.1f} s "
-                     f"{res[name].get('error', '')}")
+                _log(f"   {res[name].get('process_seconds', 0):.1f} s {res[name].get('error', '')}")
             prev = size
         if big_mb:
             folder = save_big_file(root, big_mb)
@@ -525,13 +603,15 @@ def run_benchmark(sizes: list[int], big_mb: int, budget_s: float) -> dict:
             if budget.allows(projected):
                 _log(f"{big_mb} MB single-line file ...")
                 report["big_file"] = {"mb": big_mb} | run_child(
-                    ["pipeline", "--raw", str(folder)], timeout=max(30.0, budget.left()))
+                    ["pipeline", "--raw", str(folder)], timeout=max(30.0, budget.left())
+                )
             else:
                 report["notes"].append(f"{big_mb} MB single-line file: skipped, over budget")
         if budget.left() > 30:
             _log("extract_money comparison on 1x ...")
-            report["money"] = run_child(["money", "--raw", str(dirs[min(sizes)])],
-                                        timeout=max(30.0, budget.left()))
+            report["money"] = run_child(
+                ["money", "--raw", str(dirs[min(sizes)])], timeout=max(30.0, budget.left())
+            )
         report["total_seconds"] = budget.total - budget.left()
         return report
     finally:
@@ -554,6 +634,7 @@ def _chosen_setting(size_result: dict) -> tuple[int, str]:
 
 # ===================================================================== the report tables
 
+
 def _fmt(x, spec=".1f", none="–") -> str:
     return none if x is None else format(x, spec)
 
@@ -571,35 +652,54 @@ def _chars(r: dict) -> int | None:
 def render_markdown(report: dict) -> str:
     """The benchmark tables as Markdown (what docs/robustness.md and the README quote)."""
     sizes = report["sizes"]
-    lines = ["### Whole pipeline (`run_pipeline`, 1 worker, cold cache)", "",
-             "| corpus | files | MB | chars | topics | wall s | CPU s | µs CPU per char | peak MB |",
-             "|---|---:|---:|---:|---|---:|---:|---:|---:|"]
+    lines = [
+        "### Whole pipeline (`run_pipeline`, 1 worker, cold cache)",
+        "",
+        "| corpus | files | MB | chars | topics | wall s | CPU s | µs CPU per char | peak MB |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|",
+    ]
     for size, r in sizes.items():
         p = r.get("pipeline_w1", {})
         chars, cpu = _chars(r), p.get("cpu_seconds")
         topics = f"k={r['k']}" if r.get("k") else "sweep"
-        lines.append(f"| {size}x | {r['n_files']} | {r['n_bytes'] / 1e6:.1f} | {_fmt(chars, ',')} | "
-                     f"{topics} | {_fmt(p.get('seconds'))} | {_fmt(cpu)} | "
-                     f"{_fmt(cpu / chars * 1e6 if chars and cpu else None, '.1f')} | "
-                     f"{_fmt(p.get('peak_mb'), '.0f')} |")
-    lines += ["", "Linear cost = a constant µs per char across sizes run with the same topic "
-              "setting (the k sweep at the smallest size is a fixed extra cost)."]
+        lines.append(
+            f"| {size}x | {r['n_files']} | {r['n_bytes'] / 1e6:.1f} | {_fmt(chars, ',')} | "
+            f"{topics} | {_fmt(p.get('seconds'))} | {_fmt(cpu)} | "
+            f"{_fmt(cpu / chars * 1e6 if chars and cpu else None, '.1f')} | "
+            f"{_fmt(p.get('peak_mb'), '.0f')} |"
+        )
+    lines += [
+        "",
+        "Linear cost = a constant µs per char across sizes run with the same topic "
+        "setting (the k sweep at the smallest size is a fixed extra cost).",
+    ]
     top = max(sizes)
     w1, w2 = sizes[top].get("pipeline_w1", {}), sizes[top].get("pipeline_w2", {})
     if w1.get("seconds") and w2.get("seconds"):
-        lines += ["", f"Speed-up at {top}x (wall): 1 worker {w1['seconds']:.1f} s, 2 workers "
-                  f"{w2['seconds']:.1f} s -> **{w1['seconds'] / w2['seconds']:.2f}x** "
-                  f"(peak memory: main process {w2.get('peak_mb', 0):.0f} MB, largest worker "
-                  f"{w2.get('peak_child_mb', 0):.0f} MB)."]
+        lines += [
+            "",
+            f"Speed-up at {top}x (wall): 1 worker {w1['seconds']:.1f} s, 2 workers "
+            f"{w2['seconds']:.1f} s -> **{w1['seconds'] / w2['seconds']:.2f}x** "
+            f"(peak memory: main process {w2.get('peak_mb', 0):.0f} MB, largest worker "
+            f"{w2.get('peak_child_mb', 0):.0f} MB).",
+        ]
     if w1.get("warm_seconds"):
-        lines += ["", f"Re-run at {top}x with a warm stage cache: {w1['warm_seconds']:.1f} s "
-                  f"(cold {w1['seconds']:.1f} s)."]
-    lines += ["", "### Per stage (CPU seconds, stage functions called directly) and the floor", "",
-              "Floor = what a minimal peer pipeline pays on the same files: read + decode, OpenCC "
-              "`t2s`, `jieba.lcut`. Ratio = ours without topics / floor (target <= 2).", "",
-              "| corpus | load | normalise | segment | extract | topics | ours w/o topics | "
-              "floor | ratio (CPU) | ratio (wall) | harness peak MB |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            f"Re-run at {top}x with a warm stage cache: {w1['warm_seconds']:.1f} s "
+            f"(cold {w1['seconds']:.1f} s).",
+        ]
+    lines += [
+        "",
+        "### Per stage (CPU seconds, stage functions called directly) and the floor",
+        "",
+        "Floor = what a minimal peer pipeline pays on the same files: read + decode, OpenCC "
+        "`t2s`, `jieba.lcut`. Ratio = ours without topics / floor (target <= 2).",
+        "",
+        "| corpus | load | normalise | segment | extract | topics | ours w/o topics | "
+        "floor | ratio (CPU) | ratio (wall) | harness peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for size, r in sizes.items():
         st = r.get("stages", {})
         t = st.get("cpu") or {}
@@ -608,45 +708,75 @@ def render_markdown(report: dict) -> str:
         ratio = ours / fl["cpu_seconds"] if ours and fl.get("cpu_seconds") else None
         ratio_wall = ours_wall / fl["seconds"] if ours_wall and fl.get("seconds") else None
         cells = " | ".join(_fmt(t.get(s), ".2f") for s in STAGES)
-        lines.append(f"| {size}x | {cells} | {_fmt(ours, '.2f')} | {_fmt(fl.get('cpu_seconds'), '.2f')} "
-                     f"| {_fmt(ratio, '.2f')} | {_fmt(ratio_wall, '.2f')} | "
-                     f"{_fmt(st.get('peak_mb'), '.0f')} |")
-    lines += ["", "(The stage harness holds a whole stage's output for all documents at once, so "
-              "its peak is an upper bound; the pipeline's own peak is in the first table.)"]
+        lines.append(
+            f"| {size}x | {cells} | {_fmt(ours, '.2f')} | {_fmt(fl.get('cpu_seconds'), '.2f')} "
+            f"| {_fmt(ratio, '.2f')} | {_fmt(ratio_wall, '.2f')} | "
+            f"{_fmt(st.get('peak_mb'), '.0f')} |"
+        )
+    lines += [
+        "",
+        "(The stage harness holds a whole stage's output for all documents at once, so "
+        "its peak is an upper bound; the pipeline's own peak is in the first table.)",
+    ]
     st = sizes[top].get("stages", {})
     if st.get("cpu") and st.get("n_chars"):
-        per = [f"{name} {st['n_chars'] / t:,.0f} chars/s (peak after: "
-               f"{st.get('peak_after', {}).get(name, 0):.0f} MB)"
-               for name, t in st["cpu"].items() if t]
+        per = [
+            f"{name} {st['n_chars'] / t:,.0f} chars/s (peak after: "
+            f"{st.get('peak_after', {}).get(name, 0):.0f} MB)"
+            for name, t in st["cpu"].items()
+            if t
+        ]
         lines += ["", f"Per stage at {top}x, CPU throughput: " + "; ".join(per) + "."]
     for size, r in sizes.items():
         fl = r.get("floor", {})
         if fl.get("cpu_seconds"):
             c = fl["cpu"]
-            lines += ["", f"Floor at {size}x (CPU): read {c['read']:.2f} s, t2s {c['t2s']:.2f} s, "
-                      f"jieba {c['jieba']:.2f} s = {fl['n_chars'] / fl['cpu_seconds']:,.0f} chars/s."]
+            lines += [
+                "",
+                f"Floor at {size}x (CPU): read {c['read']:.2f} s, t2s {c['t2s']:.2f} s, "
+                f"jieba {c['jieba']:.2f} s = {fl['n_chars'] / fl['cpu_seconds']:,.0f} chars/s.",
+            ]
     notes = sorted({n for r in sizes.values() for n in (r.get("stages") or {}).get("notes", [])})
-    notes += [f"{s}x stages: {r['stages']['topics_chosen']}" for s, r in sizes.items()
-              if (r.get("stages") or {}).get("topics_chosen")]
+    notes += [
+        f"{s}x stages: {r['stages']['topics_chosen']}"
+        for s, r in sizes.items()
+        if (r.get("stages") or {}).get("topics_chosen")
+    ]
     big = report.get("big_file")
     if big:
-        lines += ["", f"A {big['mb']} MB single-line file through `run_pipeline`: "
-                  + (f"{big['seconds']:.1f} s wall, {big['cpu_seconds']:.1f} s CPU, peak "
-                     f"{big['peak_mb']:.0f} MB, {big['n_loaded']}/{big['n_files']} read."
-                     if "seconds" in big else big.get("error", "no result"))]
+        lines += [
+            "",
+            f"A {big['mb']} MB single-line file through `run_pipeline`: "
+            + (
+                f"{big['seconds']:.1f} s wall, {big['cpu_seconds']:.1f} s CPU, peak "
+                f"{big['peak_mb']:.0f} MB, {big['n_loaded']}/{big['n_files']} read."
+                if "seconds" in big
+                else big.get("error", "no result")
+            ),
+        ]
     money = report.get("money")
     if money and "error" not in money:
-        lines += ["", f"### Figure extraction throughput ({money['n_paragraphs']} prose lines, "
-                  f"{money['n_chars']:,} chars of the 1x corpus, normalised)", "",
-                  "| extractor | s | items | chars/s |", "|---|---:|---:|---:|"]
+        lines += [
+            "",
+            f"### Figure extraction throughput ({money['n_paragraphs']} prose lines, "
+            f"{money['n_chars']:,} chars of the 1x corpus, normalised)",
+            "",
+            "| extractor | s | items | chars/s |",
+            "|---|---:|---:|---:|",
+        ]
         for key in ("ours_find_numbers", "ours_extract_paragraph_figures", "jionlp_extract_money"):
             m = money.get(key)
             if m:
-                lines.append(f"| {key} | {m['seconds']:.2f} | {m['items']} | {m['chars_per_s']:,.0f} |")
+                lines.append(
+                    f"| {key} | {m['seconds']:.2f} | {m['items']} | {m['chars_per_s']:,.0f} |"
+                )
         if "money_amounts_in_both" in money:
-            lines += ["", f"Money amounts (元): ours {money['ours_money_amounts']}, JioNLP "
-                      f"{money['jionlp_money_amounts']}, same value in the same line "
-                      f"{money['money_amounts_in_both']}."]
+            lines += [
+                "",
+                f"Money amounts (元): ours {money['ours_money_amounts']}, JioNLP "
+                f"{money['jionlp_money_amounts']}, same value in the same line "
+                f"{money['money_amounts_in_both']}.",
+            ]
         if money.get("note"):
             notes.append(money["note"])
     for size, r in sizes.items():
@@ -657,8 +787,11 @@ def render_markdown(report: dict) -> str:
         notes.append(f"extract_money: {money['error']}")
     notes += report.get("notes", [])
     m = report["machine"]
-    lines += ["", f"Machine: {m['cpus']} CPUs shared with other jobs, Python {m['python']}; "
-              f"whole benchmark {report.get('total_seconds', 0):.0f} s."]
+    lines += [
+        "",
+        f"Machine: {m['cpus']} CPUs shared with other jobs, Python {m['python']}; "
+        f"whole benchmark {report.get('total_seconds', 0):.0f} s.",
+    ]
     if notes:
         lines += ["", "Notes:"] + [f"- {n}" for n in notes]
     return "\n".join(lines) + "\n"
@@ -678,8 +811,9 @@ def main(argv: list[str] | None = None) -> int:
     report = run_benchmark(sizes, a.big_mb, a.budget)
     md = render_markdown(report)
     a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / "bench_pipeline.json").write_text(json.dumps(report, indent=2, default=str) + "\n",
-                                              encoding="utf-8")
+    (a.out / "bench_pipeline.json").write_text(
+        json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     (a.out / "bench_pipeline.md").write_text(md, encoding="utf-8")
     print(md)
     return 0

@@ -228,7 +228,9 @@ def jionlp_money(paras: pd.DataFrame, para_text: dict, usable: set) -> pd.DataFr
             if hit["detail"].get("case") not in ("元", None):
                 continue  # other currencies do not occur in the sample
             a, b = at.raw_span(*hit["offset"])
-            out.append(dict(doc_id=r.doc_id, raw_start=a, raw_end=b, value=float(num), family="funding"))
+            out.append(
+                dict(doc_id=r.doc_id, raw_start=a, raw_end=b, value=float(num), family="funding")
+            )
     return pd.DataFrame(out, columns=["doc_id", "raw_start", "raw_end", "value", "family"])
 
 
@@ -264,7 +266,9 @@ def heldout_baselines(path: Path) -> pd.DataFrame:
 
     from helpers.normalize import normalize_document
 
-    gold = pd.read_csv(path, dtype={"sentence_id": str, "sentence": str, "family": str, "metric": str, "text": str})
+    gold = pd.read_csv(
+        path, dtype={"sentence_id": str, "sentence": str, "family": str, "metric": str, "text": str}
+    )
     labelled = gold[gold.family.notna()]
     cols = ["doc_id", "raw_start", "raw_end", "value", "family"]
     g_money = labelled[labelled.text.str.contains("元", na=False)]
@@ -294,7 +298,9 @@ def heldout_baselines(path: Path) -> pd.DataFrame:
             rec_r.append((sid, a, b, v, "x"))
 
     def as_gold(g):
-        return frame([(r.sentence_id, int(r.start), int(r.end), float(r.value), "x") for r in g.itertuples()])
+        return frame(
+            [(r.sentence_id, int(r.start), int(r.end), float(r.value), "x") for r in g.itertuples()]
+        )
 
     rows = []
     for name, target, p, g in (
@@ -304,7 +310,9 @@ def heldout_baselines(path: Path) -> pd.DataFrame:
         pf, gf = frame(p), as_gold(g)
         n = len(match(pf, gf))
         rows.append((name, target, len(pf), n, *prf(len(pf), len(gf), n)))
-    return pd.DataFrame(rows, columns=["extractor", "target", "predicted", "matched", "precision", "recall", "f1"])
+    return pd.DataFrame(
+        rows, columns=["extractor", "target", "predicted", "matched", "precision", "recall", "f1"]
+    )
 
 
 def clean_sentence_figures(sentence: str) -> list[dict]:
@@ -323,7 +331,9 @@ def clean_sentence_figures(sentence: str) -> list[dict]:
 
 def score_heldout(path: Path, errors: bool = False, batch=None) -> pd.DataFrame:
     """Per-family P/R/F1 on held-out sentences (one batch when ``batch`` is given)."""
-    gold = pd.read_csv(path, dtype={"sentence_id": str, "sentence": str, "family": str, "metric": str})
+    gold = pd.read_csv(
+        path, dtype={"sentence_id": str, "sentence": str, "family": str, "metric": str}
+    )
     if batch is not None:
         gold = gold[gold.batch.astype(str) == str(batch)]
     preds, golds = [], []
@@ -335,16 +345,22 @@ def score_heldout(path: Path, errors: bool = False, batch=None) -> pd.DataFrame:
         for g in grp[grp.family.notna()].itertuples():
             golds.append(dict(doc_id=sid, raw_start=int(g.start), raw_end=int(g.end), value=float(g.value),
                               family=g.family, metric=g.metric, text=g.text))  # fmt: skip
-    pred = pd.DataFrame(preds, columns=["doc_id", "raw_start", "raw_end", "value", "family", "metric", "text"])
+    pred = pd.DataFrame(
+        preds, columns=["doc_id", "raw_start", "raw_end", "value", "family", "metric", "text"]
+    )
     gold_df = pd.DataFrame(golds, columns=pred.columns)
     if errors:
         for fam in FAMILIES:
             p, g = pred[pred.family == fam], gold_df[gold_df.family == fam]
             pairs = match(p, g)
             for i in p.index.difference([a for a, _ in pairs]):
-                print(f"HELDOUT FP {fam:10s} #{pred.loc[i, 'doc_id']} {pred.loc[i, 'text']!r} {pred.loc[i, 'metric']}")
+                print(
+                    f"HELDOUT FP {fam:10s} #{pred.loc[i, 'doc_id']} {pred.loc[i, 'text']!r} {pred.loc[i, 'metric']}"
+                )
             for i in g.index.difference([b for _, b in pairs]):
-                print(f"HELDOUT FN {fam:10s} #{gold_df.loc[i, 'doc_id']} {gold_df.loc[i, 'text']!r} {gold_df.loc[i, 'metric']}")
+                print(
+                    f"HELDOUT FN {fam:10s} #{gold_df.loc[i, 'doc_id']} {gold_df.loc[i, 'text']!r} {gold_df.loc[i, 'metric']}"
+                )
     return score_families(pred, gold_df)
 
 
@@ -371,9 +387,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR)
     ap.add_argument("--errors", action="store_true", help="list false positives and misses")
     ap.add_argument("--no-baselines", action="store_true", help="skip JioNLP/Recognizers-Text")
-    ap.add_argument("--heldout", type=Path, action="append",
-                    help=f"held-out sentence file (repeatable; default: every {HELDOUT_GLOB} in bench/)")
-    ap.add_argument("--by-batch", action="store_true", help="also score each held-out batch on its own")
+    ap.add_argument(
+        "--heldout",
+        type=Path,
+        action="append",
+        help=f"held-out sentence file (repeatable; default: every {HELDOUT_GLOB} in bench/)",
+    )
+    ap.add_argument(
+        "--by-batch", action="store_true", help="also score each held-out batch on its own"
+    )
     ap.add_argument("--heldout-only", action="store_true", help="skip the seed corpus")
     args = ap.parse_args(argv)
     heldout = args.heldout or sorted(HELDOUT_PATH.parent.glob(HELDOUT_GLOB))
@@ -388,20 +410,30 @@ def main(argv: list[str] | None = None) -> int:
     spans = paragraph_spans(paras, para_text)
     gold_all = pd.read_csv(args.gold, dtype={"doc_id": str, "metric": str, "stage": str})
     gold_all = gold_all[gold_all.doc_id.isin(raws)]
-    bad = [g for g in gold_all.itertuples() if raws[g.doc_id][g.raw_start : g.raw_end] != g.raw_text]
+    bad = [
+        g for g in gold_all.itertuples() if raws[g.doc_id][g.raw_start : g.raw_end] != g.raw_text
+    ]
     if bad:
         print(f"WARNING: {len(bad)} gold rows whose raw_text differs from the raw slice")
 
     def usable(g) -> bool:
-        s = spans[(spans.doc_id == g.doc_id) & (spans.raw_start <= g.raw_start) & (spans.raw_end >= g.raw_end)]
+        s = spans[
+            (spans.doc_id == g.doc_id)
+            & (spans.raw_start <= g.raw_start)
+            & (spans.raw_end >= g.raw_end)
+        ]
         return bool(len(s)) and bool(s.usable.all())
 
     keep = gold_all.apply(usable, axis=1) if len(gold_all) else pd.Series(dtype=bool)
     gold = gold_all[keep].reset_index(drop=True)
-    print(f"gold rows: {len(gold_all)} ({len(gold_all) - len(gold)} in boilerplate/duplicate paragraphs, not expected)")
+    print(
+        f"gold rows: {len(gold_all)} ({len(gold_all) - len(gold)} in boilerplate/duplicate paragraphs, not expected)"
+    )
 
     pred = extract_figures(paras, para_text, raws).reset_index(drop=True)
-    bad_pred = [p for p in pred.itertuples() if raws[p.doc_id][p.raw_start : p.raw_end] != p.raw_text]
+    bad_pred = [
+        p for p in pred.itertuples() if raws[p.doc_id][p.raw_start : p.raw_end] != p.raw_text
+    ]
     print(f"predicted rows: {len(pred)}; rows whose raw_text != raw slice: {len(bad_pred)}")
 
     table = score_families(pred, gold)
@@ -416,7 +448,11 @@ def main(argv: list[str] | None = None) -> int:
         report_heldout(path, args.errors, args.by_batch)
 
     if not args.no_baselines:
-        use = {(r.doc_id, r.para_id) for r in paras.itertuples() if not (r.is_boilerplate or r.is_duplicate)}
+        use = {
+            (r.doc_id, r.para_id)
+            for r in paras.itertuples()
+            if not (r.is_boilerplate or r.is_duplicate)
+        }
         g_fund = gold[gold.family == "funding"]
         ours = pred[pred.family == "funding"]
         jio = jionlp_money(paras, para_text, use)
@@ -430,11 +466,18 @@ def main(argv: list[str] | None = None) -> int:
         for name, p in (("helpers.figures", ours_rate), ("recognizers-text percentage", rec)):
             n = len(match(p, g_rate))
             rows.append((name, "rates (% and 个百分点)", len(p), n, *prf(len(p), len(g_rate), n)))
-        cmp = pd.DataFrame(rows, columns=["extractor", "target", "predicted", "matched", "precision", "recall", "f1"])
-        print(f"\nsame text, span+value match (funding gold={len(g_fund)}, rate gold={len(g_rate)})")
+        cmp = pd.DataFrame(
+            rows,
+            columns=["extractor", "target", "predicted", "matched", "precision", "recall", "f1"],
+        )
+        print(
+            f"\nsame text, span+value match (funding gold={len(g_fund)}, rate gold={len(g_rate)})"
+        )
         print(cmp.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         for path in heldout:
-            print(f"\n{path.name}, same comparison (money = labelled spans with 元, rates = with %)")
+            print(
+                f"\n{path.name}, same comparison (money = labelled spans with 元, rates = with %)"
+            )
             print(heldout_baselines(path).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
 
     if args.errors:
@@ -444,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
             mp, mg = {a for a, _ in pairs}, {b for _, b in pairs}
             for i in p.index.difference(list(mp)):
                 r = pred.loc[i]
-                print(f"FP {fam:10s} {r.doc_id} {r.raw_start} {r.raw_text!r} {r.metric} {r.value} | {r.sentence[:60]}")
+                print(
+                    f"FP {fam:10s} {r.doc_id} {r.raw_start} {r.raw_text!r} {r.metric} {r.value} | {r.sentence[:60]}"
+                )
             for i in g.index.difference(list(mg)):
                 r = gold.loc[i]
                 print(f"FN {fam:10s} {r.doc_id} {r.raw_start} {r.raw_text!r} {r.metric} {r.value}")

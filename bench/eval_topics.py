@@ -38,9 +38,15 @@ def load_paragraphs(raw_dir: Path) -> tuple[pd.DataFrame, str]:
             lines = [m for m in re.finditer(r"[^\r\n]+", d.text) if m.group().strip()]
             for pid, m in enumerate(lines):
                 rows.append(
-                    dict(doc_id=d.doc_id, para_id=pid, raw_start=m.start(), raw_end=m.end(),
-                         text=convert_to_simplified(m.group().strip()),
-                         is_boilerplate=False, is_duplicate=False)
+                    dict(
+                        doc_id=d.doc_id,
+                        para_id=pid,
+                        raw_start=m.start(),
+                        raw_end=m.end(),
+                        text=convert_to_simplified(m.group().strip()),
+                        is_boilerplate=False,
+                        is_duplicate=False,
+                    )
                 )
         return pd.DataFrame(rows), "provisional (lines, t2s, no boilerplate flags)"
     frames = [segment_document(d.doc_id, normalize_document(d.text)).paragraphs for d in docs]
@@ -63,8 +69,12 @@ def main() -> None:
     print(f"cluster_topics: {time.perf_counter() - t0:.1f} s\n")
     print(res.sweep.to_string(index=False), "\n")
     print("chosen:", res.chosen, "\n")
-    print(res.topics[["topic_id", "label", "size", "n_docs", "coherence_npmi", "top_terms"]]
-          .to_string(index=False), "\n")
+    print(
+        res.topics[
+            ["topic_id", "label", "size", "n_docs", "coherence_npmi", "top_terms"]
+        ].to_string(index=False),
+        "\n",
+    )
     gold = load_gold_topics(GOLD_PATH)
     ks = tuple(sorted({res.chosen["k"], *(args.ks or [])}))
     table = compare_with_baselines(paras, gold, res, seed=args.seed, ks=ks)

@@ -32,11 +32,16 @@ def run_script(script: Path, args: list[str], timeout: float | None) -> tuple[in
     """Run one benchmark script, streaming its output; return (exit code, seconds)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), env.get("PYTHONPATH", "")) if p)
-    print(f"\n{'=' * 78}\n$ {Path(sys.executable).name} {script.relative_to(HERE.parent)} "
-          f"{' '.join(args)}\n{'=' * 78}", flush=True)
+    print(
+        f"\n{'=' * 78}\n$ {Path(sys.executable).name} {script.relative_to(HERE.parent)} "
+        f"{' '.join(args)}\n{'=' * 78}",
+        flush=True,
+    )
     t0 = time.perf_counter()
     try:
-        code = subprocess.run([sys.executable, str(script), *args], env=env, timeout=timeout).returncode
+        code = subprocess.run(
+            [sys.executable, str(script), *args], env=env, timeout=timeout
+        ).returncode
     except subprocess.TimeoutExpired:
         print(f"{script.name}: stopped after {timeout:.0f} s", flush=True)
         code = 124
@@ -56,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n(skipped {name}: not written yet)", flush=True)
     print(f"\n{'=' * 78}\nbenchmark summary")
     for name, code, secs in results:
-        print(f"  {str(name):<20} {'ok' if code == 0 else f'FAILED (exit {code})':<16} {secs:6.0f} s")
+        print(
+            f"  {str(name):<20} {'ok' if code == 0 else f'FAILED (exit {code})':<16} {secs:6.0f} s"
+        )
     return 0 if all(code == 0 for _, code, _ in results) else 1
 
 

@@ -62,7 +62,9 @@ if len(skipped):
 # %%
 fig = charts.plot_barh(
     doc_summary.set_index("doc_id")["n_articles"],
-    "每个文件中的文章数", "文章数（篇）", note_if_empty="尚无文章切分结果（articles 表为空）",
+    "每个文件中的文章数",
+    "文章数（篇）",
+    note_if_empty="尚无文章切分结果（articles 表为空）",
 )
 charts.save_fig(fig, "01_articles_per_document", figures_dir, caption=caption)
 
@@ -78,7 +80,9 @@ charts.save_fig(fig, "01_articles_per_document", figures_dir, caption=caption)
 removed = report.removed_per_document(documents, paragraphs) if len(paragraphs) else pd.DataFrame()
 display(removed)
 fig = charts.plot_stacked_barh(
-    removed, "清洗去除了什么（按文档）", "字符数（原文字符）",
+    removed,
+    "清洗去除了什么（按文档）",
+    "字符数（原文字符）",
     note_if_empty="尚无段落表：运行 make data 后再看清洗结果",
 )
 charts.save_fig(fig, "01_cleaning_removed_per_document", figures_dir, caption=caption)
@@ -99,12 +103,15 @@ display(repairs if len(repairs) else Markdown("_The quality log records no repai
 # %%
 from helpers.topics import tokenize
 
-keywords = report.keywords_per_document(paragraphs, tokenize, n=10) if len(paragraphs) else pd.DataFrame()
+keywords = (
+    report.keywords_per_document(paragraphs, tokenize, n=10) if len(paragraphs) else pd.DataFrame()
+)
 display(keywords if len(keywords) else Markdown("_No paragraph text yet: no keywords._"))
 
 # %%
 texts = report.analysis_paragraphs(paragraphs)["text"].astype(str) if len(paragraphs) else []
 terms = report.count_terms(texts, tokenize, n=25)
-fig = charts.plot_barh(terms, "全语料高频词（前 25）", "出现次数（次）",
-                       note_if_empty="没有可分词的正文段落")
+fig = charts.plot_barh(
+    terms, "全语料高频词（前 25）", "出现次数（次）", note_if_empty="没有可分词的正文段落"
+)
 charts.save_fig(fig, "01_top_terms", figures_dir, caption=caption)

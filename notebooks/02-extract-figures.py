@@ -51,8 +51,12 @@ caption = report.source_caption(documents, raw_dir)
 figures = report.load_optional_table(processed_dir, "figures")
 print(f"{len(figures)} figures in {figures['doc_id'].nunique()} of {len(documents)} documents")
 if figures.empty:
-    display(Markdown("**No figure found in this corpus** (or the figures stage has not run): "
-                     "the tables and charts below are empty."))
+    display(
+        Markdown(
+            "**No figure found in this corpus** (or the figures stage has not run): "
+            "the tables and charts below are empty."
+        )
+    )
 
 # %% [markdown]
 # ## Per-family summary
@@ -63,13 +67,19 @@ families = report.family_summary(figures)
 display(families)
 fig = charts.plot_stacked_barh(
     families.set_index("label")[["n_figures"]].rename(columns={"n_figures": "数字个数"}),
-    "各类数字的数量", "数字个数（个）", note_if_empty="本语料中没有抽取到数字",
+    "各类数字的数量",
+    "数字个数（个）",
+    note_if_empty="本语料中没有抽取到数字",
 )
 charts.save_fig(fig, "02_figures_per_family", figures_dir, caption=caption)
 
 # %%
-fig = charts.plot_stacked_barh(report.figures_per_document(figures), "各文档抽取到的数字（按类别）", "数字个数（个）",
-                               note_if_empty="本语料中没有抽取到数字")
+fig = charts.plot_stacked_barh(
+    report.figures_per_document(figures),
+    "各文档抽取到的数字（按类别）",
+    "数字个数（个）",
+    note_if_empty="本语料中没有抽取到数字",
+)
 charts.save_fig(fig, "02_figures_per_document", figures_dir, caption=caption)
 
 # %% [markdown]
@@ -84,9 +94,22 @@ display(report.metric_summary(figures))
 # with papermill `-p`). With no filter, the first 30 rows are shown.
 
 # %%
-view = report.filter_figures(figures, family=family_filter, metric=metric_filter, stage=stage_filter)
-cols = ["doc_id", "family", "metric", "stage", "value", "unit", "approx", "planned", "is_change",
-        "raw_text", "sentence"]
+view = report.filter_figures(
+    figures, family=family_filter, metric=metric_filter, stage=stage_filter
+)
+cols = [
+    "doc_id",
+    "family",
+    "metric",
+    "stage",
+    "value",
+    "unit",
+    "approx",
+    "planned",
+    "is_change",
+    "raw_text",
+    "sentence",
+]
 display(view.reindex(columns=cols).head(30))
 print(f"{len(view)} figure(s) match the filters")
 
@@ -104,7 +127,9 @@ if flagged.empty:
 else:
     display(flagged[["doc_id", "family", "metric", "value", "flags", "raw_context", "sentence"]])
 checked = report.attach_raw_context(figures, raw_texts)
-print(f"offsets verified: {int(checked['span_ok'].sum())} of {len(checked)} figures point at their raw_text")
+print(
+    f"offsets verified: {int(checked['span_ok'].sum())} of {len(checked)} figures point at their raw_text"
+)
 
 # %% [markdown]
 # ## Parts vs total
@@ -114,4 +139,6 @@ print(f"offsets verified: {int(checked['span_ok'].sum())} of {len(checked)} figu
 
 # %%
 parts = report.parts_vs_total_checks(figures)
-display(parts if len(parts) else Markdown("_No sentence in this corpus gives a total with its parts._"))
+display(
+    parts if len(parts) else Markdown("_No sentence in this corpus gives a total with its parts._")
+)

@@ -58,9 +58,13 @@ print(f"source: {result['source'] or '-'}; chosen: {result['chosen']}")
 
 # %%
 display(sweep)
-fig = charts.plot_sweep(sweep, result["chosen"].get("k"),
-                        report.SWEEP_LABELS,
-                        "主题数 k 的选择", note_if_empty="没有主题数扫描结果（语料太小或未保存）")
+fig = charts.plot_sweep(
+    sweep,
+    result["chosen"].get("k"),
+    report.SWEEP_LABELS,
+    "主题数 k 的选择",
+    note_if_empty="没有主题数扫描结果（语料太小或未保存）",
+)
 charts.save_fig(fig, "03_topic_k_sweep", figures_dir, caption=caption)
 
 # %% [markdown]
@@ -70,8 +74,11 @@ charts.save_fig(fig, "03_topic_k_sweep", figures_dir, caption=caption)
 # %%
 display(topics if len(topics) else Markdown("_No topic._"))
 labels = report.topic_labels(topics)
-sizes = (topics.assign(name=topics["topic_id"].map(labels)).set_index("name")["size"]
-         if len(topics) else pd.Series(dtype=int))
+sizes = (
+    topics.assign(name=topics["topic_id"].map(labels)).set_index("name")["size"]
+    if len(topics)
+    else pd.Series(dtype=int)
+)
 fig = charts.plot_barh(sizes, "各主题的段落数", "段落数（段）", note_if_empty="没有主题")
 charts.save_fig(fig, "03_topic_sizes", figures_dir, caption=caption)
 
@@ -84,8 +91,12 @@ if len(reps):
     for tid, grp in reps.groupby("topic_id"):
         display(Markdown(f"### {labels.get(int(tid), tid)}"))
         for row in grp.itertuples():
-            display(Markdown(f"- `{row.doc_id}` #{row.para_id} (score {row.topic_score:.2f}): "
-                             f"{str(row.text)[:160]}"))
+            display(
+                Markdown(
+                    f"- `{row.doc_id}` #{row.para_id} (score {row.topic_score:.2f}): "
+                    f"{str(row.text)[:160]}"
+                )
+            )
 else:
     display(Markdown("_No representative paragraph._"))
 
@@ -99,15 +110,18 @@ else:
 # there is no gold: the note says so.
 
 # %%
-quality, quality_note = report.load_baseline_comparison(paragraphs, result["chosen"], seed=seed,
-                                                         n_seeds=baseline_seeds)
+quality, quality_note = report.load_baseline_comparison(
+    paragraphs, result["chosen"], seed=seed, n_seeds=baseline_seeds
+)
 display(quality if len(quality) else Markdown(f"_{quality_note}_"))
 chosen_label = report.SYSTEM_LABELS.get(result["chosen"].get("method"))
 fig = charts.plot_grouped_bars(
     quality.assign(system=quality["system"].map(report.SYSTEM_LABELS))
     .set_index("system")[["nmi", "ari", "stability_ari"]]
     .rename(columns={"nmi": "NMI", "ari": "ARI", "stability_ari": "稳定性 ARI"}),
-    "主题质量：本项目方法 vs 基线", "分数（0…1）", highlight=chosen_label,
+    "主题质量：本项目方法 vs 基线",
+    "分数（0…1）",
+    highlight=chosen_label,
     note_if_empty=quality_note or "没有比较结果",
 )
 charts.save_fig(fig, "03_topic_quality_vs_baselines", figures_dir, caption=caption)
@@ -118,6 +132,12 @@ charts.save_fig(fig, "03_topic_quality_vs_baselines", figures_dir, caption=capti
 
 # %%
 shares = report.doc_topic_percent(doc_topics, topics)
-fig = charts.plot_heatmap(shares, "文档 × 主题（占比）", "主题", "文档", "占文档正文比例（%）",
-                          note_if_empty="没有文档主题分布")
+fig = charts.plot_heatmap(
+    shares,
+    "文档 × 主题（占比）",
+    "主题",
+    "文档",
+    "占文档正文比例（%）",
+    note_if_empty="没有文档主题分布",
+)
 charts.save_fig(fig, "03_doc_topic_heatmap", figures_dir, caption=caption)

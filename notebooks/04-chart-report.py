@@ -76,8 +76,9 @@ charts.save_fig(fig, "04_enrollment_rates_by_stage", figures_dir, caption=captio
 
 # %%
 exam_rates = report.rate_figures(figures, "exam")
-fig = charts.plot_rates_by_stage(exam_rates, "考试成绩（比率）",
-                                 note_if_empty="本语料中没有考试成绩比率")
+fig = charts.plot_rates_by_stage(
+    exam_rates, "考试成绩（比率）", note_if_empty="本语料中没有考试成绩比率"
+)
 charts.save_fig(fig, "04_exam_results", figures_dir, caption=caption)
 exam_counts = report.count_figures(figures, "exam")
 display(exam_counts if len(exam_counts) else Markdown("_No exam head count or score._"))
@@ -88,16 +89,21 @@ display(exam_counts if len(exam_counts) else Markdown("_No exam head count or sc
 # %%
 topic_tables = report.load_topic_tables(processed_dir, paragraphs, k=k, seed=seed)
 shares = report.doc_topic_percent(topic_tables["doc_topics"], topic_tables["topics"])
-fig = charts.plot_stacked_barh(shares, "各文档的主题构成", "占文档正文比例（%）",
-                               note_if_empty=topic_tables["note"] or "没有文档主题分布")
+fig = charts.plot_stacked_barh(
+    shares,
+    "各文档的主题构成",
+    "占文档正文比例（%）",
+    note_if_empty=topic_tables["note"] or "没有文档主题分布",
+)
 charts.save_fig(fig, "04_topic_shares_per_document", figures_dir, caption=caption)
 
 # %% [markdown]
 # ## One-page summary
 
 # %%
-summary = report.corpus_summary(documents, articles, paragraphs, figures,
-                                topic_tables["doc_topics"], topic_tables["topics"])
+summary = report.corpus_summary(
+    documents, articles, paragraphs, figures, topic_tables["doc_topics"], topic_tables["topics"]
+)
 display(summary)
 fig = charts.plot_table(summary, "语料概要", labels=report.SUMMARY_LABELS)
 charts.save_fig(fig, "04_summary_table", figures_dir, caption=caption)

@@ -70,7 +70,12 @@ def tree_fingerprint(root) -> dict[str, tuple]:
                 out[rel] = ("dir", "", 0, st.st_mtime_ns)
             else:
                 with open(p, "rb") as fh:
-                    out[rel] = ("file", hashlib.sha256(fh.read()).hexdigest(), st.st_size, st.st_mtime_ns)
+                    out[rel] = (
+                        "file",
+                        hashlib.sha256(fh.read()).hexdigest(),
+                        st.st_size,
+                        st.st_mtime_ns,
+                    )
     return out
 
 
@@ -96,21 +101,34 @@ def read_paragraphs(out_dir) -> pd.DataFrame | None:
 
 # --- files that must be skipped, named, with their reason -------------------------------------
 
+
 @pytest.mark.parametrize(
     "name,content,reason",
     [
         ("empty.txt", b"", "empty file (0 bytes)"),
         ("blank.txt", " \r\n\t\n\u3000\n".encode("utf-8"), "whitespace only"),
         ("blank16.txt", " \n\n".encode("utf-16"), "whitespace only"),
-        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
-         "binary content (NUL bytes and no UTF-16 byte-order mark)"),
-        ("controls.txt", bytes(range(1, 9)) * 200 + GOOD.encode(), "binary content (mostly control characters)"),
-        ("broken.txt", GOOD.encode()[:40] + b"\x80\x80\xff" + GOOD.encode()[40:],
-         "undecodable: not valid UTF-8, GB18030 or Big5"),
+        (
+            "image.txt",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+            "binary content (NUL bytes and no UTF-16 byte-order mark)",
+        ),
+        (
+            "controls.txt",
+            bytes(range(1, 9)) * 200 + GOOD.encode(),
+            "binary content (mostly control characters)",
+        ),
+        (
+            "broken.txt",
+            GOOD.encode()[:40] + b"\x80\x80\xff" + GOOD.encode()[40:],
+            "undecodable: not valid UTF-8, GB18030 or Big5",
+        ),
     ],
     ids=["empty", "whitespace", "whitespace_utf16", "binary", "control_chars", "undecodable"],
 )
-def test_bad_file_is_skipped_with_reason_and_named(make_raw_dir, tmp_path, caplog, name, content, reason):
+def test_bad_file_is_skipped_with_reason_and_named(
+    make_raw_dir, tmp_path, caplog, name, content, reason
+):
     caplog.set_level(logging.WARNING, logger="helpers.pipeline")
     summary, docs, qlog = run_case(make_raw_dir, tmp_path, {name: content})
     assert summary.n_files == 2 and summary.n_loaded == 1
@@ -124,6 +142,7 @@ def test_bad_file_is_skipped_with_reason_and_named(make_raw_dir, tmp_path, caplo
 
 # --- files in other encodings / line endings: read, with the exact raw text --------------------
 
+
 @pytest.mark.parametrize(
     "text,data,encoding",
     [
@@ -133,7 +152,11 @@ def test_bad_file_is_skipped_with_reason_and_named(make_raw_dir, tmp_path, caplo
         (TRADITIONAL, codecs.BOM_UTF16_BE + TRADITIONAL.encode("utf-16-be"), "utf-16"),
         (GOOD, codecs.BOM_UTF8 + GOOD.encode("utf-8"), "utf-8-sig"),
         (GOOD.replace("\n", "\r\n"), GOOD.replace("\n", "\r\n").encode("utf-8"), "utf-8"),
-        (TRADITIONAL.replace("\n", "\r\n"), TRADITIONAL.replace("\n", "\r\n").encode("big5"), "big5"),
+        (
+            TRADITIONAL.replace("\n", "\r\n"),
+            TRADITIONAL.replace("\n", "\r\n").encode("big5"),
+            "big5",
+        ),
     ],
     ids=["gb18030", "big5", "utf16_le_bom", "utf16_be_bom", "utf8_bom", "crlf", "crlf_big5"],
 )
@@ -155,14 +178,17 @@ def test_crlf_offsets_point_into_raw(make_raw_dir, tmp_path):
     rows = paras[paras["doc_id"] == "crlf"]
     assert len(rows) > 0
     for r in rows.itertuples():
-        src = crlf[r.raw_start:r.raw_end]
+        src = crlf[r.raw_start : r.raw_end]
         assert "\r" not in r.text and src.strip() != ""
 
 
 # --- HTML saved as .txt ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
-def test_html_page_is_read_and_its_markup_does_not_reach_paragraphs(make_raw_dir, tmp_path, encoding):
+def test_html_page_is_read_and_its_markup_does_not_reach_paragraphs(
+    make_raw_dir, tmp_path, encoding
+):
     summary, docs, _ = run_case(make_raw_dir, tmp_path, {"page.txt": HTML_PAGE.encode(encoding)})
     assert summary.skipped == []
     assert (docs.loc["page.txt", "status"], docs.loc["page.txt", "encoding"]) == ("ok", encoding)
@@ -170,12 +196,22 @@ def test_html_page_is_read_and_its_markup_does_not_reach_paragraphs(make_raw_dir
     if paras is None:
         pytest.skip("no paragraphs table yet (segment stage not wired into the pipeline)")
     text = "\n".join(paras.loc[paras["doc_id"] == "page", "text"])
-    for markup in ("<div", "<p>", "</p>", "<script", "_hmt", "document.write", "hm.baidu.com", "margin:0"):
+    for markup in (
+        "<div",
+        "<p>",
+        "</p>",
+        "<script",
+        "_hmt",
+        "document.write",
+        "hm.baidu.com",
+        "margin:0",
+    ):
         assert markup not in text, f"{markup!r} leaked into the paragraphs"
     assert "今年我市参加高考人数1628人" in text and "占参考人数的33.86%" in text
 
 
 # --- size, language, boilerplate ---------------------------------------------------------------
+
 
 def test_huge_single_line_file_is_processed(make_raw_dir, tmp_path):
     line = GOOD.replace("\n", "")
@@ -212,12 +248,17 @@ def test_boilerplate_only_file_yields_no_content_paragraphs(make_raw_dir, tmp_pa
 
 # --- duplicates, names, folders ----------------------------------------------------------------
 
+
 def test_identical_files_are_flagged_not_dropped(make_raw_dir, tmp_path):
-    summary, docs, qlog = run_case(make_raw_dir, tmp_path, {"copy of good.txt": GOOD, "zz/again.txt": GOOD})
+    summary, docs, qlog = run_case(
+        make_raw_dir, tmp_path, {"copy of good.txt": GOOD, "zz/again.txt": GOOD}
+    )
     assert summary.skipped == [] and summary.n_loaded == 3
     # the first in sorted path order is the original
     assert docs["duplicate_of"].to_dict() == {
-        "copy of good.txt": "", "good.txt": "copy of good", "zz/again.txt": "copy of good",
+        "copy of good.txt": "",
+        "good.txt": "copy of good",
+        "zz/again.txt": "copy of good",
     }
     dup = qlog[qlog["kind"] == "duplicate_file"]
     assert sorted(dup["path"]) == ["good.txt", "zz/again.txt"]
@@ -242,13 +283,20 @@ def test_unusual_names_and_subfolders_are_found(make_raw_dir, tmp_path, rel, doc
 
 def test_non_txt_and_hidden_files_are_ignored(make_raw_dir, tmp_path):
     summary, docs, _ = run_case(
-        make_raw_dir, tmp_path,
-        {"notes.docx": b"PK\x03\x04", ".hidden.txt": GOOD, ".git/x.txt": GOOD, "page.html": HTML_PAGE},
+        make_raw_dir,
+        tmp_path,
+        {
+            "notes.docx": b"PK\x03\x04",
+            ".hidden.txt": GOOD,
+            ".git/x.txt": GOOD,
+            "page.html": HTML_PAGE,
+        },
     )
     assert summary.n_files == 1 and list(docs.index) == ["good.txt"]
 
 
 # --- the output side -----------------------------------------------------------------------------
+
 
 def test_out_dir_under_a_regular_file_fails_before_any_work(make_raw_dir, tmp_path):
     raw = make_raw_dir({"good.txt": GOOD})
@@ -297,6 +345,7 @@ def test_missing_raw_dir_exits_2(tmp_path, capsys):
 
 # --- everything at once, through the real command line -------------------------------------------
 
+
 def test_cli_on_a_folder_of_every_bad_case_names_each_skipped_file(make_raw_dir, tmp_path):
     raw = make_raw_dir(
         {
@@ -315,8 +364,19 @@ def test_cli_on_a_folder_of_every_bad_case_names_each_skipped_file(make_raw_dir,
     before = tree_fingerprint(raw)
     env = dict(os.environ, PYTHONPATH=str(paths.PROJECT_ROOT / "src"))
     proc = subprocess.run(
-        [sys.executable, "-m", "helpers.pipeline", "--raw-dir", str(raw), "--out-dir", str(tmp_path / "out")],
-        capture_output=True, text=True, env=env, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "helpers.pipeline",
+            "--raw-dir",
+            str(raw),
+            "--out-dir",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     assert tree_fingerprint(raw) == before

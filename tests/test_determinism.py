@@ -31,6 +31,7 @@ def _csv_bytes(out_dir) -> dict[str, bytes]:
 
 # --- whole runs ------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def first_run(seed_dir, tmp_path_factory):
     """One run of the whole pipeline on the seeds, shared by the comparisons below."""
@@ -66,6 +67,7 @@ def test_file_order_on_disk_does_not_change_output(first_run, seed_dir, tmp_path
 
 
 # --- cache keys ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "left,right,same",
@@ -153,7 +155,7 @@ def _corrupt_truncated(blob: bytes) -> bytes:
 
 def _corrupt_flipped(blob: bytes) -> bytes:
     i = len(blob) - 5
-    return blob[:i] + bytes([blob[i] ^ 0x55]) + blob[i + 1:]
+    return blob[:i] + bytes([blob[i] ^ 0x55]) + blob[i + 1 :]
 
 
 def _corrupt_no_header(blob: bytes) -> bytes:
@@ -195,6 +197,7 @@ def test_unwritable_cache_dir_is_skipped_not_fatal(tmp_path):
 
 
 # --- through the pipeline -------------------------------------------------------------------
+
 
 def test_adding_one_file_reprocesses_only_that_file(first_run, seed_dir, tmp_path):
     seeds = sorted(seed_dir.glob("*.txt"))

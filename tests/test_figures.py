@@ -25,22 +25,34 @@ def brief(text: str, **context):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("去年,我镇教育方面的投入总计55.57万元,今年", [("55.57万元", "funding", "投入", Decimal("555700"))]),
+        (
+            "去年,我镇教育方面的投入总计55.57万元,今年",
+            [("55.57万元", "funding", "投入", Decimal("555700"))],
+        ),
         ("投资40万元实施三古完小危房改造工程", [("40万元", "funding", "投资", Decimal("400000"))]),
         ("为灾区捐款三千零三十二元。", [("三千零三十二元", "funding", "捐款", Decimal("3032"))]),
-        ("在园幼儿17681人,入园率96%,幼儿教师学历合格率达到99%。", [
-            ("17681人", "enrollment", "在园幼儿数", Decimal("17681")),
-            ("96%", "enrollment", "入园率", Decimal("96")),
-            ("99%", "other", "教师学历合格率", Decimal("99")),
-        ]),
+        (
+            "在园幼儿17681人,入园率96%,幼儿教师学历合格率达到99%。",
+            [
+                ("17681人", "enrollment", "在园幼儿数", Decimal("17681")),
+                ("96%", "enrollment", "入园率", Decimal("96")),
+                ("99%", "other", "教师学历合格率", Decimal("99")),
+            ],
+        ),
         ("收回了1083份,回收率21%。", [("21%", "other", "回收率", Decimal("21"))]),
         ("综合上线率达到 51.66%,再次取得了", [("51.66%", "exam", "上线率", Decimal("51.66"))]),
-        ("全区高考上线学生3301人,上线万人比为68.24,位居全市首位", [
-            ("3301人", "exam", "高考上线人数", Decimal("3301")),
-            ("68.24", "exam", "上线万人比", Decimal("68.24")),
-        ]),
+        (
+            "全区高考上线学生3301人,上线万人比为68.24,位居全市首位",
+            [
+                ("3301人", "exam", "高考上线人数", Decimal("3301")),
+                ("68.24", "exam", "上线万人比", Decimal("68.24")),
+            ],
+        ),
         ("学生生机比达9:1,校校有电子白板", [("9:1", "other", "生机比", Decimal("9"))]),
-        ("在本级毕业生流失170余人的前提下", [("170余人", "enrollment", "流失人数", Decimal("170"))]),
+        (
+            "在本级毕业生流失170余人的前提下",
+            [("170余人", "enrollment", "流失人数", Decimal("170"))],
+        ),
     ],
 )
 def test_single_figures(text, expected):
@@ -61,7 +73,9 @@ def test_permille_is_converted_to_percent():
 def test_list_with_fenbie_gives_one_row_per_metric_and_unit_of_the_last():
     text = "小学教育质量大幅提升,优秀率、良好率、合格率分别比去年提高5、7、8个百分点。"
     out = figs(text)
-    assert [(f["metric"], f["value"], f["unit"], f["is_change"], (f["start"], f["end"])) for f in out] == [
+    assert [
+        (f["metric"], f["value"], f["unit"], f["is_change"], (f["start"], f["end"])) for f in out
+    ] == [
         ("优秀率", Decimal("5"), "个百分点", True, (29, 30)),
         ("良好率", Decimal("7"), "个百分点", True, (31, 32)),
         ("合格率", Decimal("8"), "个百分点", True, (33, 38)),
@@ -219,7 +233,11 @@ def test_rate_above_100_that_is_not_a_change_is_flagged():
 @pytest.mark.parametrize(
     "text, attr, expected",
     [
-        ("全市中考A等学生共计895人,占参考人数的33.86%,比去年提高了3.86个百分点", "is_change", [False, False, True]),
+        (
+            "全市中考A等学生共计895人,占参考人数的33.86%,比去年提高了3.86个百分点",
+            "is_change",
+            [False, False, True],
+        ),
         ("补助比例由学生总数的1.5%提高到10%", "is_change", [False, False]),
         ("纯文、理科上重点人数259人,比2005年增加20人", "is_change", [False, True]),
         ("计划投资4900万元,完成加固校舍29900平方米", "planned", [True]),
@@ -237,7 +255,10 @@ def test_attributes(text, attr, expected):
 
 def test_plan_context_and_target_lead_in_mark_planned():
     assert figs("全区高中招生5400人", planned=True)[0]["planned"] is True
-    assert all(f["planned"] for f in figs("1.事业发展目标:3~6周岁幼儿入园率99%以上;小学入学率、巩固率均保持100%"))
+    assert all(
+        f["planned"]
+        for f in figs("1.事业发展目标:3~6周岁幼儿入园率99%以上;小学入学率、巩固率均保持100%")
+    )
 
 
 # --- inputs that must give no figure ---------------------------------------------------------
@@ -274,7 +295,9 @@ def test_empty_paragraph():
 
 
 def _frame(raw: str, **row):
-    base = dict(doc_id="d", article_id=0, para_id=0, text=raw, is_boilerplate=False, is_duplicate=False)
+    base = dict(
+        doc_id="d", article_id=0, para_id=0, text=raw, is_boilerplate=False, is_duplicate=False
+    )
     paras = pd.DataFrame([{**base, **row}])
     return extract_figures(paras, {("d", 0): AlignedText.from_raw(raw)}, {"d": raw})
 
@@ -294,7 +317,9 @@ def test_extract_figures_skips_boilerplate_and_duplicates(flag):
 
 
 def test_extract_figures_on_an_empty_frame():
-    empty = pd.DataFrame(columns=["doc_id", "article_id", "para_id", "text", "is_boilerplate", "is_duplicate"])
+    empty = pd.DataFrame(
+        columns=["doc_id", "article_id", "para_id", "text", "is_boilerplate", "is_duplicate"]
+    )
     df = extract_figures(empty, {}, {})
     assert df.empty and list(df.columns) == FIGURE_COLUMNS
 
@@ -307,7 +332,9 @@ def test_extract_figures_maps_traditional_raw_through_cleaning():
     paras = pd.DataFrame([dict(doc_id="t", article_id=0, para_id=0, text=aligned.text,
                                is_boilerplate=False, is_duplicate=False)])  # fmt: skip
     df = extract_figures(paras, {("t", 0): aligned}, {"t": raw})
-    assert df[["metric", "value", "raw_text"]].values.tolist() == [["资助金额", 7850400.0, "785.04萬元"]]
+    assert df[["metric", "value", "raw_text"]].values.tolist() == [
+        ["资助金额", 7850400.0, "785.04萬元"]
+    ]
 
 
 def test_every_seed_figure_points_at_its_raw_slice(seed_texts):
@@ -364,7 +391,9 @@ def test_a_plans_name_in_quotes_does_not_make_a_figure_planned():
 
 
 def test_approximate_ratio():
-    out = figs("1、初升高比例:全区高中招生5400人,初中毕业生升入高中比例达到93.5%以上,普职比力争接近1:1。")
+    out = figs(
+        "1、初升高比例:全区高中招生5400人,初中毕业生升入高中比例达到93.5%以上,普职比力争接近1:1。"
+    )
     assert [(f["text"], f["approx"], f["planned"]) for f in out][-1] == ("接近1:1", True, True)
 
 
@@ -398,8 +427,10 @@ def test_plan_sections_carry_to_the_following_paragraph(lead_in, section, planne
     "text, expected",
     [
         # held-out style sentences (bench/gold_figures_heldout.csv batch 3), not from the seeds
-        ("全县高考本科达线2156人,达线率为61.2%,比上年提高4.3个百分点。",
-         [("exam", "本科上线人数"), ("exam", "上线率"), ("exam", "上线率")]),
+        (
+            "全县高考本科达线2156人,达线率为61.2%,比上年提高4.3个百分点。",
+            [("exam", "本科上线人数"), ("exam", "上线率"), ("exam", "上线率")],
+        ),
         ("高三年级600余名学生参加了2023年高考。", [("exam", "高考参考人数")]),
         ("学校现有32个教学班,学生1560人,专任教师98人,师生比为1:15.9。", [("other", "师生比")]),
     ],
@@ -433,7 +464,12 @@ def test_any_mix_of_number_pieces_gives_consistent_rows(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["1" * 5000, "一" * 5000 + "元", "均" * 3000 + "入学率、巩固率均达到100%", "2020年" * 1000 + "投入100万元"],
+    [
+        "1" * 5000,
+        "一" * 5000 + "元",
+        "均" * 3000 + "入学率、巩固率均达到100%",
+        "2020年" * 1000 + "投入100万元",
+    ],
 )
 def test_pathological_paragraphs_do_not_raise(text):
     out = figs(text)
@@ -463,7 +499,9 @@ def test_school_subjects_share_the_metric_named_last():
     # constructed in the reports' style (held-out batch 6)
     out = figs("中考语文、数学、英语平均分分别为98.6分、92.3分、101.2分。")
     assert [(f["metric"], f["value"]) for f in out] == [
-        ("平均分", Decimal("98.6")), ("平均分", Decimal("92.3")), ("平均分", Decimal("101.2")),
+        ("平均分", Decimal("98.6")),
+        ("平均分", Decimal("92.3")),
+        ("平均分", Decimal("101.2")),
     ]
 
 
@@ -471,7 +509,10 @@ def test_school_subjects_share_the_metric_named_last():
     "text, expected",
     [
         # domain vocabulary, constructed in the reports' style
-        ("今年全县招收小学一年级新生4260人,初中新生3980人。", [("enrollment", "招生人数"), ("enrollment", "招生人数")]),
+        (
+            "今年全县招收小学一年级新生4260人,初中新生3980人。",
+            [("enrollment", "招生人数"), ("enrollment", "招生人数")],
+        ),
         ("全县在籍学生5.2万人。", [("enrollment", "在校学生数")]),
         ("全县共有考生3215人参加中考。", [("exam", "参考人数")]),
         ("600分以上考生46人", [("exam", "高分段人数")]),
@@ -490,24 +531,39 @@ def test_enrolment_and_exam_counts_and_their_lookalikes(text, expected):
     "text, expected",
     [
         # constructed in the reports' style; each sentence is one the first run missed
-        ("全县适龄儿童入学率达到百分之百,辍学率控制在千分之三以内。", [
-            ("百分之百", "enrollment", "入学率", Decimal("100")),
-            ("千分之三以内", "enrollment", "辍学率", Decimal("0.3")),
-        ]),
-        ("全县共有在校生68432人,其中留守儿童4317人,进城务工人员随迁子女2860人。", [
-            ("68432人", "enrollment", "在校学生数", Decimal("68432")),
-            ("4317人", "enrollment", "留守儿童数", Decimal("4317")),
-            ("2860人", "enrollment", "随迁子女数", Decimal("2860")),
-        ]),
-        ("全年义务教育阶段控辍保学劝返学生23人,", [("23人", "enrollment", "劝返复学人数", Decimal("23"))]),
-        ("中考A等以上人数达到1265人,A+人数为312人。", [
-            ("1265人", "exam", "中考A等人数", Decimal("1265")),
-            ("312人", "exam", "中考A等人数", Decimal("312")),
-        ]),
-        ("全县高考报名人数为4388人,实际参考4296人。", [
-            ("4388人", "exam", "高考参考人数", Decimal("4388")),
-            ("4296人", "exam", "参考人数", Decimal("4296")),
-        ]),
+        (
+            "全县适龄儿童入学率达到百分之百,辍学率控制在千分之三以内。",
+            [
+                ("百分之百", "enrollment", "入学率", Decimal("100")),
+                ("千分之三以内", "enrollment", "辍学率", Decimal("0.3")),
+            ],
+        ),
+        (
+            "全县共有在校生68432人,其中留守儿童4317人,进城务工人员随迁子女2860人。",
+            [
+                ("68432人", "enrollment", "在校学生数", Decimal("68432")),
+                ("4317人", "enrollment", "留守儿童数", Decimal("4317")),
+                ("2860人", "enrollment", "随迁子女数", Decimal("2860")),
+            ],
+        ),
+        (
+            "全年义务教育阶段控辍保学劝返学生23人,",
+            [("23人", "enrollment", "劝返复学人数", Decimal("23"))],
+        ),
+        (
+            "中考A等以上人数达到1265人,A+人数为312人。",
+            [
+                ("1265人", "exam", "中考A等人数", Decimal("1265")),
+                ("312人", "exam", "中考A等人数", Decimal("312")),
+            ],
+        ),
+        (
+            "全县高考报名人数为4388人,实际参考4296人。",
+            [
+                ("4388人", "exam", "高考参考人数", Decimal("4388")),
+                ("4296人", "exam", "参考人数", Decimal("4296")),
+            ],
+        ),
         ("全县中考实考人数5012人。", [("5012人", "exam", "参考人数", Decimal("5012"))]),
         ("高分段人数达到326人", [("326人", "exam", "高分段人数", Decimal("326"))]),
         ("今年有8名学生被清华大学、北京大学录取。", [("8名", "exam", "录取人数", Decimal("8"))]),
@@ -521,9 +577,13 @@ def test_batch7_enrolment_and_exam_vocabulary(text, expected):
     "text, expected",
     [
         # a place in a ranking is not a count of 考生
-        ("2022年高考我县有3名考生进入全省前100名,理科最高分698分。", [
-            ("3名", "exam", "全市前列人数", Decimal("3")), ("698分", "exam", "最高分", Decimal("698")),
-        ]),
+        (
+            "2022年高考我县有3名考生进入全省前100名,理科最高分698分。",
+            [
+                ("3名", "exam", "全市前列人数", Decimal("3")),
+                ("698分", "exam", "最高分", Decimal("698")),
+            ],
+        ),
         # 参考 as "reference" is not 参考人数
         ("编印的复习参考资料惠及学生3000人。", []),
         ("征订教学参考书发放到教师420人。", []),
@@ -542,13 +602,19 @@ def test_count_of_a_noun_the_lexicon_does_not_know_is_not_the_previous_keyword()
         ("2318名", "enrollment", "留守儿童数", Decimal("2318"))
     ]
     # a bare stage after 、 still continues the keyword
-    assert [f["value"] for f in figs("在校学生52360人、初中生21160人")] == [Decimal("52360"), Decimal("21160")]
+    assert [f["value"] for f in figs("在校学生52360人、初中生21160人")] == [
+        Decimal("52360"),
+        Decimal("21160"),
+    ]
 
 
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("全县食品安全抽检合格率为98.6%,森林覆盖率达到63.2%。", [("other", "合格率"), ("other", "覆盖率")]),
+        (
+            "全县食品安全抽检合格率为98.6%,森林覆盖率达到63.2%。",
+            [("other", "合格率"), ("other", "覆盖率")],
+        ),
         ("校舍维修工程验收合格率100%。", [("other", "合格率")]),
         # pupils' pass rates stay exam results
         ("全县小学六年级学业质量监测合格率为96.4%。", [("exam", "合格率")]),
@@ -561,7 +627,9 @@ def test_pass_rates_of_things_that_are_not_pupils_are_other(text, expected):
 def test_second_score_joined_by_he_continues_the_first():
     out = figs("文科平均分为521.4分,分别高出全市平均分23.1分和19.8分。")
     assert [(f["text"], f["metric"], f["is_change"]) for f in out] == [
-        ("521.4分", "平均分", False), ("23.1分", "平均分", True), ("19.8分", "平均分", True),
+        ("521.4分", "平均分", False),
+        ("23.1分", "平均分", True),
+        ("19.8分", "平均分", True),
     ]
     # a threshold joined to nothing is still not a score
     assert figs("全县考生最高分689分,600分以上人数较多。")[0]["text"] == "689分"
@@ -570,9 +638,13 @@ def test_second_score_joined_by_he_continues_the_first():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("全县初三学生参加体育中考4530人,满分率达到42.6%。", [
-            ("4530人", "exam", "中考参考人数", Decimal("4530")), ("42.6%", "exam", "满分率", Decimal("42.6")),
-        ]),
+        (
+            "全县初三学生参加体育中考4530人,满分率达到42.6%。",
+            [
+                ("4530人", "exam", "中考参考人数", Decimal("4530")),
+                ("42.6%", "exam", "满分率", Decimal("42.6")),
+            ],
+        ),
         ("今年参加全国统一高考的考生4712人。", [("4712人", "exam", "参考人数", Decimal("4712"))]),
         ("参加高考培训的教师120人。", []),
         ("全县参加中考监考的教师320人。", []),
@@ -593,13 +665,24 @@ def test_a_share_does_not_borrow_an_earlier_clauses_rate():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("本科一批上线人数占参考人数的比例为24.6%。", [("24.6%", "exam", "上线率", Decimal("24.6"))]),
-        ("全市中考A等学生共计895人,占参考人数的33.86%。", [
-            ("895人", "exam", "中考A等人数", Decimal("895")), ("33.86%", "exam", "中考A等比例", Decimal("33.86")),
-        ]),
-        ("随迁子女入学3215人,占在校生总数的12.4%。", [
-            ("3215人", "enrollment", "入学人数", Decimal("3215")), ("12.4%", "other", "比例", Decimal("12.4")),
-        ]),
+        (
+            "本科一批上线人数占参考人数的比例为24.6%。",
+            [("24.6%", "exam", "上线率", Decimal("24.6"))],
+        ),
+        (
+            "全市中考A等学生共计895人,占参考人数的33.86%。",
+            [
+                ("895人", "exam", "中考A等人数", Decimal("895")),
+                ("33.86%", "exam", "中考A等比例", Decimal("33.86")),
+            ],
+        ),
+        (
+            "随迁子女入学3215人,占在校生总数的12.4%。",
+            [
+                ("3215人", "enrollment", "入学人数", Decimal("3215")),
+                ("12.4%", "other", "比例", Decimal("12.4")),
+            ],
+        ),
     ],
 )
 def test_share_of_the_candidates_is_an_exam_rate(text, expected):
@@ -610,13 +693,23 @@ def test_share_of_the_candidates_is_an_exam_rate(text, expected):
     "text, expected",
     [
         # a lead-in before a colon names the counts that follow
-        ("全年共招收新生:小学一年级4821人,初中一年级4530人。", [
-            ("4821人", "enrollment", "招生人数", Decimal("4821")), ("4530人", "enrollment", "招生人数", Decimal("4530")),
-        ]),
+        (
+            "全年共招收新生:小学一年级4821人,初中一年级4530人。",
+            [
+                ("4821人", "enrollment", "招生人数", Decimal("4821")),
+                ("4530人", "enrollment", "招生人数", Decimal("4530")),
+            ],
+        ),
         # a subject clause with no number, then a bare 今年达到N人
-        ("高考本科上线人数连续5年保持增长,今年达到1526人。", [("1526人", "exam", "本科上线人数", Decimal("1526"))]),
+        (
+            "高考本科上线人数连续5年保持增长,今年达到1526人。",
+            [("1526人", "exam", "本科上线人数", Decimal("1526"))],
+        ),
         # but a keyword that already has its count does not take the next one
-        ("全县在校生5.2万人,今年达到1526人。", [("5.2万人", "enrollment", "在校学生数", Decimal("52000"))]),
+        (
+            "全县在校生5.2万人,今年达到1526人。",
+            [("5.2万人", "enrollment", "在校学生数", Decimal("52000"))],
+        ),
         ("全县教育系统:专任教师4865人,职工320人。", []),
     ],
 )
@@ -631,9 +724,18 @@ def test_counts_take_the_keyword_of_their_lead_in(text, expected):
         ("高三(2)班在2023年高考中有45人上本科线。", [("exam", "上线人数")]),
         ("今年有12人过线。", [("exam", "上线人数")]),
         ("2022年高考我县有3名考生进入全省前100名", [("exam", "全市前列人数")]),
-        ("全县残疾儿童少年入学率达到97.3%,其中随班就读216人,送教上门58人。",
-         [("enrollment", "入学率"), ("enrollment", "在校学生数"), ("enrollment", "送教上门人数")]),
-        ("学校现有在校学生1680名,其中寄宿生920名。", [("enrollment", "在校学生数"), ("enrollment", "寄宿生数")]),
+        (
+            "全县残疾儿童少年入学率达到97.3%,其中随班就读216人,送教上门58人。",
+            [
+                ("enrollment", "入学率"),
+                ("enrollment", "在校学生数"),
+                ("enrollment", "送教上门人数"),
+            ],
+        ),
+        (
+            "学校现有在校学生1680名,其中寄宿生920名。",
+            [("enrollment", "在校学生数"), ("enrollment", "寄宿生数")],
+        ),
         ("疑似辍学学生全部劝返复学,劝返率100%。", [("enrollment", "劝返率")]),
         ("初中毕业生升入高中阶段学校的比例为96.1%。", [("enrollment", "初升高比例")]),
         # staff appraisal is not a pupils' result
@@ -670,16 +772,28 @@ def test_a_clause_opening_on_its_metric_keeps_the_earlier_non_pupil_subject():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("我县普通高中招生录取最低控制分数线为480分,比上年提高15分。", [
-            ("480分", "exam", "录取分数线", Decimal("480")), ("15分", "exam", "录取分数线", Decimal("15")),
-        ]),
-        ("中考报名人数为5368人,实际参考5302人,参考率98.8%。", [
-            ("5368人", "exam", "中考参考人数", Decimal("5368")), ("5302人", "exam", "参考人数", Decimal("5302")),
-            ("98.8%", "exam", "参考率", Decimal("98.8")),
-        ]),
-        ("全县初中毕业生4410人,升入普通高中2650人,升学率达到95.9%。", [
-            ("2650人", "enrollment", "升学人数", Decimal("2650")), ("95.9%", "enrollment", "升学率", Decimal("95.9")),
-        ]),
+        (
+            "我县普通高中招生录取最低控制分数线为480分,比上年提高15分。",
+            [
+                ("480分", "exam", "录取分数线", Decimal("480")),
+                ("15分", "exam", "录取分数线", Decimal("15")),
+            ],
+        ),
+        (
+            "中考报名人数为5368人,实际参考5302人,参考率98.8%。",
+            [
+                ("5368人", "exam", "中考参考人数", Decimal("5368")),
+                ("5302人", "exam", "参考人数", Decimal("5302")),
+                ("98.8%", "exam", "参考率", Decimal("98.8")),
+            ],
+        ),
+        (
+            "全县初中毕业生4410人,升入普通高中2650人,升学率达到95.9%。",
+            [
+                ("2650人", "enrollment", "升学人数", Decimal("2650")),
+                ("95.9%", "enrollment", "升学率", Decimal("95.9")),
+            ],
+        ),
     ],
 )
 def test_batch10_vocabulary(text, expected):
@@ -698,11 +812,20 @@ def test_pupils_rewarded_for_going_on_are_not_an_enrolment_count():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("全县初中三年保留率达到97.8%,小学六年保留率为99.6%。", [("enrollment", "巩固率"), ("enrollment", "巩固率")]),
+        (
+            "全县初中三年保留率达到97.8%,小学六年保留率为99.6%。",
+            [("enrollment", "巩固率"), ("enrollment", "巩固率")],
+        ),
         ("全县学籍系统在册学生82365人。", [("enrollment", "在校学生数")]),
         ("中考体育平均得分为52.6分(满分60分)。", [("exam", "平均分")]),
-        ("全县初中毕业会考A级率为35.2%,B级以上率为78.6%。", [("exam", "中考A等比例"), ("exam", "中考B等比例")]),
-        ("全县高三学生参加“二模”考试4102人,本科上线率为55.3%。", [("exam", "参考人数"), ("exam", "本科上线率")]),
+        (
+            "全县初中毕业会考A级率为35.2%,B级以上率为78.6%。",
+            [("exam", "中考A等比例"), ("exam", "中考B等比例")],
+        ),
+        (
+            "全县高三学生参加“二模”考试4102人,本科上线率为55.3%。",
+            [("exam", "参考人数"), ("exam", "本科上线率")],
+        ),
         ("全县参加教师资格考试320人。", []),
         ("全县C级危房面积1.2万平方米,B级危房占比5%。", [("other", "B等比例")]),
     ],
@@ -714,16 +837,22 @@ def test_batch11_vocabulary(text, expected):
 def test_share_opening_its_clause_is_the_share_of_the_count_before_it():
     out = brief("2023年全市中考,我区A+等级人数达126人,占全市的18.2%。")
     assert out == [
-        ("126人", "exam", "中考A等人数", Decimal("126")), ("18.2%", "exam", "中考A等比例", Decimal("18.2")),
+        ("126人", "exam", "中考A等人数", Decimal("126")),
+        ("18.2%", "exam", "中考A等比例", Decimal("18.2")),
     ]
 
 
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("我校艺体类考生本科上线86人,其中美术类52人,音乐类21人,体育类13人。",
-         [("86人", "exam"), ("52人", "exam"), ("21人", "exam"), ("13人", "exam")]),
-        ("全县普通高中实际招生4516人,其中县一中1200人。", [("4516人", "enrollment"), ("1200人", "enrollment")]),
+        (
+            "我校艺体类考生本科上线86人,其中美术类52人,音乐类21人,体育类13人。",
+            [("86人", "exam"), ("52人", "exam"), ("21人", "exam"), ("13人", "exam")],
+        ),
+        (
+            "全县普通高中实际招生4516人,其中县一中1200人。",
+            [("4516人", "enrollment"), ("1200人", "enrollment")],
+        ),
         # staff inside a breakdown are not pupils
         ("全县在校学生2356人,其中教师120人。", [("2356人", "enrollment")]),
     ],
@@ -736,7 +865,8 @@ def test_score_compared_with_bi_gao_is_a_change_of_that_score():
     # held-out batch 12
     out = figs("全县中考总分平均分486.7分,比全市平均分高12.3分。")
     assert [(f["text"], f["metric"], f["is_change"]) for f in out] == [
-        ("486.7分", "平均分", False), ("12.3分", "平均分", True),
+        ("486.7分", "平均分", False),
+        ("12.3分", "平均分", True),
     ]
     # 高 alone, with no comparison, is not a change
     assert [f["is_change"] for f in figs("全县高考平均分高达512.6分。")] == [False]
@@ -768,8 +898,14 @@ def test_new_rules_leave_non_figures_alone(text):
     "text, expected",
     [
         # rates of things that are not pupils stay other, each with its own name
-        ("全县农村居民人均可支配收入增长8.2%,城镇化率达到45.6%。", [("other", "增长率"), ("other", "镇化率")]),  # generic rule: two characters + 率
-        ("全县新冠疫苗接种率达到95.3%,森林覆盖率为62.1%。", [("other", "接种率"), ("other", "覆盖率")]),
+        (
+            "全县农村居民人均可支配收入增长8.2%,城镇化率达到45.6%。",
+            [("other", "增长率"), ("other", "镇化率")],
+        ),  # generic rule: two characters + 率
+        (
+            "全县新冠疫苗接种率达到95.3%,森林覆盖率为62.1%。",
+            [("other", "接种率"), ("other", "覆盖率")],
+        ),
         ("全县中小学教师参加继续教育培训3560人次,培训合格率100%。", [("other", "合格率")]),
     ],
 )
@@ -783,11 +919,21 @@ def test_rates_of_non_pupils_are_other(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("全县高考成绩再创新高,一本上线突破800人大关,达到826人。", [("826人", "exam", "一本上线人数", Decimal("826"))]),
-        ("“双一流”高校录取率首次突破30%,达到31.7%。", [("31.7%", "exam", "录取率", Decimal("31.7"))]),
-        ("二本以上上线人数连续两年突破两千人,达到2143人,比去年净增88人。", [
-            ("2143人", "exam", "上线人数", Decimal("2143")), ("88人", "exam", "上线人数", Decimal("88")),
-        ]),
+        (
+            "全县高考成绩再创新高,一本上线突破800人大关,达到826人。",
+            [("826人", "exam", "一本上线人数", Decimal("826"))],
+        ),
+        (
+            "“双一流”高校录取率首次突破30%,达到31.7%。",
+            [("31.7%", "exam", "录取率", Decimal("31.7"))],
+        ),
+        (
+            "二本以上上线人数连续两年突破两千人,达到2143人,比去年净增88人。",
+            [
+                ("2143人", "exam", "上线人数", Decimal("2143")),
+                ("88人", "exam", "上线人数", Decimal("88")),
+            ],
+        ),
         # a milestone with no value after it is the only figure, kept (approximate reading is the reader's)
         ("全县本科上线人数首次突破2000人。", [("2000人", "exam", "本科上线人数", Decimal("2000"))]),
     ],
@@ -799,9 +945,15 @@ def test_a_milestone_restated_by_the_value_after_it_is_not_a_figure(text, expect
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("600分以上高分考生共156人,文科41人,理科115人。", [("156人", "exam"), ("41人", "exam"), ("115人", "exam")]),
+        (
+            "600分以上高分考生共156人,文科41人,理科115人。",
+            [("156人", "exam"), ("41人", "exam"), ("115人", "exam")],
+        ),
         ("职业中专有236人参加对口升学考试,本科录取72人。", [("236人", "exam"), ("72人", "exam")]),
-        ("全县普通高中学业水平考试共有4108人参考,九科一次性合格率为83.62%。", [("4108人", "exam"), ("83.62%", "exam")]),
+        (
+            "全县普通高中学业水平考试共有4108人参考,九科一次性合格率为83.62%。",
+            [("4108人", "exam"), ("83.62%", "exam")],
+        ),
         ("全县各级各类学校在校、在园学生总数达到12.6万人。", [("12.6万人", "enrollment")]),
         ("全县有320名教师参加教师资格考试。", []),
         ("全县共有教职工5421人,专任教师4863人。", []),
@@ -817,16 +969,28 @@ def test_batch13_totals_parts_and_candidates(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("全县中考700分以上考生85人,占全市的12.4%。", [
-            ("85人", "exam", "高分段人数"), ("12.4%", "exam", "高分段比例"),
-        ]),
+        (
+            "全县中考700分以上考生85人,占全市的12.4%。",
+            [
+                ("85人", "exam", "高分段人数"),
+                ("12.4%", "exam", "高分段比例"),
+            ],
+        ),
         # a share of enrolled pupils is composition, not an enrolment rate
-        ("全年接收进城务工人员随迁子女3865人入学,占义务教育在校生的11.3%。", [
-            ("3865人", "enrollment", "随迁子女数"), ("11.3%", "other", "比例"),
-        ]),
-        ("中考成绩实现新突破,全县共有3126人达到普高录取线,普高上线率达58.3%。", [
-            ("3126人", "exam", "上线人数"), ("58.3%", "exam", "上线率"),
-        ]),
+        (
+            "全年接收进城务工人员随迁子女3865人入学,占义务教育在校生的11.3%。",
+            [
+                ("3865人", "enrollment", "随迁子女数"),
+                ("11.3%", "other", "比例"),
+            ],
+        ),
+        (
+            "中考成绩实现新突破,全县共有3126人达到普高录取线,普高上线率达58.3%。",
+            [
+                ("3126人", "exam", "上线人数"),
+                ("58.3%", "exam", "上线率"),
+            ],
+        ),
     ],
 )
 def test_batch14_shares_of_exam_counts_and_lines_reached(text, expected):
@@ -835,7 +999,9 @@ def test_batch14_shares_of_exam_counts_and_lines_reached(text, expected):
 
 # --- run time on one huge paragraph: work counted, not timed --------------------------------
 
-LOOKUP_TEXT = "全县小学入学率100%,入学人数3200人;巩固率99.5%入学率入学工作在校生5120人。高考上线率78%"
+LOOKUP_TEXT = (
+    "全县小学入学率100%,入学人数3200人;巩固率99.5%入学率入学工作在校生5120人。高考上线率78%"
+)
 
 
 def test_keyword_hits_give_the_last_match_of_every_window():
@@ -853,7 +1019,9 @@ def test_keyword_hits_give_the_last_match_of_every_window():
                 scan = list(rx.finditer(LOOKUP_TEXT, lo, hi))
                 got = hits.last(lo, hi)
                 want = scan[-1] if scan else None
-                assert (got and (got.span(), got.group())) == (want and (want.span(), want.group())), (kind, lo, hi)
+                assert (got and (got.span(), got.group())) == (
+                    want and (want.span(), want.group())
+                ), (kind, lo, hi)
 
 
 def test_keyword_lookup_scans_a_few_words_per_query_not_the_window():
@@ -870,7 +1038,9 @@ def test_keyword_lookup_scans_a_few_words_per_query_not_the_window():
     queries = [m.start() for m in re.finditer("[0-9]+", text)]
     for pos in queries:
         hits.last(0, pos)
-    assert hits.scanned <= 2 * longest * len(queries)  # a scan of each window would be ~len(text)/2 each
+    assert hits.scanned <= 2 * longest * len(
+        queries
+    )  # a scan of each window would be ~len(text)/2 each
 
 
 def test_figures_of_one_sentence_share_one_sentence_string():
@@ -896,7 +1066,11 @@ def test_clause_lookups_equal_searching_a_copy_of_the_window():
     for lo in range(len(text) + 1):
         for hi in range(len(text), lo - 1, -1):  # same hi for many lo, as a clause's numbers
             for word in list(pats["count_after_keywords"]) + [pats["top_rank_rx"]]:
-                assert idx.search(word, lo, hi) == (re.search(word, text[lo:hi]) is not None), (word, lo, hi)
+                assert idx.search(word, lo, hi) == (re.search(word, text[lo:hi]) is not None), (
+                    word,
+                    lo,
+                    hi,
+                )
             cont = pats["count_continuation_rx"]
             assert idx.match(cont, lo, hi) == bool(re.match(cont, text[lo:hi]))
             assert idx.match(pats["count_bare_lead_rx"], lo, hi, full=True) == bool(

@@ -432,9 +432,19 @@ def score_file(name: str) -> dict:
         if a.is_duplicate
     }
     return dict(
-        tp=tp, fp=fp, fn=fn, kind_ok=kind_ok, misses=misses, false_alarms=false_alarms,
-        wrong_kind=wrong_kind, titles=titles, duplicates=dups,
-        articles_exact=len(titles) == len(spec["articles"]), seg=seg, raw=raw, options=options,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        kind_ok=kind_ok,
+        misses=misses,
+        false_alarms=false_alarms,
+        wrong_kind=wrong_kind,
+        titles=titles,
+        duplicates=dups,
+        articles_exact=len(titles) == len(spec["articles"]),
+        seg=seg,
+        raw=raw,
+        options=options,
     )
 
 

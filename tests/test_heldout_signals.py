@@ -32,7 +32,7 @@ def test_circle_zero_runs_become_the_placeholder(raw, text, first_span):
 
 @pytest.mark.parametrize("raw", ["二〇〇〇年", "二〇二一年十二月", "2〇〇5", "〇", "一〇〇人"])
 def test_circle_zeros_inside_numerals_stay(raw):
-    assert normalize_placeholders(AlignedText.from_raw(raw)) [0].text == raw
+    assert normalize_placeholders(AlignedText.from_raw(raw))[0].text == raw
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,10 @@ def test_a_long_broken_sentence_is_still_rejoined():
         ("Powered by WordPress  All Rights Reserved", "site_footer"),
         ("(本文共2页)", "site_footer"),
         ("1 2 下一页 尾页", "site_footer"),
-        ("【导读】总结是对工作的回顾。本站为您精选了2篇学校工作总结范文,欢迎参考。", "editor_blurb"),
+        (
+            "【导读】总结是对工作的回顾。本站为您精选了2篇学校工作总结范文,欢迎参考。",
+            "editor_blurb",
+        ),
         ("首页 | 工作总结 | 工作计划 | 心得体会", "breadcrumb"),
         ("位置:首页 > 工作总结 > 正文", "breadcrumb"),
     ],
@@ -136,12 +139,24 @@ BODY = "本学期,我校以课堂教学改革为抓手,全面提高教育教学�
     [
         # items under a list header, numbered, bulleted or dated
         (
-            [BODY, "热门文章", "1.教师个人工作总结", "2.班主任工作总结", "·学校双减工作总结 2023-06-20"],
+            [
+                BODY,
+                "热门文章",
+                "1.教师个人工作总结",
+                "2.班主任工作总结",
+                "·学校双减工作总结 2023-06-20",
+            ],
             ["", "related_list", "related_list", "related_list", "related_list"],
         ),
         # news headlines without template words under 相关推荐
         (
-            [BODY, "相关推荐", "县教育局召开党史学习教育专题会议", "我县3所学校获评省级文明校园", "版权所有:县教育局"],
+            [
+                BODY,
+                "相关推荐",
+                "县教育局召开党史学习教育专题会议",
+                "我县3所学校获评省级文明校园",
+                "版权所有:县教育局",
+            ],
             ["", "related_list", "related_list", "related_list", "site_footer"],
         ),
         # a header, then the title of the next pasted report and its body: the title stays
@@ -167,7 +182,13 @@ BODY = "本学期,我校以课堂教学改革为抓手,全面提高教育教学�
         (["学校工作总结", "2022年1月10日", BODY], ["", "date_meta", ""]),
         # a list introduced by a content line ending in ":" (documents the school issued)
         (
-            ["本学期制定并完善了以下制度和方案:", "《学校安全工作方案》", "《课后服务实施方案》", "《教师绩效考核方案》", BODY],
+            [
+                "本学期制定并完善了以下制度和方案:",
+                "《学校安全工作方案》",
+                "《课后服务实施方案》",
+                "《教师绩效考核方案》",
+                BODY,
+            ],
             ["", "", "", "", ""],
         ),
         # the same list with no introduction but cited as 《》: still content
@@ -183,13 +204,27 @@ def test_block_kinds(lines, kinds):
 
 def test_title_heading_a_repeated_report_is_not_title_repeat():
     title = "某区教育局关于2020年教育扶贫工作的总结"
-    lines = [title, "发布日期:2021-01-08", BODY, "一、强化组织领导", title, BODY, "一、强化组织领导"]
+    lines = [
+        title,
+        "发布日期:2021-01-08",
+        BODY,
+        "一、强化组织领导",
+        title,
+        BODY,
+        "一、强化组织领导",
+    ]
     assert classify_lines(lines) == ["", "date_meta", "", "", "", "", ""]
 
 
 def test_page_title_shown_again_is_still_title_repeat():
     title = "镇教育工作总结模板4篇"
-    lines = [title, BODY, "一、强化组织领导", title, "今年以来,我镇教育工作坚持以人民为中心,取得了新的进展。"]
+    lines = [
+        title,
+        BODY,
+        "一、强化组织领导",
+        title,
+        "今年以来,我镇教育工作坚持以人民为中心,取得了新的进展。",
+    ]
     assert classify_lines(lines)[3] == "title_repeat"
 
 

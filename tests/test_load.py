@@ -145,7 +145,11 @@ def test_seed_corpus_is_read_as_expected(seed_dir):
 
 def test_hidden_files_are_ignored_and_order_is_stable(make_raw_dir):
     raw = make_raw_dir({"b.txt": "乙", "a/c.txt": "丙", ".hidden/x.txt": "丁", "A.TXT": "甲"})
-    assert [p.relative_to(raw).as_posix() for p in find_raw_files(raw)] == ["A.TXT", "a/c.txt", "b.txt"]
+    assert [p.relative_to(raw).as_posix() for p in find_raw_files(raw)] == [
+        "A.TXT",
+        "a/c.txt",
+        "b.txt",
+    ]
 
 
 def test_missing_raw_dir_raises(tmp_path):
@@ -153,6 +157,8 @@ def test_missing_raw_dir_raises(tmp_path):
         load_documents(tmp_path / "nope")
 
 
-@pytest.mark.parametrize("rel,doc_id", [("x.txt", "x"), ("a/b.TXT", "a/b"), ("报告 1.txt", "报告 1")])
+@pytest.mark.parametrize(
+    "rel,doc_id", [("x.txt", "x"), ("a/b.TXT", "a/b"), ("报告 1.txt", "报告 1")]
+)
 def test_doc_id_is_name_without_txt(rel, doc_id):
     assert make_doc_id(rel) == doc_id

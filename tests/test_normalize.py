@@ -66,7 +66,7 @@ def test_html_tags_scripts_and_entities_are_removed():
 
 
 def test_stray_tags_removed_outside_html_pages():
-    assert normalize_text("全镇有初级中学2所<br/>完小3所,<span class=\"x\">教学点1个</span>。") == (
+    assert normalize_text('全镇有初级中学2所<br/>完小3所,<span class="x">教学点1个</span>。') == (
         "全镇有初级中学2所完小3所,教学点1个。"
     )
     assert normalize_text("幼儿教育<义务教育,a<b") == "幼儿教育<义务教育,a<b"
@@ -82,9 +82,17 @@ def test_html_is_detected_only_on_pages():
     "raw, expected, n",
     [
         ("寫作不僅是一種記錄,更是一種創(chuàng)造", "寫作不僅是一種記錄,更是一種創造", 1),
-        ("區(qū)教育脫貧工作,緊緊圍繞全區(qū)脫貧攻堅工作大局", "區教育脫貧工作,緊緊圍繞全區脫貧攻堅工作大局", 2),
+        (
+            "區(qū)教育脫貧工作,緊緊圍繞全區(qū)脫貧攻堅工作大局",
+            "區教育脫貧工作,緊緊圍繞全區脫貧攻堅工作大局",
+            2,
+        ),
         ("(一)抓安排部署", "(一)抓安排部署", 0),
-        ("印發(fā)了《商州區(qū)教育脫貧攻堅精準(zhǔn)扶持政策一覽表》", "印發了《商州區教育脫貧攻堅精準扶持政策一覽表》", 3),
+        (
+            "印發(fā)了《商州區(qū)教育脫貧攻堅精準(zhǔn)扶持政策一覽表》",
+            "印發了《商州區教育脫貧攻堅精準扶持政策一覽表》",
+            3,
+        ),
         ("各學校(幼兒園)均采取教師會", "各學校(幼兒園)均采取教師會", 0),
         ("浙江广播电视大学(ABC)分校", "浙江广播电视大学(ABC)分校", 0),
         ("完善(de)制度", "完善(de)制度", 0),  # toneless: only in glossed documents
@@ -108,7 +116,10 @@ SEED_002_CONTEXT = "學(xué)校" * 20 + "對(duì)外交流活動中積極承�
     "cluster, expected",
     [
         ("?qū)W", "學"),  # 因?qū)W定教 -> 因學定教
-        ("?qū)ν饨涣骰顒又蟹e", "對外交流活動中積"),  # 或?qū)ν饨涣骰顒又蟹e極 -> 或對外交流活動中積極
+        (
+            "?qū)ν饨涣骰顒又蟹e",
+            "對外交流活動中積",
+        ),  # 或?qū)ν饨涣骰顒又蟹e極 -> 或對外交流活動中積極
     ],
 )
 def test_mojibake_cluster_repaired_from_document_evidence(cluster, expected):
@@ -155,8 +166,11 @@ def test_question_marks_that_are_not_clusters_stay():
 @pytest.mark.parametrize(
     "raw, localised",
     [
-        ("我們在張興國小召開了全鄉心理健康教育現場會,落實《江蘇省中國小心理健康教育實施意見》,"
-         "建淮中學今年會考人均總分雄居全區公辦國中第一名", True),
+        (
+            "我們在張興國小召開了全鄉心理健康教育現場會,落實《江蘇省中國小心理健康教育實施意見》,"
+            "建淮中學今年會考人均總分雄居全區公辦國中第一名",
+            True,
+        ),
         ("全國中小學教師繼續教育,全國中學生運動會", False),
         ("普通高中省會考平均合格率97%以上。", False),
     ],
@@ -180,19 +194,25 @@ def test_taiwan_vocab_repair_table(simplified, expected):
 
 
 def test_mainland_huikao_kept_when_document_not_localised():
-    assert normalize_text("3、普通高中省会考平均合格率97%以上。") == "3、普通高中省会考平均合格率97%以上。"
+    assert (
+        normalize_text("3、普通高中省会考平均合格率97%以上。")
+        == "3、普通高中省会考平均合格率97%以上。"
+    )
 
 
 def test_taiwan_localised_document_end_to_end():
     raw = "目前,我鄉中國小僅有初級中學1所,完小3所。完善國小布局調整。國中數學學科研討會。"
-    assert normalize_text(raw) == "目前,我乡中小学仅有初级中学1所,完小3所。完善小学布局调整。初中数学学科研讨会。"
+    assert (
+        normalize_text(raw)
+        == "目前,我乡中小学仅有初级中学1所,完小3所。完善小学布局调整。初中数学学科研讨会。"
+    )
 
 
 # ---------------------------------------------------------------------------- web junk
 @pytest.mark.parametrize(
     "raw, expected",
     [
-        ("共同开展\"献爱心、送温暖 down.kt250.com\"帮扶活动", "共同开展\"献爱心、送温暖\"帮扶活动"),
+        ('共同开展"献爱心、送温暖 down.kt250.com"帮扶活动', '共同开展"献爱心、送温暖"帮扶活动'),
         ("FwR816.cOM编辑分享", "编辑分享"),
         ("转载请注明 https://wjfww.com/zongjie/jingxuan/k4vwgn.html", "转载请注明"),
         ("综合上线率达到 51.66%", "综合上线率达到 51.66%"),
@@ -206,7 +226,11 @@ def test_urls_and_domains_removed_numbers_kept(raw, expected):
 @pytest.mark.parametrize(
     "raw, expected, n",
     [
-        ("2、确立 QQ空间 新浪微博 腾讯微博 人人网 更多 “一把手”抓教学的意识。", "2、确立“一把手”抓教学的意识。", 1),
+        (
+            "2、确立 QQ空间 新浪微博 腾讯微博 人人网 更多 “一把手”抓教学的意识。",
+            "2、确立“一把手”抓教学的意识。",
+            1,
+        ),
         ("创新办学路 QQ空间 新浪微博 腾讯微博 人人网 更多 子,进一步", "创新办学路子,进一步", 1),
         ("查看更多内容请关注微信公众号", "查看更多内容请关注微信公众号", 0),
     ],
@@ -219,15 +243,30 @@ def test_share_bar_runs_removed(raw, expected, n):
 @pytest.mark.parametrize(
     "raw, expected",
     [
-        ("XX年起,我镇在社会各界人士的大力支持下", f"{PLACEHOLDER}年起,我镇在社会各界人士的大力支持下"),
-        ("xx镇教育办紧紧围绕教育局全年20项重点工作", f"{PLACEHOLDER}镇教育办紧紧围绕教育局全年20项重点工作"),
-        ("对xx小学、xx幼儿园、xx7所学校", f"对{PLACEHOLDER}小学、{PLACEHOLDER}幼儿园、{PLACEHOLDER}7所学校"),
+        (
+            "XX年起,我镇在社会各界人士的大力支持下",
+            f"{PLACEHOLDER}年起,我镇在社会各界人士的大力支持下",
+        ),
+        (
+            "xx镇教育办紧紧围绕教育局全年20项重点工作",
+            f"{PLACEHOLDER}镇教育办紧紧围绕教育局全年20项重点工作",
+        ),
+        (
+            "对xx小学、xx幼儿园、xx7所学校",
+            f"对{PLACEHOLDER}小学、{PLACEHOLDER}幼儿园、{PLACEHOLDER}7所学校",
+        ),
         ("##镇幅员面积为144.5平方公里", f"{PLACEHOLDER}镇幅员面积为144.5平方公里"),
         ("****年园区社会事业工作开展情况", f"{PLACEHOLDER}年园区社会事业工作开展情况"),
-        ("1、顺利完成**年第二次三查一治妇检工作", f"1、顺利完成{PLACEHOLDER}年第二次三查一治妇检工作"),
+        (
+            "1、顺利完成**年第二次三查一治妇检工作",
+            f"1、顺利完成{PLACEHOLDER}年第二次三查一治妇检工作",
+        ),
         ("20xx年是我市教育灾后重建的决胜年", f"{PLACEHOLDER}年是我市教育灾后重建的决胜年"),
         ("20*年,预计教育事业总支出5亿元", f"{PLACEHOLDER}年,预计教育事业总支出5亿元"),
-        ("《xx省中小学教师校本培训实施方案(20xx——20xx年)》", f"《{PLACEHOLDER}省中小学教师校本培训实施方案({PLACEHOLDER}——{PLACEHOLDER}年)》"),
+        (
+            "《xx省中小学教师校本培训实施方案(20xx——20xx年)》",
+            f"《{PLACEHOLDER}省中小学教师校本培训实施方案({PLACEHOLDER}——{PLACEHOLDER}年)》",
+        ),
         ("顺利完成普通高中20xx级教学管理", f"顺利完成普通高中{PLACEHOLDER}级教学管理"),
         ("在20__年冬季广播操比赛", f"在{PLACEHOLDER}年冬季广播操比赛"),
         ("以党的“__大”精神", f"以党的“{PLACEHOLDER}大”精神"),
@@ -272,12 +311,24 @@ def test_stray_spaces_inside_chinese_removed(raw, expected):
     [
         ("心理健康辅导教师的。\n\n置不齐的问题。", "心理健康辅导教师的。\n\n置不齐的问题。"),
         ("解决学科教师配。\n\n置不齐的问题。", "解决学科教师配置不齐的问题。"),
-        ("完成农民技能培训492人次,农民实。\n\n用技术培训1776人次", "完成农民技能培训492人次,农民实用技术培训1776人次"),
-        ("遥墙中心小学教学。\n\n楼已于今年9月份投入使用", "遥墙中心小学教学楼已于今年9月份投入使用"),
+        (
+            "完成农民技能培训492人次,农民实。\n\n用技术培训1776人次",
+            "完成农民技能培训492人次,农民实用技术培训1776人次",
+        ),
+        (
+            "遥墙中心小学教学。\n\n楼已于今年9月份投入使用",
+            "遥墙中心小学教学楼已于今年9月份投入使用",
+        ),
         ("分别撰写。\n\n了两篇应征作为思考成果", "分别撰写了两篇应征作为思考成果"),
         # Real paragraph ends: kept.
-        ("每次以上。\n班主任工作总结1班主任工作锁碎而繁杂", "每次以上。\n班主任工作总结1班主任工作锁碎而繁杂"),
-        ("取得了良好成效。\n\n一、全面推进,素质教育成果不断放大", "取得了良好成效。\n\n一、全面推进,素质教育成果不断放大"),
+        (
+            "每次以上。\n班主任工作总结1班主任工作锁碎而繁杂",
+            "每次以上。\n班主任工作总结1班主任工作锁碎而繁杂",
+        ),
+        (
+            "取得了良好成效。\n\n一、全面推进,素质教育成果不断放大",
+            "取得了良好成效。\n\n一、全面推进,素质教育成果不断放大",
+        ),
     ],
 )
 def test_period_page_breaks_rejoined_only_inside_words(raw, expected):
@@ -285,9 +336,11 @@ def test_period_page_breaks_rejoined_only_inside_words(raw, expected):
 
 
 def test_long_line_broken_mid_sentence_is_rejoined():
-    raw = ("5、全面启动园区流动人口管理工作。制定了《关于加强流\n"
-           "动人口计划生育工作的通知》")
-    assert _run(rejoin_broken_lines, raw)[0] == "5、全面启动园区流动人口管理工作。制定了《关于加强流动人口计划生育工作的通知》"
+    raw = "5、全面启动园区流动人口管理工作。制定了《关于加强流\n动人口计划生育工作的通知》"
+    assert (
+        _run(rejoin_broken_lines, raw)[0]
+        == "5、全面启动园区流动人口管理工作。制定了《关于加强流动人口计划生育工作的通知》"
+    )
 
 
 def test_short_title_line_is_not_joined_to_next():

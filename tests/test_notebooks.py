@@ -70,17 +70,29 @@ def test_notebooks_are_numbered_in_run_order():
 
 
 def test_find_notebooks_ignores_untitled_and_unnumbered(tmp_path):
-    for name in ["10-report-b.ipynb", "02-explore-a.ipynb", "Untitled.ipynb", "scratch.ipynb",
-                 "3-short.ipynb"]:
+    for name in [
+        "10-report-b.ipynb",
+        "02-explore-a.ipynb",
+        "Untitled.ipynb",
+        "scratch.ipynb",
+        "3-short.ipynb",
+    ]:
         (tmp_path / name).write_text("{}", encoding="utf-8")
     assert [p.name for p in notebooks.find_notebooks(tmp_path)] == [
-        "02-explore-a.ipynb", "10-report-b.ipynb"]
+        "02-explore-a.ipynb",
+        "10-report-b.ipynb",
+    ]
 
 
 def test_notebook_parameters_are_absolute_paths(tmp_path):
     params = notebooks.notebook_parameters(tmp_path / "p", tmp_path / "r", tmp_path / "f", 3, 7)
-    assert params == {"raw_dir": str(tmp_path / "r"), "processed_dir": str(tmp_path / "p"),
-                      "figures_dir": str(tmp_path / "f"), "seed": 3, "k": 7}
+    assert params == {
+        "raw_dir": str(tmp_path / "r"),
+        "processed_dir": str(tmp_path / "p"),
+        "figures_dir": str(tmp_path / "f"),
+        "seed": 3,
+        "k": 7,
+    }
 
 
 def test_kernel_runs_this_interpreter_and_is_removed_afterwards(monkeypatch):
@@ -96,10 +108,27 @@ def test_kernel_runs_this_interpreter_and_is_removed_afterwards(monkeypatch):
 
 def test_cli_passes_every_option_to_the_runner(monkeypatch, tmp_path, capsys):
     calls = []
-    monkeypatch.setattr(notebooks, "run_notebooks",
-                        lambda *args: calls.append(args) or [tmp_path / "out" / "01-a.ipynb"])
-    code = notebooks.main(["--processed-dir", "p", "--raw-dir", "r", "--figures-dir", "f",
-                           "--out-dir", str(tmp_path / "out"), "--seed", "3", "--k", "8"])
+    monkeypatch.setattr(
+        notebooks,
+        "run_notebooks",
+        lambda *args: calls.append(args) or [tmp_path / "out" / "01-a.ipynb"],
+    )
+    code = notebooks.main(
+        [
+            "--processed-dir",
+            "p",
+            "--raw-dir",
+            "r",
+            "--figures-dir",
+            "f",
+            "--out-dir",
+            str(tmp_path / "out"),
+            "--seed",
+            "3",
+            "--k",
+            "8",
+        ]
+    )
     assert code == 0
     assert calls == [(Path("p"), Path("r"), Path("f"), tmp_path / "out", 3, 8)]
     assert "01-a.ipynb" in capsys.readouterr().out
@@ -124,12 +153,16 @@ def test_notebook_and_its_py_percent_pair_agree(nb_path):
     from_ipynb = jupytext.read(nb_path)
     from_py = jupytext.read(pair)
     assert [(c.cell_type, c.source) for c in from_ipynb.cells] == [
-        (c.cell_type, c.source) for c in from_py.cells]
+        (c.cell_type, c.source) for c in from_py.cells
+    ]
 
 
 def digest_committed() -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(paths.NOTEBOOKS_DIR.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(paths.NOTEBOOKS_DIR.iterdir())
+        if p.is_file()
+    }
 
 
 def run_all(raw_dir, tmp_path, k=None):
@@ -137,15 +170,20 @@ def run_all(raw_dir, tmp_path, k=None):
     processed = tmp_path / "processed"
     run_pipeline(raw_dir, processed)
     figures = tmp_path / "figures"
-    executed = notebooks.run_notebooks(processed, raw_dir, figures, tmp_path / "executed",
-                                       seed=0, k=k)
+    executed = notebooks.run_notebooks(
+        processed, raw_dir, figures, tmp_path / "executed", seed=0, k=k
+    )
     return figures, executed
 
 
 def assert_every_chart_written(figures_dir):
-    missing = [f"{name}.{ext}" for name in EXPECTED_CHARTS for ext in ("png", "svg", "pdf")
-               if not (figures_dir / f"{name}.{ext}").is_file()
-               or (figures_dir / f"{name}.{ext}").stat().st_size == 0]
+    missing = [
+        f"{name}.{ext}"
+        for name in EXPECTED_CHARTS
+        for ext in ("png", "svg", "pdf")
+        if not (figures_dir / f"{name}.{ext}").is_file()
+        or (figures_dir / f"{name}.{ext}").stat().st_size == 0
+    ]
     assert missing == []
 
 
@@ -166,6 +204,7 @@ def test_notebooks_run_on_a_tiny_corpus_without_funding(tmp_path, make_raw_dir):
     figures, executed = run_all(raw, tmp_path, k=2)
     assert len(executed) == len(COMMITTED)
     assert_every_chart_written(figures)
-    summary = json.dumps(json.loads(executed[-1].read_text(encoding="utf-8"))["cells"][-1],
-                         ensure_ascii=False)
+    summary = json.dumps(
+        json.loads(executed[-1].read_text(encoding="utf-8"))["cells"][-1], ensure_ascii=False
+    )
     assert "no_funding" in summary and "one_paragraph" in summary  # both rows in the summary

@@ -97,7 +97,14 @@ def test_chinese_numerals(text, value, unit, approx):
 
 @pytest.mark.parametrize(
     "numeral, value",
-    [("三千零三十二", 3032), ("二0一一", 2011), ("十五", 15), ("两千", 2000), ("一百万", 1000000), ("二〇二〇", 2020)],
+    [
+        ("三千零三十二", 3032),
+        ("二0一一", 2011),
+        ("十五", 15),
+        ("两千", 2000),
+        ("一百万", 1000000),
+        ("二〇二〇", 2020),
+    ],
 )
 def test_parse_chinese_integer(numeral, value):
     assert parse_chinese_integer(numeral) == value
@@ -108,7 +115,9 @@ def test_parse_chinese_integer_rejects_malformed(numeral):
     assert parse_chinese_integer(numeral) is None
 
 
-@pytest.mark.parametrize("text", ["十分重要", "一是加大干部培训力度", "千方百计提高我区中职招生比例", "三三两两"])
+@pytest.mark.parametrize(
+    "text", ["十分重要", "一是加大干部培训力度", "千方百计提高我区中职招生比例", "三三两两"]
+)
 def test_chinese_words_containing_numerals_are_not_numbers(text):
     assert [m for m in find_numbers(text) if m.kind == "quantity"] == []
 
@@ -147,7 +156,10 @@ def test_ratios(text, ratio):
 
 def test_clock_times_are_not_ratios():
     found = find_numbers("在晚上8:30--9:30会自觉停电1小时")
-    assert [(m.text, m.kind) for m in found if m.kind == "time"] == [("8:30", "time"), ("9:30", "time")]
+    assert [(m.text, m.kind) for m in found if m.kind == "time"] == [
+        ("8:30", "time"),
+        ("9:30", "time"),
+    ]
     assert not any(m.is_ratio for m in found)
 
 
@@ -209,7 +221,9 @@ def test_non_quantities_are_tagged(text, kinds):
     assert [m.kind for m in find_numbers(text)] == kinds
 
 
-@pytest.mark.parametrize("text", ["现将20xx年教育系统工作开展情况", "20*年,共对62所学校", "****年计生工作", "□年3月组织"])
+@pytest.mark.parametrize(
+    "text", ["现将20xx年教育系统工作开展情况", "20*年,共对62所学校", "****年计生工作", "□年3月组织"]
+)
 def test_placeholders_never_make_numbers(text):
     assert [m for m in find_numbers(text) if m.kind == "year"] == []
     assert not any(m.text.startswith("20") for m in find_numbers(text))
@@ -220,7 +234,11 @@ def test_placeholders_never_make_numbers(text):
 
 @pytest.mark.parametrize(
     "text, value, unit",
-    [("16.4亿", Decimal("1640000000"), ""), ("三千零三十二元", Decimal("3032"), "元"), ("99.95%", Decimal("99.95"), "%")],
+    [
+        ("16.4亿", Decimal("1640000000"), ""),
+        ("三千零三十二元", Decimal("3032"), "元"),
+        ("99.95%", Decimal("99.95"), "%"),
+    ],
 )
 def test_parse_number_whole_string(text, value, unit):
     p = parse_number(text)

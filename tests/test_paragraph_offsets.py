@@ -82,11 +82,22 @@ def seed_lines(seed_texts):
     return [ln for text in seed_texts.values() for ln in text.splitlines() if ln.strip()]
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_any_mix_of_seed_lines_keeps_the_contract(seed_lines, data):
     picks = data.draw(st.lists(st.sampled_from(seed_lines), min_size=1, max_size=12))
-    seps = data.draw(st.lists(st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]), min_size=len(picks), max_size=len(picks)))
+    seps = data.draw(
+        st.lists(
+            st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]),
+            min_size=len(picks),
+            max_size=len(picks),
+        )
+    )
     raw = "".join(p + s for p, s in zip(picks, seps))
     _check_contract("h", raw)
 
@@ -94,8 +105,21 @@ def test_any_mix_of_seed_lines_keeps_the_contract(seed_lines, data):
 # Fragments of every kind of junk the cleaner handles, glued at random.
 JUNK = st.sampled_from(
     list("教育工作总结學校國小中会考一二三、。,;:()（）1234567890.%xX*#_? \n\r\t\u3000ｘ１２")
-    + ["<br/>", "(xué)", "?qū)W", "20xx年", " QQ空间 新浪微博 腾讯微博 人人网 更多 ", "down.kt250.com",
-       "一、", "(一)", " | 返回目录\n", "延伸阅读:\n", "。\n\n", "锟斤拷", "\ufffd"]
+    + [
+        "<br/>",
+        "(xué)",
+        "?qū)W",
+        "20xx年",
+        " QQ空间 新浪微博 腾讯微博 人人网 更多 ",
+        "down.kt250.com",
+        "一、",
+        "(一)",
+        " | 返回目录\n",
+        "延伸阅读:\n",
+        "。\n\n",
+        "锟斤拷",
+        "\ufffd",
+    ]
 )
 
 

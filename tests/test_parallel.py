@@ -28,6 +28,7 @@ def dask_process_cluster():
     """A local Dask cluster with two worker processes: every task and result is pickled
     across processes, as on a real cluster."""
     import distributed
+
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
@@ -39,6 +40,7 @@ def dask_process_cluster():
 def dask_cluster():
     """A local Dask cluster (one in-process worker, real TCP scheduler address)."""
     import distributed
+
     cluster = distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     )
@@ -87,6 +89,7 @@ def test_dask_by_address_matches_serial(dask_cluster):
 
 def test_dask_with_client_leaves_client_open(dask_cluster):
     import distributed
+
     with distributed.Client(dask_cluster) as client:
         assert map_documents(make_doc_id, ["a/县 报告.txt", "b.txt"], scheduler=client) == [
             "a/县 报告",
@@ -118,15 +121,19 @@ def test_dask_task_error_reaches_the_caller(dask_cluster):
 @pytest.mark.parametrize("bad", ["", "   ", 8786])
 def test_bad_scheduler_value_is_a_clear_error(bad):
     import distributed  # noqa: F401  (dev extra: a missing install must fail)
+
     with pytest.raises(SchedulerError, match="scheduler must be an address"):
         connect_scheduler(bad)
 
 
 def test_unreachable_scheduler_is_a_clear_error(monkeypatch):
     import distributed  # noqa: F401  (dev extra: a missing install must fail)
+
     monkeypatch.setattr("helpers.parallel.SCHEDULER_CONNECT_TIMEOUT", 1)
     # port 9 (discard) on localhost: nothing listens there in the test environment
-    with pytest.raises(SchedulerError, match="cannot connect to Dask scheduler at tcp://127.0.0.1:9"):
+    with pytest.raises(
+        SchedulerError, match="cannot connect to Dask scheduler at tcp://127.0.0.1:9"
+    ):
         map_documents(len, LINES, scheduler="tcp://127.0.0.1:9")
 
 
@@ -153,7 +160,9 @@ def serial_run(seed_dir, tmp_path_factory):
     return summary, _read_csvs(out)
 
 
-def test_pipeline_on_dask_cluster_equals_serial_run(serial_run, dask_process_cluster, seed_dir, tmp_path):
+def test_pipeline_on_dask_cluster_equals_serial_run(
+    serial_run, dask_process_cluster, seed_dir, tmp_path
+):
     summary, csvs = serial_run
     dask_run = pipeline.run_pipeline(
         seed_dir, tmp_path / "dask", scheduler=dask_process_cluster.scheduler_address
@@ -180,7 +189,9 @@ def test_on_error_return_keeps_good_items_and_places_failures(workers):
 
 
 def test_on_error_return_on_dask(dask_cluster):
-    got = map_documents(len, [3, "教育"], scheduler=dask_cluster.scheduler_address, on_error="return")
+    got = map_documents(
+        len, [3, "教育"], scheduler=dask_cluster.scheduler_address, on_error="return"
+    )
     assert got[1] == 2 and got[0].error.startswith("TypeError")
 
 
@@ -189,12 +200,25 @@ def test_on_error_unknown_value_is_a_clear_error():
         map_documents(len, LINES, on_error="ignore")
 
 
-def test_cli_unreachable_scheduler_exits_2_and_writes_no_tables(monkeypatch, seed_dir, tmp_path, capsys):
+def test_cli_unreachable_scheduler_exits_2_and_writes_no_tables(
+    monkeypatch, seed_dir, tmp_path, capsys
+):
     import distributed  # noqa: F401  (dev extra: a missing install must fail)
+
     monkeypatch.setattr("helpers.parallel.SCHEDULER_CONNECT_TIMEOUT", 1)
     out = tmp_path / "out"
-    code = pipeline.main(["--raw-dir", str(seed_dir), "--out-dir", str(out), "--no-cache",
-                          "--scheduler", "tcp://127.0.0.1:9", "--quiet"])
+    code = pipeline.main(
+        [
+            "--raw-dir",
+            str(seed_dir),
+            "--out-dir",
+            str(out),
+            "--no-cache",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--quiet",
+        ]
+    )
     assert code == 2
     assert "cannot connect to Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
     assert not list(out.glob("*.csv")) and not list(out.glob("*.parquet"))

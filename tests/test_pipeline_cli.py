@@ -25,7 +25,9 @@ def test_cli_writes_documents_for_the_seeds(seed_dir, tmp_path, capsys):
 
 
 def test_skipped_files_are_named_in_summary_and_quality_log(make_raw_dir, tmp_path, capsys):
-    raw = make_raw_dir({"good.txt": "教育局年度工作总结\n全市中考A等学生共计895人。\n", "empty.txt": b""})
+    raw = make_raw_dir(
+        {"good.txt": "教育局年度工作总结\n全市中考A等学生共计895人。\n", "empty.txt": b""}
+    )
     out = tmp_path / "out"
     assert main(["--raw-dir", str(raw), "--out-dir", str(out)]) == 0
     captured = capsys.readouterr()
@@ -37,9 +39,17 @@ def test_skipped_files_are_named_in_summary_and_quality_log(make_raw_dir, tmp_pa
 
 def test_missing_raw_dir_exits_2_with_advice(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "helpers.pipeline", "--raw-dir", str(tmp_path / "nope"),
-         "--out-dir", str(tmp_path / "out")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "helpers.pipeline",
+            "--raw-dir",
+            str(tmp_path / "nope"),
+            "--out-dir",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     assert "raw directory not found" in proc.stderr and "--raw-dir" in proc.stderr
@@ -62,10 +72,12 @@ def test_run_pipeline_rejects_missing_dir(tmp_path):
 
 def test_quality_log_counts_only_warning_flags(make_raw_dir, tmp_path):
     """An approximate amount (approx=余) is described, not flagged; a rate above 100% is."""
-    raw = make_raw_dir({
-        "approx.txt": "鎮教育工作總結\n投资10万余元实施校舍维修工程。\n",
-        "scale.txt": "镇教育工作总结\n全镇小学入学率达到102%。\n",
-    })
+    raw = make_raw_dir(
+        {
+            "approx.txt": "鎮教育工作總結\n投资10万余元实施校舍维修工程。\n",
+            "scale.txt": "镇教育工作总结\n全镇小学入学率达到102%。\n",
+        }
+    )
     out = tmp_path / "out"
     assert main(["--raw-dir", str(raw), "--out-dir", str(out), "--quiet", "--no-cache"]) == 0
     log = pd.read_csv(out / "quality_log.csv", encoding="utf-8-sig", keep_default_na=False)

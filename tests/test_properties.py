@@ -73,7 +73,7 @@ def test_aligned_removals_keep_every_char_pointing_at_itself(raw, steps):
     for pattern in steps:
         doc, _ = doc.sub(pattern, "")
     for k, ch in enumerate(doc.text):
-        assert raw[doc.starts[k]:doc.ends[k]] == ch
+        assert raw[doc.starts[k] : doc.ends[k]] == ch
 
 
 @PROFILE
@@ -95,10 +95,13 @@ def test_aligned_translate_is_one_to_one(raw):
     table = str.maketrans({chr(0xFF10 + d): str(d) for d in range(10)} | {"％": "%", "，": ","})
     doc = AlignedText.from_raw(raw).translate(table)
     assert doc.text == raw.translate(table)
-    assert [doc.raw_span(k, k + 1) for k in range(len(doc))] == [(k, k + 1) for k in range(len(raw))]
+    assert [doc.raw_span(k, k + 1) for k in range(len(doc))] == [
+        (k, k + 1) for k in range(len(raw))
+    ]
 
 
 # --- decode_bytes ----------------------------------------------------------------------------
+
 
 @PROFILE
 @given(data=st.binary(max_size=400))
@@ -116,9 +119,11 @@ def test_decode_bytes_never_raises_anything_but_decode_error(data):
         assert not text.startswith("\ufeff") or not data.startswith(codecs.BOM_UTF8)
 
 
-printable_report = report_text.filter(lambda t: t.strip() and "\x00" not in t).map(
-    lambda t: "".join(ch for ch in t if ch.isprintable() or ch in "\t\r\n")
-).filter(lambda t: t.strip() != "")
+printable_report = (
+    report_text.filter(lambda t: t.strip() and "\x00" not in t)
+    .map(lambda t: "".join(ch for ch in t if ch.isprintable() or ch in "\t\r\n"))
+    .filter(lambda t: t.strip() != "")
+)
 
 
 @PROFILE
@@ -163,7 +168,10 @@ def format_chinese_integer(n: int) -> str:
 
 def test_format_chinese_integer_itself():
     assert [format_chinese_integer(n) for n in (3032, 30500, 100000001, 1628)] == [
-        "三千零三十二", "三万零五百", "一亿零一", "一千六百二十八",
+        "三千零三十二",
+        "三万零五百",
+        "一亿零一",
+        "一千六百二十八",
     ]
 
 
@@ -191,7 +199,7 @@ class TestNumberParser:
         prev_end = 0
         for m in found:
             assert 0 <= m.start < m.end <= len(text)
-            assert text[m.start:m.end] == m.text
+            assert text[m.start : m.end] == m.text
             assert m.start >= prev_end, "matches overlap or are out of order"
             prev_end = m.end
 
@@ -223,8 +231,11 @@ class TestNumberParser:
         assert p.value == exact * scale, text
 
     @PROFILE
-    @given(n=st.integers(min_value=1, max_value=10**6), scale=st.sampled_from(["万", "亿"]),
-           unit=st.sampled_from(["元", "人", "册"]))
+    @given(
+        n=st.integers(min_value=1, max_value=10**6),
+        scale=st.sampled_from(["万", "亿"]),
+        unit=st.sampled_from(["元", "人", "册"]),
+    )
     def test_scaled_amounts_round_trip(self, n, scale, unit):
         # n/100 with the scale word: 16.4亿 style, value must be exact
         exact = Decimal(n) / 100
@@ -234,7 +245,10 @@ class TestNumberParser:
         assert p.value == exact * (10**4 if scale == "万" else 10**8), text
 
     @PROFILE
-    @given(n=st.integers(min_value=1, max_value=10**11 - 1), unit=st.sampled_from(["元", "人", "所", "篇"]))
+    @given(
+        n=st.integers(min_value=1, max_value=10**11 - 1),
+        unit=st.sampled_from(["元", "人", "所", "篇"]),
+    )
     @example(n=3032, unit="元")
     @example(n=30500, unit="人")
     @example(n=100000001, unit="元")
@@ -254,10 +268,50 @@ class TestNumberParser:
 
 
 # Real report vocabulary from the seeds, so generated text looks like what the tie-break sees.
-SIMPLIFIED_WORDS = ["教育局", "年度", "工作总结", "学校", "教师", "学生", "全面", "推进", "素质教育",
-                    "高考", "上线率", "达到", "%", "人", "1628", ",", "。", "\n", "取得了", "成绩"]
-TRADITIONAL_WORDS = ["教育局", "年度", "工作總結", "學校", "教師", "學生", "全面", "推進", "素質教育",
-                     "圍繞", "目標", "把握", "重點", "強化", "落實", ",", "。", "\n", "4篇", "鎮"]
+SIMPLIFIED_WORDS = [
+    "教育局",
+    "年度",
+    "工作总结",
+    "学校",
+    "教师",
+    "学生",
+    "全面",
+    "推进",
+    "素质教育",
+    "高考",
+    "上线率",
+    "达到",
+    "%",
+    "人",
+    "1628",
+    ",",
+    "。",
+    "\n",
+    "取得了",
+    "成绩",
+]
+TRADITIONAL_WORDS = [
+    "教育局",
+    "年度",
+    "工作總結",
+    "學校",
+    "教師",
+    "學生",
+    "全面",
+    "推進",
+    "素質教育",
+    "圍繞",
+    "目標",
+    "把握",
+    "重點",
+    "強化",
+    "落實",
+    ",",
+    "。",
+    "\n",
+    "4篇",
+    "鎮",
+]
 
 
 @PROFILE
@@ -282,12 +336,31 @@ def test_big5_report_text_decodes_back_exactly(words):
 
 # Scraped-page fragments from the seeds mixed into generated text, so the HTML, mojibake,
 # pinyin, share-bar and URL steps all get exercised, not just plain prose.
-FRAGMENTS = st.sampled_from([
-    "當前位置:萬佳範文網 >", "工作總結 >工作總結精選 >", "團(tuán)體獎", "創(chuàng)造", "QQ空间 新浪微博 腾讯微博 人人网 更多",
-    "https://wjfww.com/zongjie/jingxuan/k4vwgn.html", "<div class=\"content\"><p>", "</p></div>",
-    "<script>var _hmt = _hmt || [];</script>", "&nbsp;", "&gt;", "20xx年", "XX市", "国小", "��",
-    "配。\n\n置", "１０．９％", "\r\n", "\n\n", "一、", "(一)",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "當前位置:萬佳範文網 >",
+        "工作總結 >工作總結精選 >",
+        "團(tuán)體獎",
+        "創(chuàng)造",
+        "QQ空间 新浪微博 腾讯微博 人人网 更多",
+        "https://wjfww.com/zongjie/jingxuan/k4vwgn.html",
+        '<div class="content"><p>',
+        "</p></div>",
+        "<script>var _hmt = _hmt || [];</script>",
+        "&nbsp;",
+        "&gt;",
+        "20xx年",
+        "XX市",
+        "国小",
+        "��",
+        "配。\n\n置",
+        "１０．９％",
+        "\r\n",
+        "\n\n",
+        "一、",
+        "(一)",
+    ]
+)
 scraped_text = st.lists(st.one_of(FRAGMENTS, report_text), max_size=12).map("".join)
 
 

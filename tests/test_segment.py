@@ -29,16 +29,26 @@ def _segment(text, doc_id="d"):
 @pytest.mark.parametrize(
     "text, sentences",
     [
-        ("综合上线率达到51.66%,再次取得了好成绩。创我市上线率历史新高。",
-         ["综合上线率达到51.66%,再次取得了好成绩。", "创我市上线率历史新高。"]),
-        ("1.事业发展目标:早期教育覆盖率85%以上;小学入学率保持100%;",
-         ["1.事业发展目标:早期教育覆盖率85%以上;", "小学入学率保持100%;"]),
-        ("写工作计划应该注意什么?你可以读一下小编整理的工作要点!",
-         ["写工作计划应该注意什么?", "你可以读一下小编整理的工作要点!"]),
-        ("认真学习了《教师法》。“向吴玲同志学习”的号召发出后,反响强烈。",
-         ["认真学习了《教师法》。", "“向吴玲同志学习”的号召发出后,反响强烈。"]),
-        ("他说:“抓在细微处,落在实效中。”班主任工作只有细致入微才能见成效",
-         ["他说:“抓在细微处,落在实效中。”", "班主任工作只有细致入微才能见成效"]),
+        (
+            "综合上线率达到51.66%,再次取得了好成绩。创我市上线率历史新高。",
+            ["综合上线率达到51.66%,再次取得了好成绩。", "创我市上线率历史新高。"],
+        ),
+        (
+            "1.事业发展目标:早期教育覆盖率85%以上;小学入学率保持100%;",
+            ["1.事业发展目标:早期教育覆盖率85%以上;", "小学入学率保持100%;"],
+        ),
+        (
+            "写工作计划应该注意什么?你可以读一下小编整理的工作要点!",
+            ["写工作计划应该注意什么?", "你可以读一下小编整理的工作要点!"],
+        ),
+        (
+            "认真学习了《教师法》。“向吴玲同志学习”的号召发出后,反响强烈。",
+            ["认真学习了《教师法》。", "“向吴玲同志学习”的号召发出后,反响强烈。"],
+        ),
+        (
+            "他说:“抓在细微处,落在实效中。”班主任工作只有细致入微才能见成效",
+            ["他说:“抓在细微处,落在实效中。”", "班主任工作只有细致入微才能见成效"],
+        ),
         ("投资7.5万元对中学实施改造", ["投资7.5万元对中学实施改造"]),
         ("Teachers met twice. Then they left.", ["Teachers met twice.", "Then they left."]),
         ("", []),
@@ -56,14 +66,22 @@ def test_split_sentences(text, sentences):
     "line, expected",
     [
         ("一、全面推进,素质教育成果不断放大", ("cn", 1, "一、全面推进,素质教育成果不断放大")),
-        ("十一、对规范化初中和规范化小学校长分期、分批实施高级研修,以培养造就一批教育改革的带头人",
-         ("cn", 11, "十一、对规范化初中和规范化小学校长分期、分批实施高级研修,以…")),
-        ("(二)加强基础设施建设力度,创建良好的教育氛围", ("paren_cn", 2, "(二)加强基础设施建设力度,创建良好的教育氛围")),
+        (
+            "十一、对规范化初中和规范化小学校长分期、分批实施高级研修,以培养造就一批教育改革的带头人",
+            ("cn", 11, "十一、对规范化初中和规范化小学校长分期、分批实施高级研修,以…"),
+        ),
+        (
+            "(二)加强基础设施建设力度,创建良好的教育氛围",
+            ("paren_cn", 2, "(二)加强基础设施建设力度,创建良好的教育氛围"),
+        ),
         ("(三)、劳动社会保障工作", ("paren_cn", 3, "(三)、劳动社会保障工作")),
         ("1、把握关键抓德育。紧扣主题,扎实开展了活动。", ("arabic", 1, "1、把握关键抓德育")),
         ("2.规范教育管理,建设文明校园。", ("arabic", 2, "2.规范教育管理,建设文明校园")),
         ("(3)优化服务。一是课题研究知识的指导服务。", ("paren_arabic", 3, "(3)优化服务")),
-        ("①学期初,要求各任课教师认真阅读本学期教材", ("circled", 1, "①学期初,要求各任课教师认真阅读本学期教材")),
+        (
+            "①学期初,要求各任课教师认真阅读本学期教材",
+            ("circled", 1, "①学期初,要求各任课教师认真阅读本学期教材"),
+        ),
         ("第一阶段:集中学习,提高新教师的理论水平", ("part", 1, "第一阶段")),
         ("2)规范招生行为,加强学籍管理", ("paren_arabic", 2, "2)规范招生行为,加强学籍管理")),
         ("一.指导思想", ("cn", 1, "一.指导思想")),
@@ -111,7 +129,7 @@ def test_toc_links_split_000_into_its_four_templates(seed_texts):
         "镇教育工作总结镇教育工作总结模板(4)",
     ]
     starts = seg.articles["raw_start"].tolist()
-    assert raw[starts[1]:].startswith("鎮教育工作總結鎮教育工作總結模板(2) | 返回目錄")
+    assert raw[starts[1] :].startswith("鎮教育工作總結鎮教育工作總結模板(2) | 返回目錄")
     assert not seg.articles["is_duplicate"].any()
 
 
@@ -121,11 +139,16 @@ def test_002_is_split_into_its_pasted_articles(seed_texts):
     arts = seg.articles
     assert len(arts) >= 12
     titles = arts["title"].tolist()
-    for t in ["——江苏南通教育考察学习心得体会", "开学工作前有关教师的培训工作计划1",
-              "开学工作前有关教师的培训工作计划2", "开学工作前有关教师的培训工作计划3",
-              "班主任工作总结1", "班主任工作总结5"]:
+    for t in [
+        "——江苏南通教育考察学习心得体会",
+        "开学工作前有关教师的培训工作计划1",
+        "开学工作前有关教师的培训工作计划2",
+        "开学工作前有关教师的培训工作计划3",
+        "班主任工作总结1",
+        "班主任工作总结5",
+    ]:
         assert t in titles
-    starts = [raw[s:s + 40] for s in arts["raw_start"]]
+    starts = [raw[s : s + 40] for s in arts["raw_start"]]
     # Reports that open without a title still start where they begin.
     assert any(s.startswith("****年以來,社會事業(yè)") for s in starts)
     assert any(s.startswith("一、大力實(shí)施普通中小") for s in starts)
@@ -180,20 +203,26 @@ def test_004_repeated_plan_is_flagged_as_duplicate(seed_texts):
     assert not arts.loc[first, "is_duplicate"]
     assert arts.loc[second, "is_duplicate"]
     assert arts.loc[second, "duplicate_of"] == f"{doc_id}:{first}"
-    copy = seg.paragraphs[(seg.paragraphs["article_id"] == second) & ~seg.paragraphs["is_boilerplate"]]
+    copy = seg.paragraphs[
+        (seg.paragraphs["article_id"] == second) & ~seg.paragraphs["is_boilerplate"]
+    ]
     assert copy["is_duplicate"].mean() > 0.6
 
 
 def test_short_repeated_headings_are_not_duplicates():
-    text = ("一、指导思想\n以科学发展观统领全局,认真贯彻会议精神。\n"
-            "二、工作目标\n一、指导思想\n以遵循教育局抓质量,保安全的总体思路为指导。\n")
+    text = (
+        "一、指导思想\n以科学发展观统领全局,认真贯彻会议精神。\n"
+        "二、工作目标\n一、指导思想\n以遵循教育局抓质量,保安全的总体思路为指导。\n"
+    )
     assert not _segment(text).paragraphs["is_duplicate"].any()
 
 
 def test_cross_document_duplicates_point_to_first_document():
     shared = "全面推开0~3周岁婴幼儿早期教育,早期教育覆盖率85%以上。"
     a = _segment(f"计划一\n{shared}\n", "a").paragraphs
-    b = _segment(f"计划二\n{shared}\n其他内容:小学入学率、巩固率、毕业率均保持100%。\n", "b").paragraphs
+    b = _segment(
+        f"计划二\n{shared}\n其他内容:小学入学率、巩固率、毕业率均保持100%。\n", "b"
+    ).paragraphs
     out = flag_cross_document_duplicates(pd.concat([b, a], ignore_index=True))
     row = out[(out["doc_id"] == "b") & (out["text"] == shared)].iloc[0]
     assert row["is_duplicate"] and row["duplicate_of"] == "a:1"

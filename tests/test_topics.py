@@ -55,7 +55,10 @@ USERDICT_CASES = [
         ["学生", "两免一补", "财物", "收支", "一条线"],
     ),
     # 002: 建档立卡.
-    ("对建档立卡学生开展“扶志扶智扶心”帮扶活动", ["建档立卡", "学生", "扶志", "扶智", "扶心", "帮扶"]),
+    (
+        "对建档立卡学生开展“扶志扶智扶心”帮扶活动",
+        ["建档立卡", "学生", "扶志", "扶智", "扶心", "帮扶"],
+    ),
     # 003: 校本研修 inside 校本研修中心.
     (
         "有市级学科带头人的镐京中学负责“校本研修中心”工作",
@@ -79,7 +82,10 @@ JUNK_CASES = [
     # 003: redaction ** and the latin "qq" dropped.
     ("学区成立后就建立了学区**和学区qq信息群", ["学区", "学区", "学区", "信息"]),
     # 000 after normalisation: placeholder, digits, units, single characters dropped.
-    (f"{PLACEHOLDER}镇幅员面积为144.5平方公里,辖20个村委会", ["幅员", "面积", "平方公里", "村委会"]),
+    (
+        f"{PLACEHOLDER}镇幅员面积为144.5平方公里,辖20个村委会",
+        ["幅员", "面积", "平方公里", "村委会"],
+    ),
     # 002 with an unrepaired mojibake cluster marked by the cleaning stage.
     ("资助总〓数14861人785.04万元", ["资助"]),
     # Report boilerplate only: stop words and their compounds (全面落实, 进一步加强).
@@ -158,7 +164,9 @@ def test_coherence_npmi_exact_values():
 def test_topic_diversity_and_pairwise_ari():
     assert topic_diversity([np.array([1, 2, 3]), np.array([1, 2, 3])]) == 0.5
     assert mean_pairwise_ari([np.array([0, 0, 1, 1])] * 3) == 1.0
-    assert mean_pairwise_ari([np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])]) == pytest.approx(-0.5)
+    assert mean_pairwise_ari([np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])]) == pytest.approx(
+        -0.5
+    )
 
 
 def test_rank_topic_terms_prefers_terms_exclusive_to_the_topic():
@@ -191,8 +199,14 @@ def test_fit_partition_rejects_bad_arguments():
 
 def test_choose_setting_takes_most_stable_when_none_pass():
     sweep = pd.DataFrame(
-        dict(method=["nmf", "nmf"], k=[6, 8], coherence=[0.3, 0.2], diversity=[0.9, 0.9],
-             silhouette=[0.1, 0.1], stability_ari=[0.5, 0.7])
+        dict(
+            method=["nmf", "nmf"],
+            k=[6, 8],
+            coherence=[0.3, 0.2],
+            diversity=[0.9, 0.9],
+            silhouette=[0.1, 0.1],
+            stability_ari=[0.5, 0.7],
+        )
     )
     method, k, reason = choose_setting(sweep)
     assert (method, k) == ("nmf", 8)
@@ -207,8 +221,11 @@ def test_match_gold_by_raw_overlap():
         dict(doc_id=["a", "a", "b"], raw_start=[0, 100, 0], raw_end=[100, 300, 50])
     )
     gold = pd.DataFrame(
-        dict(doc_id=["a", "a", "b", "c", "a"], raw_start=[110, 0, 0, 0, 90],
-             raw_end=[290, 80, 50, 10, 130])
+        dict(
+            doc_id=["a", "a", "b", "c", "a"],
+            raw_start=[110, 0, 0, 0, 90],
+            raw_end=[290, 80, 50, 10, 130],
+        )
     )
     # the last gold span straddles two paragraphs; 30 of its 40 characters are in the second
     assert match_gold(paras, gold).tolist() == [1, 0, 2, -1, 1]
@@ -285,14 +302,22 @@ def test_representatives_are_typical_and_ranked_by_score():
     # topic 0: the two best paragraphs come from doc a; doc b's best is typical enough
     # (0.7) to be shown, doc c's (0.3) is not.
     frame = pd.DataFrame(
-        dict(doc_id=["a", "a", "a", "b", "c"], para_id=[0, 1, 2, 0, 0], topic_id=[0] * 5,
-             topic_score=[0.99, 0.95, 0.5, 0.7, 0.3], text=["控辍保学"] * 5)
+        dict(
+            doc_id=["a", "a", "a", "b", "c"],
+            para_id=[0, 1, 2, 0, 0],
+            topic_id=[0] * 5,
+            topic_score=[0.99, 0.95, 0.5, 0.7, 0.3],
+            text=["控辍保学"] * 5,
+        )
     )
     from helpers.topics import pick_representatives
 
     reps = pick_representatives(frame)
     assert list(zip(reps.doc_id, reps.para_id, reps["rank"])) == [
-        ("a", 0, 1), ("a", 1, 2), ("b", 0, 3)]
+        ("a", 0, 1),
+        ("a", 1, 2),
+        ("b", 0, 3),
+    ]
 
 
 def test_no_stop_word_or_placeholder_in_top_terms(seed_result):
@@ -309,7 +334,9 @@ def test_chosen_setting_is_stable_across_five_seeds(seed_result):
     chosen = seed_result.sweep[seed_result.sweep.chosen]
     assert len(chosen) == 1
     assert (chosen.method.iloc[0], chosen.k.iloc[0]) == (
-        seed_result.chosen["method"], seed_result.chosen["k"])
+        seed_result.chosen["method"],
+        seed_result.chosen["k"],
+    )
     assert chosen.stability_ari.iloc[0] >= STABILITY_MIN
 
 
@@ -320,7 +347,14 @@ def test_same_seed_gives_identical_outputs(seed_result, seed_paragraphs):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(seed_result, name))
 
 
-RESULT_TABLES = ("topics", "assignments", "doc_topics", "article_topics", "sweep", "representatives")
+RESULT_TABLES = (
+    "topics",
+    "assignments",
+    "doc_topics",
+    "article_topics",
+    "sweep",
+    "representatives",
+)
 
 
 def _refuse_to_tokenize(text):
@@ -388,8 +422,11 @@ def test_select_paragraphs_reads_flags_in_any_form(flags, expected):
     from helpers.topics import select_paragraphs
 
     frame = pd.DataFrame(
-        dict(text=["(三)抓精准资助。落实“普惠+特惠”系列教育资助政策"] * 3,
-             is_boilerplate=pd.Series(flags, dtype=object), is_duplicate=[False] * 3)
+        dict(
+            text=["(三)抓精准资助。落实“普惠+特惠”系列教育资助政策"] * 3,
+            is_boilerplate=pd.Series(flags, dtype=object),
+            is_duplicate=[False] * 3,
+        )
     )
     assert select_paragraphs(frame, min_chars=10).tolist() == expected
 

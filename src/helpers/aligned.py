@@ -151,7 +151,9 @@ class AlignedText:
             empty = np.zeros(0, dtype=self.starts.dtype)
             return AlignedText("", empty, empty, self.raw_len), changed
         return (
-            AlignedText("".join(pieces), np.concatenate(starts), np.concatenate(ends), self.raw_len),
+            AlignedText(
+                "".join(pieces), np.concatenate(starts), np.concatenate(ends), self.raw_len
+            ),
             changed,
         )
 

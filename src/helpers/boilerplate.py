@@ -25,8 +25,15 @@ from functools import lru_cache
 from .paths import resource_path
 
 KINDS = (
-    "breadcrumb", "site_footer", "toc_link", "editor_blurb", "seo_list", "related_list",
-    "share_bar", "date_meta", "title_repeat",
+    "breadcrumb",
+    "site_footer",
+    "toc_link",
+    "editor_blurb",
+    "seo_list",
+    "related_list",
+    "share_bar",
+    "date_meta",
+    "title_repeat",
 )
 
 # ---------------------------------------------------------------------------- patterns
@@ -70,7 +77,10 @@ MAX_SIGNATURE_UNIT = 30
 def _patterns() -> list[tuple[str, re.Pattern, int]]:
     """``(kind, regex, max_len)`` rows; ``max_len`` 0 means any line length."""
     with resource_path("boilerplate_patterns.csv").open(encoding="utf-8") as fh:
-        return [(r["kind"], re.compile(r["pattern"]), int(r["max_len"] or 0)) for r in csv.DictReader(fh)]
+        return [
+            (r["kind"], re.compile(r["pattern"]), int(r["max_len"] or 0))
+            for r in csv.DictReader(fh)
+        ]
 
 
 @lru_cache(maxsize=1)
@@ -211,8 +221,10 @@ def _mark_title_runs(lines: list[str], kinds: list[str]) -> None:
         if len(run) >= MIN_LIST_RUN and not introduced:
             # 《…》 names a document the report cites, not a link to another page.
             worded = sum(
-                1 for i in run
-                if kinds[i] == "seo_list" or (has_title_word(lines[i]) and not CITED_TITLE.match(lines[i].strip()))
+                1
+                for i in run
+                if kinds[i] == "seo_list"
+                or (has_title_word(lines[i]) and not CITED_TITLE.match(lines[i].strip()))
             )
             if worded >= 0.6 * len(run):
                 for i in run:
@@ -307,7 +319,11 @@ def _mark_teasers(lines: list[str], kinds: list[str]) -> None:
         if len(g) >= 2:
             first = pos[g[0][0]]
             # Title-like lines right before the first pair belong to the same block.
-            while first > 0 and is_title_like(lines[idx[first - 1]]) and has_title_word(lines[idx[first - 1]]):
+            while (
+                first > 0
+                and is_title_like(lines[idx[first - 1]])
+                and has_title_word(lines[idx[first - 1]])
+            ):
                 first -= 1
                 kinds[idx[first]] = kinds[idx[first]] or "related_list"
             for a, b in g:
@@ -356,7 +372,9 @@ def classify_lines(lines: list[str]) -> list[str]:
             while b is not None and kinds[b]:
                 b = nxt.get(b)
             body_repeats = (
-                a is not None and b is not None and not is_title_like(lines[b])
+                a is not None
+                and b is not None
+                and not is_title_like(lines[b])
                 and _title_key(lines[a]) == _title_key(lines[b])
             )
             if not body_repeats:
@@ -365,7 +383,11 @@ def classify_lines(lines: list[str]) -> list[str]:
     # Very short labels among the last lines of the file (专题, 返回顶部 ...).
     # Only lines after the last sentence-like line count as the tail.
     last_body = max(
-        (i for i in filled if SENTENCE_PUNCT.search(lines[i]) or len(lines[i].strip()) > MAX_TITLE_LEN),
+        (
+            i
+            for i in filled
+            if SENTENCE_PUNCT.search(lines[i]) or len(lines[i].strip()) > MAX_TITLE_LEN
+        ),
         default=-1,
     )
     after_body = [i for i in filled if i > last_body]

@@ -50,7 +50,8 @@ def load_tree_digest(root: Path, suffixes: frozenset[str] = CODE_SUFFIXES) -> st
     root = Path(root)
     h = hashlib.sha256()
     files = sorted(
-        p for p in root.rglob("*")
+        p
+        for p in root.rglob("*")
         if p.is_file()
         and p.suffix in suffixes
         and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(root).parts)
@@ -123,7 +124,7 @@ def load_cached(cache_dir: Path, key: str) -> object | None:
     if (
         len(blob) < header
         or not blob.startswith(MAGIC)
-        or hashlib.sha256(payload).digest() != blob[len(MAGIC):header]
+        or hashlib.sha256(payload).digest() != blob[len(MAGIC) : header]
     ):
         log.warning("ignoring corrupted cache entry %s", path)
         path.unlink(missing_ok=True)

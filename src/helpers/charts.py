@@ -38,8 +38,18 @@ SVG_HASH_SALT = "edu-reports"
 FIG_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 DEFAULT_CAPTION = "来源：教育工作总结语料，edu-reports 自动抽取"
 # Colours: one per meaning, used the same way in every chart.
-PALETTE = ("#3b6ea5", "#e07b39", "#5a9e5a", "#c44e52", "#8172b2", "#937860", "#da8bc3",
-           "#8c8c8c", "#ccb974", "#64b5cd")
+PALETTE = (
+    "#3b6ea5",
+    "#e07b39",
+    "#5a9e5a",
+    "#c44e52",
+    "#8172b2",
+    "#937860",
+    "#da8bc3",
+    "#8c8c8c",
+    "#ccb974",
+    "#64b5cd",
+)
 COLOR_ACTUAL = "#3b6ea5"
 COLOR_PLANNED = "#e07b39"
 REFERENCE_COLOR = "#c44e52"
@@ -276,8 +286,16 @@ def plot_note(title: str, note: str) -> Figure:
     fig, ax = plt.subplots(figsize=(7, 2.2))
     ax.set_axis_off()
     ax.set_title(title)
-    ax.text(0.5, 0.5, note, ha="center", va="center", fontsize=11, color="#555555",
-            transform=ax.transAxes)
+    ax.text(
+        0.5,
+        0.5,
+        note,
+        ha="center",
+        va="center",
+        fontsize=11,
+        color="#555555",
+        transform=ax.transAxes,
+    )
     return fig
 
 
@@ -382,19 +400,36 @@ def plot_funding_wan(
     labels = [str(v) for v in order]
     fig, ax = plt.subplots(figsize=(8, _bar_height(len(order))))
     height = 0.4
-    for offset, planned, color in ((-height / 2, False, COLOR_ACTUAL), (height / 2, True, COLOR_PLANNED)):
+    for offset, planned, color in (
+        (-height / 2, False, COLOR_ACTUAL),
+        (height / 2, True, COLOR_PLANNED),
+    ):
         part = funding[funding["planned"] == planned].set_index(by).reindex(order)
         ys = [i + offset for i in range(len(order))]
         wan = part["wan"].fillna(0.0)
         approx = wan * part["approx_share"].fillna(0.0)
         # Exact amounts solid, the approximate share (余/约/多) hatched on top of them.
         ax.barh(ys, wan - approx, height=height, color=color)
-        ax.barh(ys, approx, left=wan - approx, height=height, color=color, hatch="///",
-                edgecolor="white", linewidth=0)
+        ax.barh(
+            ys,
+            approx,
+            left=wan - approx,
+            height=height,
+            color=color,
+            hatch="///",
+            edgecolor="white",
+            linewidth=0,
+        )
         for y, total in zip(ys, part["wan"]):
             if pd.notna(total):  # the amount at the bar's end: small bars stay readable
-                ax.annotate(format_wan(total), (total, y), xytext=(3, 0),
-                            textcoords="offset points", va="center", fontsize=7)
+                ax.annotate(
+                    format_wan(total),
+                    (total, y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=7,
+                )
     ax.set_yticks(range(len(order)), labels)
     ax.invert_yaxis()
     positive = funding.loc[funding["wan"] > 0, "wan"]
@@ -409,9 +444,11 @@ def plot_funding_wan(
         ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.set_xlabel("金额（万元）")
     ax.set_title(title)
-    handles = [Patch(facecolor=COLOR_ACTUAL, label="实际/已完成"),
-               Patch(facecolor=COLOR_PLANNED, label="计划/目标"),
-               Patch(facecolor="white", edgecolor="#555555", hatch="///", label="约数部分（余/约/多）")]
+    handles = [
+        Patch(facecolor=COLOR_ACTUAL, label="实际/已完成"),
+        Patch(facecolor=COLOR_PLANNED, label="计划/目标"),
+        Patch(facecolor="white", edgecolor="#555555", hatch="///", label="约数部分（余/约/多）"),
+    ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
@@ -436,8 +473,9 @@ def plot_rates_by_stage(
         return plot_note(title, note_if_empty)
     stage = rates["stage"].fillna("未注明").replace("", "未注明").astype(str)
     rank = stage.map({s: i for i, s in enumerate(STAGE_ORDER)}).fillna(len(STAGE_ORDER))
-    rates = rates.assign(label=stage + " · " + rates["metric"].astype(str), _rank=rank,
-                         _stage=stage)
+    rates = rates.assign(
+        label=stage + " · " + rates["metric"].astype(str), _rank=rank, _stage=stage
+    )
     labels = list(dict.fromkeys(rates.sort_values(["_rank", "_stage", "metric"])["label"]))
     if len(labels) > MAX_ROWS:
         title = f"{title}（前 {MAX_ROWS} 项，共 {len(labels)} 项）"
@@ -447,13 +485,26 @@ def plot_rates_by_stage(
     fig, ax = plt.subplots(figsize=(8, _bar_height(len(labels))))
     lo = min(80.0, float(rates["value"].min()) - 2)
     hi = max(101.0, float(rates["value"].max()) + 1)
-    planned = (rates["planned"].fillna(False).astype(bool) if "planned" in rates.columns
-               else pd.Series(False, index=rates.index))
-    for is_planned, color, label in ((False, COLOR_ACTUAL, "实际值"), (True, COLOR_PLANNED, "计划/目标值")):
+    planned = (
+        rates["planned"].fillna(False).astype(bool)
+        if "planned" in rates.columns
+        else pd.Series(False, index=rates.index)
+    )
+    for is_planned, color, label in (
+        (False, COLOR_ACTUAL, "实际值"),
+        (True, COLOR_PLANNED, "计划/目标值"),
+    ):
         part = rates[planned == is_planned]
         if len(part):
-            ax.scatter(part["value"].astype(float), part["label"].map(pos), color=color,
-                       zorder=3, s=28, alpha=0.75, label=label)
+            ax.scatter(
+                part["value"].astype(float),
+                part["label"].map(pos),
+                color=color,
+                zorder=3,
+                s=28,
+                alpha=0.75,
+                label=label,
+            )
     ax.axvline(100, color=REFERENCE_COLOR, linestyle="--", linewidth=1, label="100% 参考线")
     ax.set_yticks(range(len(labels)), labels)
     ax.set_ylim(len(labels) - 0.5, -0.5)
@@ -466,7 +517,11 @@ def plot_rates_by_stage(
 
 
 def plot_heatmap(
-    table: pd.DataFrame, title: str, xlabel: str, ylabel: str, value_label: str,
+    table: pd.DataFrame,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    value_label: str,
     note_if_empty: str = "没有数据",
 ) -> Figure:
     """A labelled heatmap (rows × columns), values written in each cell.
@@ -496,8 +551,15 @@ def plot_heatmap(
     for r in range(n_rows):
         for c in range(n_cols):
             v = float(table.iat[r, c])
-            ax.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=8,
-                    color="white" if v > 0.6 * vmax else "#222222")
+            ax.text(
+                c,
+                r,
+                f"{v:.0f}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if v > 0.6 * vmax else "#222222",
+            )
     fig.colorbar(im, ax=ax, label=value_label)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -507,7 +569,10 @@ def plot_heatmap(
 
 
 def plot_sweep(
-    sweep: pd.DataFrame, chosen: int | None, metrics: dict[str, str], title: str,
+    sweep: pd.DataFrame,
+    chosen: int | None,
+    metrics: dict[str, str],
+    title: str,
     note_if_empty: str = "没有主题数扫描结果",
 ) -> Figure:
     """Topic-number sweep: one small panel per quality measure, chosen k marked.
@@ -534,8 +599,9 @@ def plot_sweep(
             part = part.sort_values("k")
             ax.plot(part["k"], part[metric], marker="o", label=str(method) or None)
         if chosen is not None:
-            ax.axvline(chosen, color=REFERENCE_COLOR, linestyle="--", linewidth=1,
-                       label=f"选定 k={chosen}")
+            ax.axvline(
+                chosen, color=REFERENCE_COLOR, linestyle="--", linewidth=1, label=f"选定 k={chosen}"
+            )
         ax.set_xlabel("主题数 k（个）")
         ax.set_ylabel(label)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
@@ -548,7 +614,10 @@ def plot_sweep(
 
 
 def plot_table(
-    table: pd.DataFrame, title: str, labels: dict[str, str] | None = None, max_chars: int = 16,
+    table: pd.DataFrame,
+    title: str,
+    labels: dict[str, str] | None = None,
+    max_chars: int = 16,
     note_if_empty: str = "没有数据",
 ) -> Figure:
     """A table drawn as a figure (for a report page): header row shaded, long cells cut.
@@ -577,13 +646,20 @@ def plot_table(
 
     body = [[cell(v) for v in row] for row in table.itertuples(index=False)]
     header = [labels.get(c, str(c)) for c in table.columns]
-    widths = [max(display_width(h), *(display_width(r[i]) for r in body)) + 2
-              for i, h in enumerate(header)]
+    widths = [
+        max(display_width(h), *(display_width(r[i]) for r in body)) + 2
+        for i, h in enumerate(header)
+    ]
     fig, ax = plt.subplots(figsize=(0.075 * sum(widths) + 0.4, 0.3 * (len(body) + 1) + 0.5))
     ax.set_axis_off()
     ax.grid(False)
-    tab = ax.table(cellText=body, colLabels=header, cellLoc="left", bbox=[0, 0, 1, 1],
-                   colWidths=[w / sum(widths) for w in widths])
+    tab = ax.table(
+        cellText=body,
+        colLabels=header,
+        cellLoc="left",
+        bbox=[0, 0, 1, 1],
+        colWidths=[w / sum(widths) for w in widths],
+    )
     tab.auto_set_font_size(False)
     tab.set_fontsize(8)
     for (r, _c), c in tab.get_celld().items():
@@ -596,7 +672,10 @@ def plot_table(
 
 
 def plot_grouped_bars(
-    table: pd.DataFrame, title: str, ylabel: str, highlight: str | None = None,
+    table: pd.DataFrame,
+    title: str,
+    ylabel: str,
+    highlight: str | None = None,
     note_if_empty: str = "没有数据",
 ) -> Figure:
     """Vertical grouped bars: one group per row (e.g. system), one bar per column (measure).
@@ -619,8 +698,13 @@ def plot_grouped_bars(
     fig, ax = plt.subplots(figsize=(max(6.0, 1.6 * n_rows + 2), 3.6))
     for j, col in enumerate(table.columns):
         xs = [i - 0.4 + width * (j + 0.5) for i in range(n_rows)]
-        bars = ax.bar(xs, table[col].astype(float), width=width, label=str(col),
-                      color=PALETTE[j % len(PALETTE)])
+        bars = ax.bar(
+            xs,
+            table[col].astype(float),
+            width=width,
+            label=str(col),
+            color=PALETTE[j % len(PALETTE)],
+        )
         ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=2)
     # The CJK font ships one weight only, so the chosen row is marked in words, not bold.
     labels = [f"{i}\n★ 选定" if str(i) == highlight else str(i) for i in table.index]

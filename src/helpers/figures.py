@@ -187,15 +187,25 @@ def _excluded(text: str, hit: re.Match) -> bool:
     return any(text.startswith(w, hit.start()) for w in words)
 
 
-def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], sent: tuple[int, int]):
+def _find_metric(
+    text: str, m: NumberMatch, kind: str, clause: tuple[int, int], sent: tuple[int, int]
+):
     """Lexicon entry naming the figure at ``m`` (nearest keyword before it, then after it) and
     where that keyword starts (``(None, None)`` when there is none)."""
     rx, entries = _keyword_rx(kind)
     generic = set(load_patterns()["generic_money_metrics"])
-    before = [e for e in rx.finditer(text, max(clause[0], m.start - WINDOW), m.start) if not _excluded(text, e)]
+    before = [
+        e
+        for e in rx.finditer(text, max(clause[0], m.start - WINDOW), m.start)
+        if not _excluded(text, e)
+    ]
     # Counts look backwards only (15名贫困大学生入学救助: 入学 after the count is not its metric);
     # words after a count are handled by count_after_keywords, with exclusions.
-    after = [e for e in rx.finditer(text, m.end, min(clause[1], m.end + WINDOW))] if kind != "count" else []
+    after = (
+        [e for e in rx.finditer(text, m.end, min(clause[1], m.end + WINDOW))]
+        if kind != "count"
+        else []
+    )
     specific_before = [e for e in before if entries[e.group()].metric not in generic]
     specific_after = [e for e in after if entries[e.group()].metric not in generic]
     for group, pick in (
@@ -208,8 +218,12 @@ def _find_metric(text: str, m: NumberMatch, kind: str, clause: tuple[int, int], 
     if kind == "rate" and re.search(pats["generic_rate_rx"], own):
         return None, None  # 城镇化率达到45.6%: a rate named in its own clause borrows nothing
     shared_subject = own.lstrip().startswith("占")  # 126人,占全市的18.2%: the share of that count
-    if kind == "rate" and re.search(pats["share_rx"], own) and not re.search(pats["exam_share_rx"], own) \
-            and not shared_subject:
+    if (
+        kind == "rate"
+        and re.search(pats["share_rx"], own)
+        and not re.search(pats["exam_share_rx"], own)
+        and not shared_subject
+    ):
         # 在园幼儿占比51.5%: a share names its own subject, not an earlier rate (but a share of
         # the candidates, 占参考人数的33.86%, is the rate named before it: 中考A等...)
         return None, None
@@ -546,9 +560,7 @@ class _ParagraphIndex:
 # --- the paragraph extractor --------------------------------------------------------------
 
 
-def _row(
-    text, m, entry, kind, stage, sent, idx, context, *, change=None, unit_from=None, flags=()
-):
+def _row(text, m, entry, kind, stage, sent, idx, context, *, change=None, unit_from=None, flags=()):
     value, unit = _normalised_value(unit_from or m)
     if unit_from is not None and unit_from is not m:
         # 5、7、8个百分点: the bare numbers take the last one's unit.
@@ -676,11 +688,17 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             # 19.84分、6.5%、3.34%: each value keeps its own kind; bare ones take the last's.
             kind = _value_kind(n) if _value_kind(n) != "bare" else _value_kind(last)
             entry = _entry_in(subject, kind)
-            context_entry = idx.last_entry(kind, sent[0], subjects[0][0])  # = _entry_in(lead_in, kind)
+            context_entry = idx.last_entry(
+                kind, sent[0], subjects[0][0]
+            )  # = _entry_in(lead_in, kind)
             # 小学、初中巩固率均达到100%: a bare stage takes the metric named at the list's end.
             tail_entry = _entry_in(text[subjects[-1][0] : subjects[-1][1]], kind)
             stage = _find_stage(text, sa, sb, "") or first_stage
-            if entry is None and tail_entry is not None and (_find_stage(text, sa, sb, "") or sb - sa <= 4):
+            if (
+                entry is None
+                and tail_entry is not None
+                and (_find_stage(text, sa, sb, "") or sb - sa <= 4)
+            ):
                 # also 语文、数学、英语平均分分别为…: short subjects share the last one's metric
                 entry = tail_entry
             if entry is None:
@@ -694,7 +712,11 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
                     break
             if not stage:
                 wide = _nearest_before(_stage_rx()[0], text, sent[0], sa)
-                stage = _stage_rx()[1][wide.group()] if wide else _find_stage(text, sa, sa, entry.metric)
+                stage = (
+                    _stage_rx()[1][wide.group()]
+                    if wide
+                    else _find_stage(text, sa, sa, entry.metric)
+                )
             unit_from = last if _value_kind(n) == "bare" else n
             made.append(_row(text, n, entry, kind, stage, sent, idx, context, change=change or None,
                              unit_from=unit_from))  # fmt: skip
@@ -716,12 +738,26 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             continue  # 一本上线突破800人大关,达到826人: the milestone restates the figure after it
         if kind == "bare":
             # 共计16800 after 共计19200元: a continuation keeps the earlier money unit.
-            prev = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "元" and r["end"] <= n.start]
+            prev = [
+                r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "元" and r["end"] <= n.start
+            ]
             before = text[max(sent[0], n.start - 3) : n.start]
             if prev and re.search(r"(共计|合计|共|计)$", before):
                 src = nums[bisect.bisect_left(num_starts, prev[-1]["start"])]
-                scale = Decimal(10**4) if src.scale == "万" else Decimal(10**8) if src.scale == "亿" else 1
-                n = NumberMatch(**{**{f: getattr(n, f) for f in n.__dataclass_fields__}, "value": n.value * scale, "unit": "元"})
+                scale = (
+                    Decimal(10**4)
+                    if src.scale == "万"
+                    else Decimal(10**8)
+                    if src.scale == "亿"
+                    else 1
+                )
+                n = NumberMatch(
+                    **{
+                        **{f: getattr(n, f) for f in n.__dataclass_fields__},
+                        "value": n.value * scale,
+                        "unit": "元",
+                    }
+                )
                 kind, flags = "money", ["unit_inherited"]
             else:
                 entry = _entry_in(text[max(sent[0], n.start - 8) : n.start], "score")
@@ -735,12 +771,16 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             continue
         entry, kw_at = _find_metric(text, n, kind, clause, sent)
         if kind == "count" and entry is not None and _other_subject_between(text, kw_at, n.start):
-            entry = None  # 留守儿童2318名、困境儿童436名: 436 counts a noun the lexicon does not know
+            entry = (
+                None  # 留守儿童2318名、困境儿童436名: 436 counts a noun the lexicon does not know
+            )
         chained = _chained_previous(text, by_sent.get(sent, []), n)
         if kind == "count" and entry is None:
             before_rx = next((rx for rx in pats["count_before_keywords"]
                               if re.search(rx, text[max(clause[0], n.start - WINDOW) : n.start])), None)  # fmt: skip
-            if before_rx is not None and any(idx.has_word(w, clause[0], n.start) for w in pats["staff_words"]):
+            if before_rx is not None and any(
+                idx.has_word(w, clause[0], n.start) for w in pats["staff_words"]
+            ):
                 before_rx = None  # 参加教师资格考试320人: staff, not pupils
             if before_rx is not None:  # 参加体育中考4530人
                 entry = MetricEntry(before_rx, *pats["count_before_keywords"][before_rx], "count")
@@ -756,19 +796,27 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
             # two pieces were once joined by "|", which the pattern never matches).
             near = text[max(sent[0], n.start - 15) : n.start] + "|"
             if entry is None and (
-                re.search(pats["top_rank_rx"], near) or idx.search(pats["top_rank_rx"], n.end, clause[1])
+                re.search(pats["top_rank_rx"], near)
+                or idx.search(pats["top_rank_rx"], n.end, clause[1])
             ):
                 entry = MetricEntry("", *pats["top_rank_metric"], "count")
             if entry is None and _is_change(text, n, sent[0]):
                 entry, kw_at = _find_metric(text, n, kind, sent, sent)
             # 在校学生52360人,其中小学生31200人,初中生21160人 / 考入本科的为11人,专科为23人:
             # a clause that is only a stage continues the previous count's metric.
-            lead_at = idx.stripped(clause[0], n.start)  # text[clause[0]:n.start].strip(), not copied
-            prev = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "人" and r["start"] < n.start]
+            lead_at = idx.stripped(
+                clause[0], n.start
+            )  # text[clause[0]:n.start].strip(), not copied
+            prev = [
+                r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "人" and r["start"] < n.start
+            ]
             if entry is None and prev and idx.match(pats["count_continuation_rx"], *lead_at):
                 entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
-            if entry is None and prev and lead_at[1] - lead_at[0] <= 10 and _is_part_after_qizhong(
-                text, prev, sent, n.start, text[lead_at[0] : lead_at[1]]
+            if (
+                entry is None
+                and prev
+                and lead_at[1] - lead_at[0] <= 10
+                and _is_part_after_qizhong(text, prev, sent, n.start, text[lead_at[0] : lead_at[1]])
             ):  # (a longer lead is never a part)
                 # 本科上线86人,其中美术类52人,音乐类21人: parts after 其中 share the total's metric
                 entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
@@ -779,12 +827,22 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         if entry is None:
             if kind == "rate":
                 entry = FALLBACK_RATE
-                term = _nearest_before(re.compile(pats["generic_rate_rx"]), text, clause[0], n.start)
+                term = _nearest_before(
+                    re.compile(pats["generic_rate_rx"]), text, clause[0], n.start
+                )
                 own = text[max(clause[0], n.start - WINDOW) : n.start]
                 share = re.search(pats["exam_share_rx"], own)
-                prev_exam = [r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "人" and r["end"] <= n.start]
-                if share is None and prev_exam and prev_exam[-1]["family"] == "exam" \
-                        and own.lstrip().startswith("占"):
+                prev_exam = [
+                    r
+                    for r in by_sent.get(sent, [])[-20:]
+                    if r["unit"] == "人" and r["end"] <= n.start
+                ]
+                if (
+                    share is None
+                    and prev_exam
+                    and prev_exam[-1]["family"] == "exam"
+                    and own.lstrip().startswith("占")
+                ):
                     # 700分以上考生85人,占全市的12.4%: the share of an exam count is an exam rate
                     # (a share of enrolled pupils, 占在校生的11.3%, stays other: it is composition).
                     metric = prev_exam[-1]["metric"].removesuffix("人数") + "比例"
@@ -851,32 +909,47 @@ def _other_subject_between(text: str, kw_at: int | None, pos: int) -> bool:
     )
 
 
-def _is_milestone(text: str, n: NumberMatch, nums: list[NumberMatch], first: int, sent: tuple[int, int]) -> bool:
+def _is_milestone(
+    text: str, n: NumberMatch, nums: list[NumberMatch], first: int, sent: tuple[int, int]
+) -> bool:
     """True for ``突破800人(大关)`` when the same sub-clause then states the value itself
     (``达到826人``) among ``nums[first:]``: the round number is a milestone, not a second figure."""
-    if not re.search(load_patterns()["milestone_before_rx"], text[max(sent[0], n.start - 4) : n.start]):
+    if not re.search(
+        load_patterns()["milestone_before_rx"], text[max(sent[0], n.start - 4) : n.start]
+    ):
         return False
     unit = _normalised_value(n)[1]
     for j in range(first, len(nums)):  # no copy of the rest of the paragraph's numbers
         m = nums[j]
         if m.start >= sent[1]:
             break
-        if _normalised_value(m)[1] == unit and re.search(r"(达到|达|为|至)\s*$", text[max(sent[0], m.start - 3) : m.start]):
+        if _normalised_value(m)[1] == unit and re.search(
+            r"(达到|达|为|至)\s*$", text[max(sent[0], m.start - 3) : m.start]
+        ):
             return True
     return False
 
 
-def _is_part_after_qizhong(text: str, prevs: list[dict], sent: tuple[int, int], pos: int, lead: str) -> bool:
+def _is_part_after_qizhong(
+    text: str, prevs: list[dict], sent: tuple[int, int], pos: int, lead: str
+) -> bool:
     """True when a count with no keyword of its own comes after ``其中`` that itself follows a
     count of the same sub-clause (a breakdown: 上线86人,其中美术类52人,音乐类21人), or after a
     stated total (共156人,文科41人,理科115人), and its lead is short and names no staff
     (其中教师120人)."""
     pats = load_patterns()
     marker = text.rfind(pats["parts_marker"], max(sent[0], pos - WINDOW), pos)
-    total = any(re.search(pats["total_before_rx"], text[max(sent[0], r["start"] - 3) : r["start"]]) for r in prevs)
+    total = any(
+        re.search(pats["total_before_rx"], text[max(sent[0], r["start"] - 3) : r["start"]])
+        for r in prevs
+    )
     if (marker < 0 or not any(r["end"] <= marker for r in prevs)) and not total:
         return False
-    return len(lead) <= 10 and not re.search(r"[0-9]", lead) and not any(w in lead for w in pats["staff_words"])
+    return (
+        len(lead) <= 10
+        and not re.search(r"[0-9]", lead)
+        and not any(w in lead for w in pats["staff_words"])
+    )
 
 
 def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], idx: _ParagraphIndex):
@@ -888,7 +961,9 @@ def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], idx: _Parag
     for c in CLAUSE_END.finditer(text, max(sent[0], n.start - WINDOW), n.start):
         clause_start = c.end()
     colon = idx.last_colon(sent[0], n.start)
-    if colon < 0 and not idx.match(pats["count_bare_lead_rx"], *idx.stripped(clause_start, n.start), full=True):
+    if colon < 0 and not idx.match(
+        pats["count_bare_lead_rx"], *idx.stripped(clause_start, n.start), full=True
+    ):
         return None, None
     rx, entries = _keyword_rx("count")
     hi = colon if colon >= 0 else clause_start
@@ -906,7 +981,10 @@ def _chained_previous(text: str, prev_rows: list[dict], n: NumberMatch) -> dict 
     unit (``23.1分和19.8分``): ``n`` continues it."""
     for r in reversed(prev_rows[-20:]):
         if r["end"] <= n.start:
-            if re.fullmatch(r"\s*[、和及与]\s*", text[r["end"] : n.start]) and r["unit"] == _normalised_value(n)[1]:
+            if (
+                re.fullmatch(r"\s*[、和及与]\s*", text[r["end"] : n.start])
+                and r["unit"] == _normalised_value(n)[1]
+            ):
                 return r
             return None
     return None
@@ -963,7 +1041,9 @@ def _check_totals(text: str, rows: list[dict], sentences: list[tuple[int, int]])
         nxt = _span_at(sentences, sent[1]) if sent[1] < len(text) else None
         if marker_after and not after.startswith("。"):
             zone = (r["end"], sent[1])  # 上线841人,其中一本198人,...
-        elif nxt and re.match(r"\s*(" + "|".join(pats["parts_markers"]) + ")", text[nxt[0] : nxt[0] + 6]):
+        elif nxt and re.match(
+            r"\s*(" + "|".join(pats["parts_markers"]) + ")", text[nxt[0] : nxt[0] + 6]
+        ):
             zone = nxt  # 785.04万元。其中,...
         if zone is None:
             continue
@@ -976,7 +1056,13 @@ def _check_totals(text: str, rows: list[dict], sentences: list[tuple[int, int]])
             continue
         total = r["value"]
         got = sum((p["value"] for p in parts), Decimal(0))
-        scale = Decimal(10**4) if "万" in r["text"] else Decimal(10**8) if "亿" in r["text"] else Decimal(1)
+        scale = (
+            Decimal(10**4)
+            if "万" in r["text"]
+            else Decimal(10**8)
+            if "亿" in r["text"]
+            else Decimal(1)
+        )
         tolerance = scale * Decimal(10) ** -_decimals(r["text"]) / 2
         for p in parts:
             p["flags"].append("part_of_total")
@@ -1008,7 +1094,10 @@ def flag_out_of_scale(rows: list[dict]) -> None:
         return
     ordered = sorted(money, key=lambda r: r["value"], reverse=True)
     top, second = ordered[0], ordered[1]
-    if top["value"] >= second["value"] * pats["out_of_scale_ratio"] and "out_of_scale" not in top["flags"]:
+    if (
+        top["value"] >= second["value"] * pats["out_of_scale_ratio"]
+        and "out_of_scale" not in top["flags"]
+    ):
         top["flags"].append("out_of_scale")
 
 
@@ -1089,7 +1178,9 @@ def extract_figures(
         )  # fmt: skip
         if _opens_plan_section(text):
             plan_carry[key] = True
-        aligned: AlignedText | None = para_text.get((row.doc_id, row.para_id), para_text.get(row.para_id))
+        aligned: AlignedText | None = para_text.get(
+            (row.doc_id, row.para_id), para_text.get(row.para_id)
+        )
         if aligned is None:
             continue
         raw = raw_texts[row.doc_id]

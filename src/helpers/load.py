@@ -186,7 +186,10 @@ def load_raw_document(path: Path, raw_dir: Path) -> RawDocument:
         data = Path(path).read_bytes()
     except OSError as exc:
         return RawDocument(
-            doc_id=make_doc_id(rel), path=rel, sha256="", n_bytes=0,
+            doc_id=make_doc_id(rel),
+            path=rel,
+            sha256="",
+            n_bytes=0,
             skip_reason=f"cannot read file: {exc.strerror or exc}",
         )
     return parse_raw_bytes(data, rel)
@@ -205,8 +208,19 @@ def load_documents(raw_dir: Path) -> list[RawDocument]:
 
 
 DOCUMENT_COLUMNS = [
-    "doc_id", "path", "status", "skip_reason", "sha256", "n_bytes", "encoding",
-    "n_chars", "n_lines", "n_cjk", "trad_share", "script", "duplicate_of",
+    "doc_id",
+    "path",
+    "status",
+    "skip_reason",
+    "sha256",
+    "n_bytes",
+    "encoding",
+    "n_chars",
+    "n_lines",
+    "n_cjk",
+    "trad_share",
+    "script",
+    "duplicate_of",
 ]
 
 

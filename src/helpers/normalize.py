@@ -92,13 +92,19 @@ LOST_BYTES = re.compile(
     rf"\ufffd+|(?:锟斤拷)+|(?:烫){{3,}}|(?:屯){{3,}}|(?<=[{CJK}])\?{{3,}}|\?{{3,}}(?=[{CJK}])"
 )
 
-HTML_EVIDENCE = re.compile(r"(?i)<(?:html|body|div|p|br|span|table|td|li|a|meta|script|head)\b[^>]*>")
+HTML_EVIDENCE = re.compile(
+    r"(?i)<(?:html|body|div|p|br|span|table|td|li|a|meta|script|head)\b[^>]*>"
+)
 HTML_DROP = re.compile(r"(?is)<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->")
-HTML_BLOCK_TAG = re.compile(r"(?i)</?(?:p|br|div|li|tr|h[1-6]|table|ul|ol|section|article|title)\b[^>]*>")
+HTML_BLOCK_TAG = re.compile(
+    r"(?i)</?(?:p|br|div|li|tr|h[1-6]|table|ul|ol|section|article|title)\b[^>]*>"
+)
 HTML_TAG = re.compile(r"(?s)<[a-zA-Z/!][^<>]*>")
 # Stray inline tags of common names are removed even outside HTML pages (Chinese prose
 # uses 《》 for titles, so <p>, <br/>, </span> in a text file are debris).
-STRAY_TAG = re.compile(r"(?i)</?(?:p|br|div|span|a|img|strong|b|i|u|em|font|table|tr|td|li|ul|ol|h[1-6])(?:\s[^<>]*)?/?>")
+STRAY_TAG = re.compile(
+    r"(?i)</?(?:p|br|div|span|a|img|strong|b|i|u|em|font|table|tr|td|li|ul|ol|h[1-6])(?:\s[^<>]*)?/?>"
+)
 HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 
 # Full-width ASCII forms and the ideographic space (1:1, so alignment is untouched).
@@ -112,19 +118,25 @@ URL = re.compile(
     re.IGNORECASE,
 )
 
-YEAR_PLACEHOLDER = re.compile(r"(?<![0-9])(?:20|19)(?:[xX]{2}|[*]{1,2}|_{2,6}|[×]{2})(?![A-Za-z0-9*_])")
+YEAR_PLACEHOLDER = re.compile(
+    r"(?<![0-9])(?:20|19)(?:[xX]{2}|[*]{1,2}|_{2,6}|[×]{2})(?![A-Za-z0-9*_])"
+)
 PLACEHOLDER_RUN = re.compile(
     rf"(?<![A-Za-z0-9])(?:[xX]{{1,4}}|×{{1,4}}|[*]{{2,8}}|#{{2,6}}|_{{2,10}})(?![A-Za-z])"
     rf"|(?<=[{CJK}(])[*](?=[{CJK})])|(?<=[{CJK}])[*]|[*](?=[{CJK}])"
 )
 # Doubled circle zeros standing for a name (〇〇小学, ○○县); a run next to a numeral or a
 # digit is a year or a number (二〇〇〇年, 2〇〇) and stays.
-CIRCLE_PLACEHOLDER = re.compile(r"(?<![零一二三四五六七八九十百千〇○0-9])[〇○]{2,4}(?![零一二三四五六七八九十百千〇○0-9年])")
+CIRCLE_PLACEHOLDER = re.compile(
+    r"(?<![零一二三四五六七八九十百千〇○0-9])[〇○]{2,4}(?![零一二三四五六七八九十百千〇○0-9年])"
+)
 # A redaction must touch Chinese text (or a year/another placeholder) to count as one.
 PLACEHOLDER_CONTEXT = re.compile(rf"[{CJK}{CJK_PUNCT}0-9\u25a1(),:;、]")
 
 HSPACE = "[ \t\u00a0\u2002-\u200b\u3000]"
-HEADING_START = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])")
+HEADING_START = re.compile(
+    r"(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])"
+)
 INNER_SPACE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}0-9]){HSPACE}+(?=[{CJK}{CJK_PUNCT}0-9\"'])")
 EDGE_SPACE = re.compile(rf"(?m)^{HSPACE}+|[ \t\u00a0\u3000\r]+$|\r(?=\n)")
 
@@ -142,7 +154,9 @@ FIELD_LABEL = re.compile(rf"[{CJK}]{{2,6}}\s*[:：]")
 # jieba dictionary frequency above which a word straddling a "。\n" junction proves a break.
 MIN_WORD_FREQ = 10
 
-TAIWAN_EVIDENCE = re.compile(r"(?<![全中])[國国][小中](?![學学說说央文華华])|中[國国]小(?![學学說说])")
+TAIWAN_EVIDENCE = re.compile(
+    r"(?<![全中])[國国][小中](?![學学說说央文華华])|中[國国]小(?![學学說说])"
+)
 MIN_TAIWAN_EVIDENCE = 3
 MIN_GLOSS_EVIDENCE = 3
 
@@ -251,7 +265,10 @@ def _choose_in_context(
     """Pick a candidate by its bigrams with the neighbours, else by frequency, else mark."""
     if bigram is not None and (before or after):
         top = sorted(cands, key=lambda c: -cands[c])[:8]
-        ctx = {c: (bigram(before + c) if before else 0) + (bigram(c + after) if after else 0) for c in top}
+        ctx = {
+            c: (bigram(before + c) if before else 0) + (bigram(c + after) if after else 0)
+            for c in top
+        }
         pick = _best(ctx, min_count=1, ratio=3.0)
         if pick:
             return pick
@@ -596,18 +613,31 @@ def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
 
 # ---------------------------------------------------------------------------- driver
 REPAIR_KINDS = (
-    "html_tag", "mojibake_repaired", "mojibake_marked", "width", "pinyin_gloss", "t2s",
-    "taiwan_vocab", "url", "share_bar", "placeholder", "space", "broken_line",
+    "html_tag",
+    "mojibake_repaired",
+    "mojibake_marked",
+    "width",
+    "pinyin_gloss",
+    "t2s",
+    "taiwan_vocab",
+    "url",
+    "share_bar",
+    "placeholder",
+    "space",
+    "broken_line",
 )
 
 
-def _run_steps(aligned: AlignedText, options: NormalizeOptions) -> tuple[AlignedText, dict[str, int]]:
+def _run_steps(
+    aligned: AlignedText, options: NormalizeOptions
+) -> tuple[AlignedText, dict[str, int]]:
     counts = dict.fromkeys(REPAIR_KINDS, 0)
     if options.is_html:
         aligned, counts["html_tag"] = remove_html(aligned)
     else:
         aligned, counts["html_tag"] = aligned.sub(STRAY_TAG, "")
     if options.mojibake:
+
         def moji(m: re.Match) -> str:
             rep = options.mojibake.get(m.group())
             if rep is None:

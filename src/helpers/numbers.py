@@ -92,7 +92,9 @@ DATE_TIME_RX = re.compile(
 # 97%以上: an approximation word after a rate.
 POST_RATE_APPROX_RX = re.compile(r"以上|左右|以下|以内|上下")
 RATIO_CONTEXT = re.compile(r"比例?(?:为|达到|达|是|保持|接近)?\s?$")
-RATIO_RX = re.compile(r"(?<![0-9:.])(?P<l>[0-9]+(?:\.[0-9]+)?)\s?:\s?(?P<r>[0-9]+(?:\.[0-9]+)?)(?![0-9:])")
+RATIO_RX = re.compile(
+    r"(?<![0-9:.])(?P<l>[0-9]+(?:\.[0-9]+)?)\s?:\s?(?P<r>[0-9]+(?:\.[0-9]+)?)(?![0-9:])"
+)
 # 87。8分: a CJK full stop inside a number, accepted only when a unit follows.
 ODD_DECIMAL_RX = re.compile(r"(?<=[0-9])。(?=[0-9]{1,2}(?:%|‰|分|元|万|亿|个百分点))")
 # Placeholders for redacted digits never form numbers (20xx年, 20*年, ****年, and the
@@ -115,7 +117,9 @@ def load_measure_words() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _measure_rx() -> re.Pattern:
     words = "|".join(re.escape(w) for w in load_measure_words())
-    return re.compile(rf"(?P<more>[余多])?(?P<unit>{words})?(?P<post>以上|左右|上下|以下|以内|有余)?")
+    return re.compile(
+        rf"(?P<more>[余多])?(?P<unit>{words})?(?P<post>以上|左右|上下|以下|以内|有余)?"
+    )
 
 
 # --- data classes -------------------------------------------------------------------------
@@ -257,7 +261,11 @@ def _classify(text: str, start: int, end: int, value: Decimal, unit: str, chines
         if after.startswith("年") and not unit.startswith("年") or unit == "年":
             if YEAR_MIN <= iv <= YEAR_MAX and (len(text[start:end]) == 4 or chinese):
                 return "year"
-        if after.startswith(("月", "日", "号")) and 1 <= iv <= 31 and not after.startswith("月份数"):
+        if (
+            after.startswith(("月", "日", "号"))
+            and 1 <= iv <= 31
+            and not after.startswith("月份数")
+        ):
             return "date"
         if after[:1] and LABEL_SUFFIX.match(after[:1]):
             return "label"
@@ -303,7 +311,9 @@ def find_numbers(text: str) -> list[NumberMatch]:
         if kind == "time" and RATIO_CONTEXT.search(folded, max(0, a - 6), a):
             continue  # 师生比为1:15 is a ratio, not a quarter past one
         digits = re.sub(r"[^0-9]", "", m.group())[:18]
-        out.append(NumberMatch(value=Decimal(digits or 0), kind=kind, start=a, end=b, text=text[a:b]))
+        out.append(
+            NumberMatch(value=Decimal(digits or 0), kind=kind, start=a, end=b, text=text[a:b])
+        )
         take(a, b)
 
     for m in RATIO_RX.finditer(folded):
@@ -349,7 +359,8 @@ def _placeholder_adjacent(folded: str, a: int, b: int) -> bool:
     left = folded[a - 1 : a]
     right = folded[b : b + 1]
     return bool(
-        (left and PLACEHOLDER_NEIGHBOUR.match(left)) or (right and PLACEHOLDER_NEIGHBOUR.match(right))
+        (left and PLACEHOLDER_NEIGHBOUR.match(left))
+        or (right and PLACEHOLDER_NEIGHBOUR.match(right))
     )
 
 
@@ -378,7 +389,11 @@ def _build_match(text: str, folded: str, m: re.Match, measure_rx: re.Pattern) ->
         b_core = _core_value(m["b"])
         b_scale = SCALES[m["b_scale"]] if m["b_scale"] else scale
         if b_core is None or b_core[1] != chinese:
-            end = m.end("a_more2") if m["a_more2"] else (m.end("a_scale") if m["a_scale"] else m.end("a"))
+            end = (
+                m.end("a_more2")
+                if m["a_more2"]
+                else (m.end("a_scale") if m["a_scale"] else m.end("a"))
+            )
             if m["a_more1"] and not m["a_scale"]:
                 end = m.end("a_more1")
             post = ""
@@ -404,7 +419,9 @@ def _build_match(text: str, folded: str, m: re.Match, measure_rx: re.Pattern) ->
                 approx_words.append(tail["post"])
             end = tail.end()
     elif post:
-        after = POST_RATE_APPROX_RX.match(folded, end)  # matched in place: no copy of the rest of the text
+        after = POST_RATE_APPROX_RX.match(
+            folded, end
+        )  # matched in place: no copy of the rest of the text
         if after:
             approx_words.append(after.group())
             end = after.end()
@@ -442,11 +459,20 @@ def _build_match(text: str, folded: str, m: re.Match, measure_rx: re.Pattern) ->
             unit = ""
     elif folded[max(0, start - 1) : start] == "第":
         kind = "ordinal"
-    if kind == "quantity" and (unit in ("名", "位") or post == "%") and RANK_BEFORE.search(folded, max(0, start - 2), start):
+    if (
+        kind == "quantity"
+        and (unit in ("名", "位") or post == "%")
+        and RANK_BEFORE.search(folded, max(0, start - 2), start)
+    ):
         kind = "ordinal"  # 进入全省前100名, A等为前15%: a place or band in a ranking, not a count or rate
     if is_range and unit in ("年", "月", "日") and high is not None and high <= 31:
         kind = "date" if unit != "年" else "quantity"
-    if is_range and high is not None and YEAR_MIN <= int(low) <= YEAR_MAX and YEAR_MIN <= int(high) <= YEAR_MAX:
+    if (
+        is_range
+        and high is not None
+        and YEAR_MIN <= int(low) <= YEAR_MAX
+        and YEAR_MIN <= int(high) <= YEAR_MAX
+    ):
         if unit == "年" or re.match(r"\s?(学年|年度|年)", folded[end : end + 3]):
             kind = "year"  # 2021-2022学年, 2010至2012年
     return NumberMatch(

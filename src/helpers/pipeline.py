@@ -45,11 +45,30 @@ log = logging.getLogger("helpers.pipeline")
 # Show a progress bar from this many documents on (and only on a terminal).
 PROGRESS_MIN_DOCS = 20
 
-ARTICLE_COLUMNS = ["doc_id", "article_id", "title", "raw_start", "raw_end", "n_paragraphs",
-                   "is_duplicate", "duplicate_of"]
-PARAGRAPH_COLUMNS = ["doc_id", "article_id", "para_id", "raw_start", "raw_end", "section",
-                     "is_boilerplate", "boilerplate_kind", "is_duplicate", "duplicate_of",
-                     "text", "n_chars"]
+ARTICLE_COLUMNS = [
+    "doc_id",
+    "article_id",
+    "title",
+    "raw_start",
+    "raw_end",
+    "n_paragraphs",
+    "is_duplicate",
+    "duplicate_of",
+]
+PARAGRAPH_COLUMNS = [
+    "doc_id",
+    "article_id",
+    "para_id",
+    "raw_start",
+    "raw_end",
+    "section",
+    "is_boilerplate",
+    "boilerplate_kind",
+    "is_duplicate",
+    "duplicate_of",
+    "text",
+    "n_chars",
+]
 
 
 class OutputDirError(RuntimeError):
@@ -135,8 +154,9 @@ def process_document(doc: RawDocument) -> DocResult:
         )
     except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
         empty = pd.DataFrame()
-        return DocResult(doc.doc_id, empty, empty, empty, {}, {},
-                         error=f"{type(exc).__name__}: {exc}")
+        return DocResult(
+            doc.doc_id, empty, empty, empty, {}, {}, error=f"{type(exc).__name__}: {exc}"
+        )
 
 
 @dataclass
@@ -225,13 +245,22 @@ def build_tables(
             events.append(QualityEvent(d.doc_id, "load", "skipped", 1, d.skip_reason, path=d.path))
     for row in documents.itertuples():
         if row.duplicate_of:
-            events.append(QualityEvent(row.doc_id, "load", "duplicate_file", 1,
-                                       f"same bytes as {row.duplicate_of}", path=row.path))
+            events.append(
+                QualityEvent(
+                    row.doc_id,
+                    "load",
+                    "duplicate_file",
+                    1,
+                    f"same bytes as {row.duplicate_of}",
+                    path=row.path,
+                )
+            )
 
     ok_docs = [d for d in docs if d.ok]
     jobs = [_CachedJob(d, cache_dir) for d in ok_docs]
-    outcomes = map_documents(_run_job, jobs, workers=workers, scheduler=scheduler,
-                             progress=_progress_wrapper(progress))
+    outcomes = map_documents(
+        _run_job, jobs, workers=workers, scheduler=scheduler, progress=_progress_wrapper(progress)
+    )
     results = [r for r, _ in outcomes]
     n_cached = sum(hit for _, hit in outcomes)
 
@@ -251,17 +280,31 @@ def build_tables(
         paragraphs = flag_cross_document_duplicates(paragraphs)
         n_cross = int(paragraphs["is_duplicate"].sum()) - before
         if n_cross:
-            events.append(QualityEvent("", "segment", "cross_document_duplicate_paragraph",
-                                       n_cross, "paragraph text already seen in an earlier document"))
-    figures = drop_duplicate_figures(_concat([r.figures for r in results], FIGURE_COLUMNS), paragraphs)
+            events.append(
+                QualityEvent(
+                    "",
+                    "segment",
+                    "cross_document_duplicate_paragraph",
+                    n_cross,
+                    "paragraph text already seen in an earlier document",
+                )
+            )
+    figures = drop_duplicate_figures(
+        _concat([r.figures for r in results], FIGURE_COLUMNS), paragraphs
+    )
     # Same notion of "flagged" as the notebooks: warnings only, not descriptive flags (approx=余).
     for doc_id, n in figures.loc[has_flags(figures)].groupby("doc_id").size().items():
-        events.append(QualityEvent(doc_id, "figures", "flagged_figure", int(n), path=path_of.get(doc_id, "")))
+        events.append(
+            QualityEvent(doc_id, "figures", "flagged_figure", int(n), path=path_of.get(doc_id, ""))
+        )
 
     tokens = {key: toks for r in results for key, toks in r.tokens.items()}
-    topic_tables, topic_choice = run_topics(paragraphs, k=k, seed=seed, events=events,
-                                            tokens=tokens)
-    paragraphs = paragraphs.merge(topic_tables.pop("assignments"), on=["doc_id", "para_id"], how="left")
+    topic_tables, topic_choice = run_topics(
+        paragraphs, k=k, seed=seed, events=events, tokens=tokens
+    )
+    paragraphs = paragraphs.merge(
+        topic_tables.pop("assignments"), on=["doc_id", "para_id"], how="left"
+    )
     paragraphs["topic_id"] = paragraphs["topic_id"].fillna(-1).astype(int)
 
     documents = enrich_documents(documents, results)
@@ -403,7 +446,12 @@ def run_pipeline(
     if progress is None:
         progress = len(docs) >= PROGRESS_MIN_DOCS and sys.stderr.isatty()
     tables, events, facts = build_tables(
-        docs, workers=workers, scheduler=scheduler, cache_dir=cache_dir, seed=seed, k=k,
+        docs,
+        workers=workers,
+        scheduler=scheduler,
+        cache_dir=cache_dir,
+        seed=seed,
+        k=k,
         progress=progress,
     )
     tables["quality_log"] = quality_frame(events)
@@ -426,22 +474,45 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         prog="python -m helpers.pipeline",
         description="Clean Chinese education reports and extract paragraphs, figures and topics.",
     )
-    parser.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR,
-                        help="folder of raw .txt reports (default: data/raw)")
-    parser.add_argument("--out-dir", type=Path, default=paths.PROCESSED_DIR,
-                        help="folder for the output tables (default: data/processed)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="worker processes for the per-document stages (default: 1)")
-    parser.add_argument("--scheduler", default=None,
-                        help="Dask distributed scheduler address, e.g. tcp://host:8786 "
-                             "(needs the dev extra: dask[distributed])")
+    parser.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=paths.RAW_DIR,
+        help="folder of raw .txt reports (default: data/raw)",
+    )
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        default=paths.PROCESSED_DIR,
+        help="folder for the output tables (default: data/processed)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes for the per-document stages (default: 1)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        help="Dask distributed scheduler address, e.g. tcp://host:8786 "
+        "(needs the dev extra: dask[distributed])",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed for topic clustering")
-    parser.add_argument("--k", type=int, default=None,
-                        help="fixed number of topics (default: chosen by a sweep)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="recompute every document instead of reusing cached results")
-    parser.add_argument("--cache-dir", type=Path, default=None,
-                        help="cache folder (default: ~/.cache/edu-reports/stages)")
+    parser.add_argument(
+        "--k", type=int, default=None, help="fixed number of topics (default: chosen by a sweep)"
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="recompute every document instead of reusing cached results",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="cache folder (default: ~/.cache/edu-reports/stages)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no summary, warnings only")
     return parser.parse_args(argv)
 
@@ -458,11 +529,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
     try:
-        summary = run_pipeline(args.raw_dir, args.out_dir, workers=args.workers,
-                               scheduler=args.scheduler, cache_dir=cache_dir,
-                               seed=args.seed, k=args.k)
+        summary = run_pipeline(
+            args.raw_dir,
+            args.out_dir,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            cache_dir=cache_dir,
+            seed=args.seed,
+            k=args.k,
+        )
     except FileNotFoundError as exc:
-        print(f"error: {exc}. Pass --raw-dir pointing to a folder of .txt reports.", file=sys.stderr)
+        print(
+            f"error: {exc}. Pass --raw-dir pointing to a folder of .txt reports.", file=sys.stderr
+        )
         return 2
     except OutputDirError as exc:
         print(f"error: {exc}", file=sys.stderr)

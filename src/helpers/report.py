@@ -20,16 +20,67 @@ from .tables import load_table
 
 # Documented columns of every table (docs/ARCHITECTURE.md); used for empty stand-ins.
 TABLE_COLUMNS: dict[str, list[str]] = {
-    "documents": ["doc_id", "path", "status", "skip_reason", "sha256", "n_bytes", "encoding",
-                  "n_chars", "n_lines", "n_cjk", "trad_share", "script", "duplicate_of"],
-    "articles": ["doc_id", "article_id", "title", "raw_start", "raw_end", "n_paragraphs",
-                 "is_duplicate", "duplicate_of"],
-    "paragraphs": ["doc_id", "article_id", "para_id", "raw_start", "raw_end", "section",
-                   "is_boilerplate", "boilerplate_kind", "is_duplicate", "duplicate_of", "text",
-                   "n_chars", "topic_id", "topic_score"],
-    "figures": ["doc_id", "article_id", "para_id", "family", "metric", "stage", "value", "unit",
-                "approx", "is_change", "planned", "per_capita", "year", "raw_start", "raw_end",
-                "raw_text", "sentence", "flags"],
+    "documents": [
+        "doc_id",
+        "path",
+        "status",
+        "skip_reason",
+        "sha256",
+        "n_bytes",
+        "encoding",
+        "n_chars",
+        "n_lines",
+        "n_cjk",
+        "trad_share",
+        "script",
+        "duplicate_of",
+    ],
+    "articles": [
+        "doc_id",
+        "article_id",
+        "title",
+        "raw_start",
+        "raw_end",
+        "n_paragraphs",
+        "is_duplicate",
+        "duplicate_of",
+    ],
+    "paragraphs": [
+        "doc_id",
+        "article_id",
+        "para_id",
+        "raw_start",
+        "raw_end",
+        "section",
+        "is_boilerplate",
+        "boilerplate_kind",
+        "is_duplicate",
+        "duplicate_of",
+        "text",
+        "n_chars",
+        "topic_id",
+        "topic_score",
+    ],
+    "figures": [
+        "doc_id",
+        "article_id",
+        "para_id",
+        "family",
+        "metric",
+        "stage",
+        "value",
+        "unit",
+        "approx",
+        "is_change",
+        "planned",
+        "per_capita",
+        "year",
+        "raw_start",
+        "raw_end",
+        "raw_text",
+        "sentence",
+        "flags",
+    ],
     "topics": ["topic_id", "label", "top_terms", "size"],
     "doc_topics": ["doc_id", "topic_id", "share"],
     "quality_log": ["doc_id", "path", "stage", "kind", "count", "detail"],
@@ -37,7 +88,12 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "topic_representatives": ["topic_id", "rank", "doc_id", "para_id", "topic_score", "text"],
 }
 FAMILIES = ("funding", "enrollment", "exam", "other")
-FAMILY_LABELS = {"funding": "经费", "enrollment": "入学与巩固", "exam": "考试成绩", "other": "其他比率"}
+FAMILY_LABELS = {
+    "funding": "经费",
+    "enrollment": "入学与巩固",
+    "exam": "考试成绩",
+    "other": "其他比率",
+}
 PERCENT_UNITS = frozenset({"%", "％", "percent", "百分比"})
 # Chart labels of the parts of a raw document (what cleaning kept and what it set aside).
 REMOVED_LABELS = {
@@ -57,9 +113,16 @@ SWEEP_LABELS = {
 }
 # Headers of the one-page summary table (corpus_summary) in the report.
 SUMMARY_LABELS = {
-    "doc_id": "文档", "title": "首篇标题", "script": "字体", "n_chars": "字符数",
-    "n_articles": "文章数", "n_kept_paragraphs": "正文段落", "n_funding": "经费数字",
-    "n_enrollment": "入学数字", "n_exam": "考试数字", "funding_wan": "经费（万元，实际）",
+    "doc_id": "文档",
+    "title": "首篇标题",
+    "script": "字体",
+    "n_chars": "字符数",
+    "n_articles": "文章数",
+    "n_kept_paragraphs": "正文段落",
+    "n_funding": "经费数字",
+    "n_enrollment": "入学数字",
+    "n_exam": "考试数字",
+    "funding_wan": "经费（万元，实际）",
     "main_topic": "主要主题",
 }
 # Flags of the figures stage that describe a figure rather than warn about it; any other
@@ -140,11 +203,13 @@ def summarize_documents(
     n_paras = paragraphs.groupby("doc_id").size() if len(paragraphs) else pd.Series(dtype=int)
     kept = analysis_paragraphs(paragraphs)
     n_kept = kept.groupby("doc_id").size() if len(kept) else pd.Series(dtype=int)
-    kept_chars = (
-        kept.groupby("doc_id")["n_chars"].sum() if len(kept) else pd.Series(dtype=int)
-    )
-    for name, counts in (("n_articles", n_articles), ("n_paragraphs", n_paras),
-                         ("n_kept_paragraphs", n_kept), ("kept_chars", kept_chars)):
+    kept_chars = kept.groupby("doc_id")["n_chars"].sum() if len(kept) else pd.Series(dtype=int)
+    for name, counts in (
+        ("n_articles", n_articles),
+        ("n_paragraphs", n_paras),
+        ("n_kept_paragraphs", n_kept),
+        ("kept_chars", kept_chars),
+    ):
         out[name] = out["doc_id"].map(counts).fillna(0).astype(int)
     return out.reset_index(drop=True)
 
@@ -181,13 +246,15 @@ def removed_per_document(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> p
         kept = ~boiler & ~dup
         clean = pd.to_numeric(_column(paragraphs, "n_chars", None), errors="coerce")
         clean = clean.fillna(length).astype(int).clip(upper=length)
-        frame = pd.DataFrame({
-            "doc_id": paragraphs["doc_id"],
-            "kept": clean.where(kept, 0),
-            "repaired": (length - clean).where(kept, 0),
-            "boilerplate": length.where(boiler, 0),
-            "duplicate": length.where(dup, 0),
-        })
+        frame = pd.DataFrame(
+            {
+                "doc_id": paragraphs["doc_id"],
+                "kept": clean.where(kept, 0),
+                "repaired": (length - clean).where(kept, 0),
+                "boilerplate": length.where(boiler, 0),
+                "duplicate": length.where(dup, 0),
+            }
+        )
         parts = frame.groupby("doc_id").sum()
     else:
         parts = pd.DataFrame()
@@ -199,7 +266,9 @@ def removed_per_document(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> p
     return out.rename(columns=REMOVED_LABELS)
 
 
-def repairs_per_document(quality_log: pd.DataFrame, stages: Iterable[str] | None = None) -> pd.DataFrame:
+def repairs_per_document(
+    quality_log: pd.DataFrame, stages: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Counts of each repair/flag kind per document from the quality log (doc × kind).
 
     Args:
@@ -229,7 +298,9 @@ def repairs_per_document(quality_log: pd.DataFrame, stages: Iterable[str] | None
     return table
 
 
-def count_terms(texts: Iterable[str], tokenize: Callable[[str], list[str]], n: int = 20) -> pd.Series:
+def count_terms(
+    texts: Iterable[str], tokenize: Callable[[str], list[str]], n: int = 20
+) -> pd.Series:
     """The ``n`` most frequent tokens over ``texts`` (ties broken by first appearance).
 
     Args:
@@ -306,8 +377,12 @@ def filter_figures(
     ['平均分']
     """
     mask = pd.Series(True, index=figures.index)
-    for col, wanted in (("family", family), ("metric", metric), ("stage", stage),
-                        ("doc_id", doc_id)):
+    for col, wanted in (
+        ("family", family),
+        ("metric", metric),
+        ("stage", stage),
+        ("doc_id", doc_id),
+    ):
         if wanted is None:
             continue
         values = [wanted] if isinstance(wanted, str) else list(wanted)
@@ -359,17 +434,19 @@ def family_summary(figures: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for fam in FAMILIES:
         part = figures[figures["family"] == fam] if len(figures) else figures
-        rows.append({
-            "family": fam,
-            "label": FAMILY_LABELS[fam],
-            "n_figures": len(part),
-            "n_docs": part["doc_id"].nunique() if len(part) else 0,
-            "n_metrics": part["metric"].nunique() if len(part) else 0,
-            "n_approx": int(_bool(_column(part, "approx", False)).sum()),
-            "n_planned": int(_bool(_column(part, "planned", False)).sum()),
-            "n_change": int(_bool(_column(part, "is_change", False)).sum()),
-            "n_flagged": int(has_flags(part).sum()),
-        })
+        rows.append(
+            {
+                "family": fam,
+                "label": FAMILY_LABELS[fam],
+                "n_figures": len(part),
+                "n_docs": part["doc_id"].nunique() if len(part) else 0,
+                "n_metrics": part["metric"].nunique() if len(part) else 0,
+                "n_approx": int(_bool(_column(part, "approx", False)).sum()),
+                "n_planned": int(_bool(_column(part, "planned", False)).sum()),
+                "n_change": int(_bool(_column(part, "is_change", False)).sum()),
+                "n_flagged": int(has_flags(part).sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -403,8 +480,13 @@ def metric_summary(figures: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     values = pd.to_numeric(figures["value"].astype(str), errors="coerce")
     grouped = figures.assign(v=values).groupby(["family", "metric", "unit"], dropna=False)
-    out = grouped.agg(n=("v", "size"), n_docs=("doc_id", "nunique"), min=("v", "min"),
-                      median=("v", "median"), max=("v", "max")).reset_index()
+    out = grouped.agg(
+        n=("v", "size"),
+        n_docs=("doc_id", "nunique"),
+        min=("v", "min"),
+        median=("v", "median"),
+        max=("v", "max"),
+    ).reset_index()
     return out.sort_values(["family", "n", "metric"], ascending=[True, False, True])[cols]
 
 
@@ -415,8 +497,18 @@ def flagged_figures(figures: pd.DataFrame) -> pd.DataFrame:
         Columns ``doc_id, family, metric, value, unit, raw_text, flags, sentence,
         raw_start, raw_end``; ``flags`` keeps only the problem flags.
     """
-    cols = ["doc_id", "family", "metric", "value", "unit", "raw_text", "flags", "sentence",
-            "raw_start", "raw_end"]
+    cols = [
+        "doc_id",
+        "family",
+        "metric",
+        "value",
+        "unit",
+        "raw_text",
+        "flags",
+        "sentence",
+        "raw_start",
+        "raw_end",
+    ]
     out = figures[has_flags(figures)].reindex(columns=cols).reset_index(drop=True)
     out["flags"] = [";".join(problem_flags(f)) for f in out["flags"]]
     return out
@@ -435,20 +527,44 @@ def parts_vs_total_checks(figures: pd.DataFrame) -> pd.DataFrame:
     >>> parts_vs_total_checks(f)[["total", "parts_sum", "status"]].to_dict("records")
     [{'total': 7850400.0, 'parts_sum': 4263375.0, 'status': 'mismatch'}]
     """
-    cols = ["doc_id", "metric", "unit", "total", "parts_sum", "difference", "status",
-            "raw_text", "sentence", "raw_start", "raw_end"]
+    cols = [
+        "doc_id",
+        "metric",
+        "unit",
+        "total",
+        "parts_sum",
+        "difference",
+        "status",
+        "raw_text",
+        "sentence",
+        "raw_start",
+        "raw_end",
+    ]
     rows = []
-    for row in figures.reindex(columns=cols[:3] + ["value", "flags"] + cols[7:]).itertuples(index=False):
+    for row in figures.reindex(columns=cols[:3] + ["value", "flags"] + cols[7:]).itertuples(
+        index=False
+    ):
         for flag in split_flags(row.flags):
             m = PARTS_SUM_PATTERN.match(flag)
             if not m:
                 continue
             total = float(row.value)
             parts = total if m.group(1) == "ok" or m.group(2) is None else float(m.group(2))
-            rows.append({"doc_id": row.doc_id, "metric": row.metric, "unit": row.unit,
-                         "total": total, "parts_sum": parts, "difference": round(parts - total, 4),
-                         "status": m.group(1), "raw_text": row.raw_text, "sentence": row.sentence,
-                         "raw_start": row.raw_start, "raw_end": row.raw_end})
+            rows.append(
+                {
+                    "doc_id": row.doc_id,
+                    "metric": row.metric,
+                    "unit": row.unit,
+                    "total": total,
+                    "parts_sum": parts,
+                    "difference": round(parts - total, 4),
+                    "status": m.group(1),
+                    "raw_text": row.raw_text,
+                    "sentence": row.sentence,
+                    "raw_start": row.raw_start,
+                    "raw_end": row.raw_end,
+                }
+            )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -482,11 +598,16 @@ def funding_in_wan(figures: pd.DataFrame) -> pd.DataFrame:
     cols = ["doc_id", "metric", "stage", "wan", "approx", "planned", "raw_text", "sentence"]
     fund = figures[figures["family"] == "funding"] if len(figures) else figures
     if len(fund):
-        keep = ~_bool(_column(fund, "is_change", False)) & ~_bool(_column(fund, "per_capita", False))
+        keep = ~_bool(_column(fund, "is_change", False)) & ~_bool(
+            _column(fund, "per_capita", False)
+        )
         is_part = pd.Series(
-            [bool({PART_OF_TOTAL, *EXCLUDED_FROM_SUMS} & set(split_flags(f)))
-             for f in _column(fund, "flags", "")],
-            index=fund.index, dtype=bool,
+            [
+                bool({PART_OF_TOTAL, *EXCLUDED_FROM_SUMS} & set(split_flags(f)))
+                for f in _column(fund, "flags", "")
+            ],
+            index=fund.index,
+            dtype=bool,
         )
         fund = fund[keep & ~is_part & fund["value"].notna()]
     if fund.empty:
@@ -524,14 +645,18 @@ def funding_wan_table(figures: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.sort_values(["wan", by], ascending=[False, True])[cols].reset_index(drop=True)
 
 
-def _level_figures(figures: pd.DataFrame, family: str, percent: bool, cols: list[str]) -> pd.DataFrame:
+def _level_figures(
+    figures: pd.DataFrame, family: str, percent: bool, cols: list[str]
+) -> pd.DataFrame:
     """Levels (not changes) of one family, percent units or not, with numeric ``value``."""
     if figures.empty:
         return pd.DataFrame(columns=cols)
     is_percent = figures["unit"].astype(str).isin(PERCENT_UNITS)
-    part = figures[(figures["family"] == family)
-                   & (is_percent if percent else ~is_percent)
-                   & ~_bool(_column(figures, "is_change", False))]
+    part = figures[
+        (figures["family"] == family)
+        & (is_percent if percent else ~is_percent)
+        & ~_bool(_column(figures, "is_change", False))
+    ]
     part = part.assign(value=pd.to_numeric(part["value"].astype(str), errors="coerce"))
     return part.dropna(subset=["value"]).reindex(columns=cols).reset_index(drop=True)
 
@@ -587,8 +712,9 @@ def doc_topic_percent(doc_topics: pd.DataFrame, topics: pd.DataFrame) -> pd.Data
     if doc_topics.empty:
         return pd.DataFrame()
     if {"doc_id", "topic_id", "share"} <= set(doc_topics.columns):
-        wide = doc_topics.pivot_table(index="doc_id", columns="topic_id", values="share",
-                                      aggfunc="sum", fill_value=0.0)
+        wide = doc_topics.pivot_table(
+            index="doc_id", columns="topic_id", values="share", aggfunc="sum", fill_value=0.0
+        )
     else:
         wide = doc_topics.set_index("doc_id")
         wide.columns = [int(c) if str(c).lstrip("-").isdigit() else c for c in wide.columns]
@@ -624,7 +750,8 @@ def corpus_summary(
     ]
     titles = (
         articles.sort_values(["doc_id", "article_id"]).groupby("doc_id")["title"].first()
-        if len(articles) else pd.Series(dtype=object)
+        if len(articles)
+        else pd.Series(dtype=object)
     )
     out.insert(1, "title", [str(titles.get(d, "")) for d in out["doc_id"]])
     for fam in ("funding", "enrollment", "exam"):
@@ -643,7 +770,9 @@ def corpus_summary(
 # --- traceability ---------------------------------------------------------------------------
 
 
-def attach_raw_context(figures: pd.DataFrame, raw_texts: dict[str, str], width: int = 20) -> pd.DataFrame:
+def attach_raw_context(
+    figures: pd.DataFrame, raw_texts: dict[str, str], width: int = 20
+) -> pd.DataFrame:
     """Add the raw text around each figure and whether its offsets point at ``raw_text``.
 
     Args:
@@ -668,7 +797,7 @@ def attach_raw_context(figures: pd.DataFrame, raw_texts: dict[str, str], width: 
             oks.append(False)
             continue
         s, e = int(row.raw_start), int(row.raw_end)
-        ctx = f"{raw[max(0, s - width):s]}【{raw[s:e]}】{raw[e:e + width]}"
+        ctx = f"{raw[max(0, s - width) : s]}【{raw[s:e]}】{raw[e : e + width]}"
         contexts.append(ctx.replace("\r\n", "⏎").replace("\n", "⏎"))
         oks.append(raw[s:e] == row.raw_text)
     return figures.assign(raw_context=contexts, span_ok=oks)
@@ -678,7 +807,10 @@ def attach_raw_context(figures: pd.DataFrame, raw_texts: dict[str, str], width: 
 
 
 def load_topic_tables(
-    processed_dir: Path, paragraphs: pd.DataFrame, k: int | None = None, seed: int = 0,
+    processed_dir: Path,
+    paragraphs: pd.DataFrame,
+    k: int | None = None,
+    seed: int = 0,
     ks: tuple[int, ...] | None = None,
 ) -> dict:
     """Topic tables for the notebooks: the pipeline's, or a fresh clustering when asked.
@@ -701,10 +833,15 @@ def load_topic_tables(
     """
     from . import topics as topic_mod
 
-    empty = {"topics": empty_table("topics"), "doc_topics": empty_table("doc_topics"),
-             "sweep": empty_table("topic_sweep"),
-             "representatives": pd.DataFrame(columns=topic_mod.REPRESENTATIVE_COLUMNS),
-             "chosen": {}, "source": "", "note": ""}
+    empty = {
+        "topics": empty_table("topics"),
+        "doc_topics": empty_table("doc_topics"),
+        "sweep": empty_table("topic_sweep"),
+        "representatives": pd.DataFrame(columns=topic_mod.REPRESENTATIVE_COLUMNS),
+        "chosen": {},
+        "source": "",
+        "note": "",
+    }
     stored = load_optional_table(processed_dir, "topics")
     if k is None and len(stored):
         sweep = load_optional_table(processed_dir, "topic_sweep")
@@ -715,8 +852,15 @@ def load_topic_tables(
         reps = load_optional_table(processed_dir, "topic_representatives")
         if reps.empty and {"topic_id", "topic_score"} <= set(paragraphs.columns):
             reps = topic_mod.pick_representatives(paragraphs)
-        return {**empty, "topics": stored, "doc_topics": load_optional_table(processed_dir, "doc_topics"),
-                "sweep": sweep, "representatives": reps, "chosen": chosen, "source": "pipeline"}
+        return {
+            **empty,
+            "topics": stored,
+            "doc_topics": load_optional_table(processed_dir, "doc_topics"),
+            "sweep": sweep,
+            "representatives": reps,
+            "chosen": chosen,
+            "source": "pipeline",
+        }
     if paragraphs.empty:
         return {**empty, "note": "没有段落表，无法聚类主题（先运行 make data）"}
     kwargs = {} if ks is None else {"ks": ks}
@@ -726,9 +870,15 @@ def load_topic_tables(
         return {**empty, "note": f"语料太小，无法聚类主题：{exc}"}
     if res.topics.empty:  # the topics stage may answer "nothing to cluster" without raising
         return {**empty, "note": f"语料太小，无法聚类主题：{res.chosen.get('reason', '')}"}
-    return {"topics": res.topics, "doc_topics": res.doc_topics, "sweep": res.sweep,
-            "representatives": res.representatives, "chosen": res.chosen,
-            "source": "notebook", "note": ""}
+    return {
+        "topics": res.topics,
+        "doc_topics": res.doc_topics,
+        "sweep": res.sweep,
+        "representatives": res.representatives,
+        "chosen": res.chosen,
+        "source": "notebook",
+        "note": "",
+    }
 
 
 # Hand-labelled topic sample kept by the topics stage (keyed by doc_id and raw offsets).
@@ -743,7 +893,10 @@ SYSTEM_LABELS = {
 
 
 def load_baseline_comparison(
-    paragraphs: pd.DataFrame, chosen: dict, seed: int = 0, gold_path: Path | None = None,
+    paragraphs: pd.DataFrame,
+    chosen: dict,
+    seed: int = 0,
+    gold_path: Path | None = None,
     n_seeds: int | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """Score the chosen clustering and the plain baselines against the hand-labelled sample.
@@ -776,8 +929,11 @@ def load_baseline_comparison(
     if gold.empty:
         return pd.DataFrame(columns=cols), "人工标注样本不包含本语料的文档：无法计算 NMI/ARI"
     stub = topic_mod.TopicResult(
-        topics=pd.DataFrame(), assignments=pd.DataFrame(), doc_topics=pd.DataFrame(),
-        article_topics=pd.DataFrame(), sweep=pd.DataFrame(),
+        topics=pd.DataFrame(),
+        assignments=pd.DataFrame(),
+        doc_topics=pd.DataFrame(),
+        article_topics=pd.DataFrame(),
+        sweep=pd.DataFrame(),
         chosen={"method": chosen["method"], "k": int(chosen["k"])},
     )
     kwargs = {} if n_seeds is None else {"n_seeds": n_seeds}

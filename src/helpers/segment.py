@@ -41,12 +41,28 @@ from .boilerplate import (
 from .normalize import NormalizedDoc
 
 ARTICLE_COLUMNS = [
-    "doc_id", "article_id", "title", "raw_start", "raw_end", "n_paragraphs", "is_duplicate",
+    "doc_id",
+    "article_id",
+    "title",
+    "raw_start",
+    "raw_end",
+    "n_paragraphs",
+    "is_duplicate",
     "duplicate_of",
 ]
 PARAGRAPH_COLUMNS = [
-    "doc_id", "article_id", "para_id", "raw_start", "raw_end", "section", "is_boilerplate",
-    "boilerplate_kind", "is_duplicate", "duplicate_of", "text", "n_chars",
+    "doc_id",
+    "article_id",
+    "para_id",
+    "raw_start",
+    "raw_end",
+    "section",
+    "is_boilerplate",
+    "boilerplate_kind",
+    "is_duplicate",
+    "duplicate_of",
+    "text",
+    "n_chars",
 ]
 
 # ---------------------------------------------------------------------------- patterns
@@ -71,7 +87,9 @@ INLINE_HEADING = re.compile(
 HEADING_LABEL_END = re.compile(r"[。;:!?；：！？]")
 MAX_HEADING_LABEL = 30
 # Numbered template titles: 开学工作前有关教师的培训工作计划1, 班主任工作总结2...
-TEMPLATE_TITLE = re.compile(r"^(.{4,40}?(?:总结|计划|方案|要点|心得|体会|报告|范文|模板|安排))(\d{1,2})(?!\d)")
+TEMPLATE_TITLE = re.compile(
+    r"^(.{4,40}?(?:总结|计划|方案|要点|心得|体会|报告|范文|模板|安排))(\d{1,2})(?!\d)"
+)
 # Article markers of template collections (范文 sites): 篇一:, 【篇二】, 第3篇:, 范文1,
 # either before the article's title or alone on their line; or after the title (…总结 篇2).
 _MARK_NUM = rf"[{CN_DIGITS}\d]{{1,3}}"
@@ -79,7 +97,9 @@ _MARK = rf"(?:篇\s*{_MARK_NUM}|第\s*{_MARK_NUM}\s*篇|范文\s*{_MARK_NUM})"
 ARTICLE_MARKER = re.compile(
     rf"^(?:[【\[]\s*{_MARK}\s*[】\]]\s*[:：]?\s*|{_MARK}\s*(?:[:：]\s*|\s+|$))"
 )
-ARTICLE_MARKER_AFTER = re.compile(rf"^(?P<title>.{{4,40}}?)\s*[【\[(]?(?:篇|范文)\s*{_MARK_NUM}[】\])]?$")
+ARTICLE_MARKER_AFTER = re.compile(
+    rf"^(?P<title>.{{4,40}}?)\s*[【\[(]?(?:篇|范文)\s*{_MARK_NUM}[】\])]?$"
+)
 # First lines of a report: these open an article rather than close the previous one.
 INTRO = re.compile(r"以来|一年来|今年|本学期|本年度|为了|为进一步|根据|现将|如下|回顾")
 INTRO_WINDOW = 15
@@ -270,7 +290,9 @@ def _restart_start(lines: list[_Line], restart: int, floor: int) -> int:
     """
     gap = list(range(floor + 1, restart))
     for i in gap:
-        if lines[i].heading is None and (is_headline(lines[i].text) or lines[i].kind == "title_repeat"):
+        if lines[i].heading is None and (
+            is_headline(lines[i].text) or lines[i].kind == "title_repeat"
+        ):
             return i
     content = [i for i in gap if not lines[i].kind and lines[i].heading is None]
     for i in reversed(content):
@@ -340,18 +362,22 @@ def _split_articles(lines: list[_Line]) -> list[tuple[int, str]]:
             restart = False
             if top_style is None or not stack:
                 top_style, stack, child_style = style, [style], None
-            elif number == 1 and has_content and (
-                style == top_style
-                or STYLE_RANK[style] < STYLE_RANK[top_style]
-                # A first heading that cannot be a child here: it outranks the style this
-                # article already uses under its top level ("(一)" after "一、…1、…"), and
-                # it comes after several body paragraphs rather than right under a heading.
-                or (
-                    style not in stack
-                    and child_style is not None
-                    and style != child_style
-                    and STYLE_RANK[style] < STYLE_RANK[child_style]
-                    and body_since_heading >= MIN_BODY_BEFORE_ORPHAN
+            elif (
+                number == 1
+                and has_content
+                and (
+                    style == top_style
+                    or STYLE_RANK[style] < STYLE_RANK[top_style]
+                    # A first heading that cannot be a child here: it outranks the style this
+                    # article already uses under its top level ("(一)" after "一、…1、…"), and
+                    # it comes after several body paragraphs rather than right under a heading.
+                    or (
+                        style not in stack
+                        and child_style is not None
+                        and style != child_style
+                        and STYLE_RANK[style] < STYLE_RANK[child_style]
+                        and body_since_heading >= MIN_BODY_BEFORE_ORPHAN
+                    )
                 )
             ):
                 restart = True
@@ -417,10 +443,20 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
     lines = _lines(aligned.text)
     if not lines:
         empty_counts = dict.fromkeys(
-            ["articles", "duplicate_articles", "paragraphs", "boilerplate_paragraphs", "duplicate_paragraphs"], 0
+            [
+                "articles",
+                "duplicate_articles",
+                "paragraphs",
+                "boilerplate_paragraphs",
+                "duplicate_paragraphs",
+            ],
+            0,
         )
         return Segmented(
-            pd.DataFrame(columns=ARTICLE_COLUMNS), pd.DataFrame(columns=PARAGRAPH_COLUMNS), {}, empty_counts
+            pd.DataFrame(columns=ARTICLE_COLUMNS),
+            pd.DataFrame(columns=PARAGRAPH_COLUMNS),
+            {},
+            empty_counts,
         )
     kinds = classify_lines([ln.text for ln in lines])
     for ln, k in zip(lines, kinds):
@@ -452,9 +488,17 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
                     seen[key] = pid
             para_rows.append(
                 dict(
-                    doc_id=doc_id, article_id=aid, para_id=pid, raw_start=rs, raw_end=re_,
-                    section=sec, is_boilerplate=bool(ln.kind), boilerplate_kind=ln.kind,
-                    is_duplicate=bool(dup_of), duplicate_of=dup_of, text=ln.text,
+                    doc_id=doc_id,
+                    article_id=aid,
+                    para_id=pid,
+                    raw_start=rs,
+                    raw_end=re_,
+                    section=sec,
+                    is_boilerplate=bool(ln.kind),
+                    boilerplate_kind=ln.kind,
+                    is_duplicate=bool(dup_of),
+                    duplicate_of=dup_of,
+                    text=ln.text,
                     n_chars=len(ln.text),
                 )
             )
@@ -464,8 +508,14 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
         _, a_re = aligned.raw_span(block[-1].start, block[-1].end)
         art_rows.append(
             dict(
-                doc_id=doc_id, article_id=aid, title=title, raw_start=a_rs, raw_end=a_re,
-                n_paragraphs=pid - first_pid, is_duplicate=False, duplicate_of="",
+                doc_id=doc_id,
+                article_id=aid,
+                title=title,
+                raw_start=a_rs,
+                raw_end=a_re,
+                n_paragraphs=pid - first_pid,
+                is_duplicate=False,
+                duplicate_of="",
             )
         )
     art_rows = _merge_empty_articles(art_rows, para_rows)
@@ -538,7 +588,9 @@ def _counts(articles: pd.DataFrame, paragraphs: pd.DataFrame) -> dict[str, int]:
         "boilerplate_paragraphs": int(paragraphs["is_boilerplate"].sum()),
         "duplicate_paragraphs": int(paragraphs["is_duplicate"].sum()),
     }
-    for kind, n in paragraphs.loc[paragraphs["is_boilerplate"], "boilerplate_kind"].value_counts().items():
+    for kind, n in (
+        paragraphs.loc[paragraphs["is_boilerplate"], "boilerplate_kind"].value_counts().items()
+    ):
         counts[f"boilerplate_{kind}"] = int(n)
     return counts
 
@@ -569,7 +621,11 @@ def flag_cross_document_duplicates(paragraphs: pd.DataFrame) -> pd.DataFrame:
     is_dup = out["is_duplicate"].astype(bool).to_dict()
     dup_of = out["duplicate_of"].fillna("").astype(str).to_dict()
     for idx, doc, pid, boiler, text in zip(
-        ordered.index, ordered["doc_id"], ordered["para_id"], ordered["is_boilerplate"], ordered["text"]
+        ordered.index,
+        ordered["doc_id"],
+        ordered["para_id"],
+        ordered["is_boilerplate"],
+        ordered["text"],
     ):
         if boiler:
             continue

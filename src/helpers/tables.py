@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-TABLE_NAMES = ("documents", "articles", "paragraphs", "figures", "topics", "doc_topics", "quality_log")
+TABLE_NAMES = (
+    "documents",
+    "articles",
+    "paragraphs",
+    "figures",
+    "topics",
+    "doc_topics",
+    "quality_log",
+)
 
 
 def _atomic_write(path: Path, write) -> None:

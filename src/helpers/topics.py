@@ -86,14 +86,27 @@ SWEEP_SAMPLE = 4000
 MIN_THEME_TERMS = 2  # top-10 terms a theme must share with a topic to name it
 
 TOPIC_COLUMNS = [
-    "topic_id", "label", "theme_hint", "top_terms", "size", "share", "n_docs", "coherence_npmi",
+    "topic_id",
+    "label",
+    "theme_hint",
+    "top_terms",
+    "size",
+    "share",
+    "n_docs",
+    "coherence_npmi",
     "mean_score",
 ]
 ASSIGNMENT_COLUMNS = ["doc_id", "para_id", "topic_id", "topic_score"]
 DOC_TOPIC_COLUMNS = ["doc_id", "topic_id", "label", "n_paragraphs", "n_chars", "share"]
 SWEEP_COLUMNS = [
-    "method", "k", "coherence", "diversity", "silhouette", "stability_ari",
-    "min_size", "chosen",
+    "method",
+    "k",
+    "coherence",
+    "diversity",
+    "silhouette",
+    "stability_ari",
+    "min_size",
+    "chosen",
 ]
 REPRESENTATIVE_COLUMNS = ["topic_id", "rank", "doc_id", "para_id", "topic_score", "text"]
 
@@ -345,14 +358,14 @@ def build_corpus(
     if tokens is None:
         tokens = [tokenize(texts[i]) for i in rows]
     else:
-        keys = zip(paragraphs["doc_id"].to_numpy()[rows].tolist(),
-                   paragraphs["para_id"].to_numpy()[rows].tolist())
+        keys = zip(
+            paragraphs["doc_id"].to_numpy()[rows].tolist(),
+            paragraphs["para_id"].to_numpy()[rows].tolist(),
+        )
         tokens = [_given_tokens(tokens.get(key), texts[i]) for key, i in zip(keys, rows)]
     if len(rows) < 2:
         raise ValueError(f"only {len(rows)} paragraph(s) eligible for topics; need at least 2")
-    vec = TfidfVectorizer(
-        analyzer=_identity, min_df=MIN_DF, max_df=MAX_DF, sublinear_tf=True
-    )
+    vec = TfidfVectorizer(analyzer=_identity, min_df=MIN_DF, max_df=MAX_DF, sublinear_tf=True)
     try:
         tfidf = vec.fit_transform(tokens)
     except ValueError as exc:  # empty vocabulary after pruning
@@ -538,9 +551,7 @@ def _occurs(corpus: TopicCorpus) -> sparse.csr_matrix:
     return occ
 
 
-def score_partition(
-    corpus: TopicCorpus, labels: np.ndarray, k: int
-) -> dict[str, float]:
+def score_partition(corpus: TopicCorpus, labels: np.ndarray, k: int) -> dict[str, float]:
     """Label-free quality figures of one partition: coherence, diversity, silhouette."""
     occ = _occurs(corpus)
     top = rank_topic_terms(corpus.counts, labels, k, N_DIVERSITY_TERMS)
@@ -549,8 +560,11 @@ def score_partition(
     sil = (
         float(
             silhouette_score(
-                corpus.tfidf, labels, metric="cosine",
-                sample_size=min(len(labels), SILHOUETTE_SAMPLE), random_state=0,
+                corpus.tfidf,
+                labels,
+                metric="cosine",
+                sample_size=min(len(labels), SILHOUETTE_SAMPLE),
+                random_state=0,
             )
         )
         if 1 < n_labels < len(labels)
@@ -715,8 +729,9 @@ def pick_representatives(
     for _, grp in live.groupby("topic_id", sort=True):
         spread = grp[grp.topic_score >= min_score].drop_duplicates("doc_id").head(n)
         picked = pd.concat([spread, grp.drop(spread.index)]).head(n)
-        picked = picked.sort_values(["topic_score", "doc_id", "para_id"],
-                                    ascending=[False, True, True])
+        picked = picked.sort_values(
+            ["topic_score", "doc_id", "para_id"], ascending=[False, True, True]
+        )
         out.append(picked.assign(rank=range(1, len(picked) + 1)))
     extra = [c for c in ("raw_start", "raw_end") if c in frame]
     cols = REPRESENTATIVE_COLUMNS + extra
@@ -1016,7 +1031,9 @@ def compare_with_baselines(
     pos = match_gold(frame, gold)
     themed = (pos >= 0) & (gold.theme != GOLD_UNTHEMED)
     row_of = {int(r): j for j, r in enumerate(corpus.rows)}
-    pairs = [(row_of[int(p)], t) for p, t in zip(pos[themed], gold.theme[themed]) if int(p) in row_of]
+    pairs = [
+        (row_of[int(p)], t) for p, t in zip(pos[themed], gold.theme[themed]) if int(p) in row_of
+    ]
     at = np.array([j for j, _ in pairs], dtype=int)
     themes = np.array([t for _, t in pairs])
     docs = plain_documents(frame.text.to_numpy()[corpus.rows].tolist())
