@@ -243,13 +243,13 @@ def measure_stages(raw: Path, topics_mode: str, topics_seconds: float = 0) -> di
         from helpers import segment
 
         with _timed("segment", times, cpu):
-            segs = [segment.segment_document(d.doc_id, n) for d, n in zip(docs, norms)]
+            segs = [segment.segment_document(d.doc_id, n) for d, n in zip(docs, norms, strict=True)]
             paragraphs = pd.concat([s.paragraphs for s in segs], ignore_index=True)
             if hasattr(segment, "flag_cross_document_duplicates"):
                 paragraphs = segment.flag_cross_document_duplicates(paragraphs)
         del norms  # like the pipeline, keep only what the next stages need
         para_text = {}
-        for d, s in zip(docs, segs):
+        for d, s in zip(docs, segs, strict=True):
             para_text.update({(d.doc_id, k): v for k, v in s.para_text.items()})
         del segs
     elif norms is not None:
@@ -258,7 +258,7 @@ def measure_stages(raw: Path, topics_mode: str, topics_seconds: float = 0) -> di
             "the normalised text's lines instead"
         )
         paragraphs, para_text = _lines_as_paragraphs(
-            {d.doc_id: n.text for d, n in zip(docs, norms)}
+            {d.doc_id: n.text for d, n in zip(docs, norms, strict=True)}
         )
 
     n_figures = None
@@ -412,7 +412,9 @@ def measure_money(raw: Path) -> dict:
     else:
         out["note"] = 'jionlp not installed (pip install -e ".[bench]"); its column is empty'
     if ours_money is not None and jio_money is not None:
-        out["money_amounts_in_both"] = sum(len(a & b) for a, b in zip(ours_money, jio_money))
+        out["money_amounts_in_both"] = sum(
+            len(a & b) for a, b in zip(ours_money, jio_money, strict=True)
+        )
     return out
 
 
@@ -449,6 +451,7 @@ def run_child(args: list[str], timeout: float) -> dict:
     try:
         proc = subprocess.run(
             [sys.executable, __file__, "--child", *args],
+            check=False,  # the child's exit code is read below
             capture_output=True,
             text=True,
             env=env,
@@ -578,7 +581,7 @@ def run_benchmark(sizes: list[int], big_mb: int, budget_s: float) -> dict:
                     projected = _stages_without_topics(report["sizes"][prev], size / prev)
                     # topics gets what is left after the rest of this step and a reserve
                     left = budget.left() - (projected or 0) * BUDGET_MARGIN - RESERVE_S
-                    args = args + ["--topics-seconds", f"{max(1.0, left):.0f}"]
+                    args = [*args, "--topics-seconds", f"{max(1.0, left):.0f}"]
                 if not budget.allows(projected):
                     msg = (
                         f"{size}x {name}: skipped, projected {projected:.0f} s would overrun the "

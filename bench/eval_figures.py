@@ -184,7 +184,7 @@ def attribute_agreement(pred: pd.DataFrame, gold: pd.DataFrame) -> dict[str, flo
 
 def _same(a, b) -> bool:
     if isinstance(b, str) or isinstance(a, str):
-        return str(a if a == a else "") == str(b if b == b else "")
+        return str("" if pd.isna(a) else a) == str("" if pd.isna(b) else b)
     return bool(a) == bool(b)
 
 
@@ -406,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_baselines:
         load_baselines()
 
-    paras, para_text, raws, articles = load_corpus(args.raw_dir)
+    paras, para_text, raws, _articles = load_corpus(args.raw_dir)
     spans = paragraph_spans(paras, para_text)
     gold_all = pd.read_csv(args.gold, dtype={"doc_id": str, "metric": str, "stage": str})
     gold_all = gold_all[gold_all.doc_id.isin(raws)]

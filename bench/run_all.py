@@ -40,7 +40,7 @@ def run_script(script: Path, args: list[str], timeout: float | None) -> tuple[in
     t0 = time.perf_counter()
     try:
         code = subprocess.run(
-            [sys.executable, str(script), *args], env=env, timeout=timeout
+            [sys.executable, str(script), *args], env=env, timeout=timeout, check=False
         ).returncode
     except subprocess.TimeoutExpired:
         print(f"{script.name}: stopped after {timeout:.0f} s", flush=True)
@@ -61,9 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n(skipped {name}: not written yet)", flush=True)
     print(f"\n{'=' * 78}\nbenchmark summary")
     for name, code, secs in results:
-        print(
-            f"  {str(name):<20} {'ok' if code == 0 else f'FAILED (exit {code})':<16} {secs:6.0f} s"
-        )
+        print(f"  {name!s:<20} {'ok' if code == 0 else f'FAILED (exit {code})':<16} {secs:6.0f} s")
     return 0 if all(code == 0 for _, code, _ in results) else 1
 
 

@@ -32,7 +32,6 @@ seed = 0
 k = None
 
 # %%
-import pandas as pd
 from IPython.display import Markdown, display
 
 from helpers import charts, report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def test_setup_cjk_font_fails_loudly_without_a_cjk_font(monkeypatch):
     monkeypatch.setattr(charts, "find_cjk_font_files", lambda: [DEJAVU])
     charts.setup_cjk_font.cache_clear()
     try:
-        with pytest.raises(charts.CJKFontError, match="boxes.*DejaVuSans.ttf.*no glyphs"):
+        with pytest.raises(charts.CJKFontError, match=r"boxes.*DejaVuSans\.ttf.*no glyphs"):
             charts.setup_cjk_font()
     finally:
         monkeypatch.undo()
@@ -223,7 +224,7 @@ def test_many_bars_keep_tick_labels_apart():
     fig = charts.plot_barh(values, "各文档", "段落数（段）")
     fig.canvas.draw()
     boxes = [t.get_window_extent() for t in fig.axes[0].get_yticklabels()]
-    assert all(not a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
+    assert all(not a.overlaps(b) for a, b in itertools.pairwise(boxes))
 
 
 def test_heatmap_writes_each_value_in_its_cell():

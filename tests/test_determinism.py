@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections import OrderedDict
 import shutil
+from collections import OrderedDict
 
 import pytest
 

@@ -1007,7 +1007,6 @@ LOOKUP_TEXT = (
 def test_keyword_hits_give_the_last_match_of_every_window():
     # exhaustive over all windows: the precomputed lookup equals scanning the window itself,
     # including windows cut inside a word (入学率 cut to 入学) or starting inside one
-    import re
 
     from helpers.figures import KeywordHits, _keyword_rx
 
@@ -1065,7 +1064,7 @@ def test_clause_lookups_equal_searching_a_copy_of_the_window():
     idx = _ParagraphIndex(text, [])
     for lo in range(len(text) + 1):
         for hi in range(len(text), lo - 1, -1):  # same hi for many lo, as a clause's numbers
-            for word in list(pats["count_after_keywords"]) + [pats["top_rank_rx"]]:
+            for word in [*list(pats["count_after_keywords"]), pats["top_rank_rx"]]:
                 assert idx.search(word, lo, hi) == (re.search(word, text[lo:hi]) is not None), (
                     word,
                     lo,

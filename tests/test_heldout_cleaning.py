@@ -495,7 +495,7 @@ def test_every_expected_boilerplate_key_matches_a_paragraph(scores, name):
 def test_article_count_titles_and_duplicates(scores, name):
     r, spec = scores[name], EXPECTED[name]
     assert len(r["titles"]) == len(spec["articles"]), r["titles"]
-    for got, want in zip(r["titles"], spec["articles"]):
+    for got, want in zip(r["titles"], spec["articles"], strict=True):
         if want is not None:
             assert _squash(want) in _squash(got), (got, want)
     assert r["duplicates"] == spec["duplicates"]

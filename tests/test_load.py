@@ -138,7 +138,7 @@ def test_seed_corpus_is_read_as_expected(seed_dir):
     assert len(table) == 5
     assert set(table["encoding"]) == {"utf-8"}
     assert (table["status"] == "ok").all()
-    scripts = dict(zip(table["doc_id"].str[:3], table["script"]))
+    scripts = dict(zip(table["doc_id"].str[:3], table["script"], strict=True))
     assert scripts["001"] == "simplified" and scripts["003"] == "simplified"
     assert scripts["000"] in {"traditional", "mixed"} and scripts["002"] in {"traditional", "mixed"}
 

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import sys
-
 from pathlib import Path
 
 import jupytext

@@ -98,14 +98,14 @@ def test_any_mix_of_seed_lines_keeps_the_contract(seed_lines, data):
             max_size=len(picks),
         )
     )
-    raw = "".join(p + s for p, s in zip(picks, seps))
+    raw = "".join(p + s for p, s in zip(picks, seps, strict=True))
     _check_contract("h", raw)
 
 
 # Fragments of every kind of junk the cleaner handles, glued at random.
 JUNK = st.sampled_from(
-    list("教育工作总结學校國小中会考一二三、。,;:()（）1234567890.%xX*#_? \n\r\t\u3000ｘ１２")
-    + [
+    [
+        *list("教育工作总结學校國小中会考一二三、。,;:()（）1234567890.%xX*#_? \n\r\t\u3000ｘ１２"),
         "<br/>",
         "(xué)",
         "?qū)W",
@@ -118,7 +118,7 @@ JUNK = st.sampled_from(
         "延伸阅读:\n",
         "。\n\n",
         "锟斤拷",
-        "\ufffd",
+        "�",
     ]
 )
 

@@ -132,7 +132,7 @@ def test_unreachable_scheduler_is_a_clear_error(monkeypatch):
     monkeypatch.setattr("helpers.parallel.SCHEDULER_CONNECT_TIMEOUT", 1)
     # port 9 (discard) on localhost: nothing listens there in the test environment
     with pytest.raises(
-        SchedulerError, match="cannot connect to Dask scheduler at tcp://127.0.0.1:9"
+        SchedulerError, match=r"cannot connect to Dask scheduler at tcp://127\.0\.0\.1:9"
     ):
         map_documents(len, LINES, scheduler="tcp://127.0.0.1:9")
 

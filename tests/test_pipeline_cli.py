@@ -50,6 +50,7 @@ def test_missing_raw_dir_exits_2_with_advice(tmp_path):
         ],
         capture_output=True,
         text=True,
+        check=False,  # the exit code is what the test asserts
     )
     assert proc.returncode == 2
     assert "raw directory not found" in proc.stderr and "--raw-dir" in proc.stderr

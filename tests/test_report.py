@@ -174,7 +174,7 @@ def test_problem_flags_keep_only_warnings(flags, expected):
 
 def test_funding_in_wan_leaves_out_per_capita_parts_and_out_of_scale():
     fund = report.funding_in_wan(SEED_FIGURES)
-    assert sorted(zip(fund["raw_text"], fund["wan"])) == [
+    assert sorted(zip(fund["raw_text"], fund["wan"], strict=True)) == [
         ("10萬餘元", 10.0),
         ("54000元", 5.4),
         ("55.57萬元", 55.57),
@@ -273,7 +273,7 @@ def test_parts_vs_total_checks_of_no_total_is_empty_with_columns():
 )
 def test_rate_figures_keep_percent_levels_of_one_family(family, expected):
     rates = report.rate_figures(SEED_FIGURES, family)
-    assert list(zip(rates["metric"], rates["value"])) == expected
+    assert list(zip(rates["metric"], rates["value"], strict=True)) == expected
 
 
 def test_count_figures_keep_head_counts():

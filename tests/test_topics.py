@@ -313,7 +313,7 @@ def test_representatives_are_typical_and_ranked_by_score():
     from helpers.topics import pick_representatives
 
     reps = pick_representatives(frame)
-    assert list(zip(reps.doc_id, reps.para_id, reps["rank"])) == [
+    assert list(zip(reps.doc_id, reps.para_id, reps["rank"], strict=True)) == [
         ("a", 0, 1),
         ("a", 1, 2),
         ("b", 0, 3),

@@ -19,6 +19,7 @@ Kinds: ``breadcrumb``, ``site_footer``, ``toc_link``, ``editor_blurb``, ``seo_li
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from functools import lru_cache
 
@@ -293,7 +294,7 @@ def _mark_teasers(lines: list[str], kinds: list[str]) -> None:
     """Title + snippet pairs whose snippets were all cut at the same length: a teaser list."""
     idx = [i for i, ln in enumerate(lines) if ln.strip()]
     pairs = []
-    for a, b in zip(idx, idx[1:]):
+    for a, b in itertools.pairwise(idx):
         snippet = lines[b].strip()
         if (
             is_title_like(lines[a])
@@ -357,7 +358,7 @@ def classify_lines(lines: list[str]) -> list[str]:
     # unless the body after it repeats too: then a whole report was pasted twice, and the
     # title heads the copy (the article duplicate flag covers it).
     filled = [i for i, ln in enumerate(lines) if ln.strip()]
-    nxt = {a: b for a, b in zip(filled, filled[1:])}
+    nxt = dict(itertools.pairwise(filled))
     seen: dict[str, int] = {}
     for i, ln in enumerate(lines):
         if not ln.strip() or not is_title_like(ln):

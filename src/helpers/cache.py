@@ -131,7 +131,8 @@ def load_cached(cache_dir: Path, key: str) -> object | None:
         return None
     try:
         return pickle.loads(payload)
-    except Exception as exc:  # a class renamed since: the checksum was fine, the pickle is stale
+    # A class renamed or moved since: the checksum was fine, the pickle is stale.
+    except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError) as exc:
         log.warning("ignoring unreadable cache entry %s: %s", path, exc)
         path.unlink(missing_ok=True)
         return None

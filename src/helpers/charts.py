@@ -20,6 +20,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import pandas as pd
+from fontTools.ttLib import TTLibError
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -156,7 +157,8 @@ def setup_cjk_font() -> str:
     for path in find_cjk_font_files():
         try:
             missing = missing_glyphs(path)
-        except Exception as exc:  # an unreadable font file is just a bad candidate
+        # An unreadable or malformed font file is just a bad candidate.
+        except (OSError, ValueError, KeyError, TTLibError) as exc:
             tried.append(f"{path} (unreadable: {exc})")
             continue
         if missing:
@@ -420,7 +422,7 @@ def plot_funding_wan(
             edgecolor="white",
             linewidth=0,
         )
-        for y, total in zip(ys, part["wan"]):
+        for y, total in zip(ys, part["wan"], strict=True):
             if pd.notna(total):  # the amount at the bar's end: small bars stay readable
                 ax.annotate(
                     format_wan(total),
@@ -594,7 +596,7 @@ def plot_sweep(
         return plot_note(title, note_if_empty)
     fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 3), squeeze=False)
     groups = sweep.groupby("method") if "method" in sweep.columns else [("", sweep)]
-    for ax, (metric, label) in zip(axes[0], metrics.items()):
+    for ax, (metric, label) in zip(axes[0], metrics.items(), strict=True):
         for method, part in groups:
             part = part.sort_values("k")
             ax.plot(part["k"], part[metric], marker="o", label=str(method) or None)

@@ -202,9 +202,7 @@ def _find_metric(
     # Counts look backwards only (15名贫困大学生入学救助: 入学 after the count is not its metric);
     # words after a count are handled by count_after_keywords, with exclusions.
     after = (
-        [e for e in rx.finditer(text, m.end, min(clause[1], m.end + WINDOW))]
-        if kind != "count"
-        else []
+        list(rx.finditer(text, m.end, min(clause[1], m.end + WINDOW))) if kind != "count" else []
     )
     specific_before = [e for e in before if entries[e.group()].metric not in generic]
     specific_after = [e for e in after if entries[e.group()].metric not in generic]
@@ -674,8 +672,9 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         kind = _value_kind(last)
         if kind in ("bare", "other_unit"):
             continue
-        pairs = [(s, chain[0]) for s in subjects] if shared else list(zip(subjects, chain))
-        lead_in = text[sent[0] : subjects[0][0]]
+        pairs = (
+            [(s, chain[0]) for s in subjects] if shared else list(zip(subjects, chain, strict=True))
+        )
         verb_zone = text[mk.end() : nums[first].start]
         change = any(v in verb_zone for v in pats["change_verbs"]) and not re.search(
             r"(提高|增加|增长|上升|下降|降低)[到至]", verb_zone
@@ -1199,7 +1198,7 @@ def extract_figures(
         view = [{"family": r["family"], "per_capita": r["per_capita"], "value": r["value"],
                  "flags": r["_flags"], "unit": r["unit"]} for r in recs]  # fmt: skip
         flag_out_of_scale(view)
-    frame = pd.DataFrame(out, columns=FIGURE_COLUMNS + ["_flags"])
+    frame = pd.DataFrame(out, columns=[*FIGURE_COLUMNS, "_flags"])
     frame["flags"] = [";".join(f) for f in frame["_flags"]] if len(frame) else pd.Series(dtype=str)
     frame = frame.drop(columns="_flags")
     frame["value"] = frame["value"].astype(float)

@@ -113,7 +113,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"has a {enc} byte-order mark but is not valid {enc}: {exc}")
+                raise DecodeError(
+                    f"has a {enc} byte-order mark but is not valid {enc}: {exc}"
+                ) from exc
             return _check_text(text), enc
     if b"\x00" in data:
         raise DecodeError("binary content (NUL bytes and no UTF-16 byte-order mark)")

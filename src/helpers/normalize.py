@@ -348,7 +348,7 @@ def repair_mojibake_cluster(
         ch = _decode_pair(bytes([lead, data[0]]))
         if ch:
             first[ch] = counts.get(ch, 0)
-    nxt = (middle + [tail, after])[0]
+    nxt = ([*middle, tail, after])[0]
     nxt = "" if nxt == MOJIBAKE_MARK else nxt
     out.append(_choose_in_context(first, bigram, before, nxt))
     out.extend(middle)
@@ -399,7 +399,7 @@ def normalize_width(aligned: AlignedText) -> tuple[AlignedText, int]:
     ('增长12.5%,共3所', 7)
     """
     out = aligned.translate(WIDTH_TABLE)
-    return out, sum(1 for x, y in zip(aligned.text, out.text) if x != y)
+    return out, sum(1 for x, y in zip(aligned.text, out.text, strict=True) if x != y)
 
 
 def remove_html(aligned: AlignedText) -> tuple[AlignedText, int]:

@@ -258,7 +258,7 @@ def _classify(text: str, start: int, end: int, value: Decimal, unit: str, chines
         return "label"
     if value == value.to_integral_value():
         iv = int(value)
-        if after.startswith("年") and not unit.startswith("年") or unit == "年":
+        if (after.startswith("年") and not unit.startswith("年")) or unit == "年":
             if YEAR_MIN <= iv <= YEAR_MAX and (len(text[start:end]) == 4 or chinese):
                 return "year"
         if (

@@ -23,7 +23,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -34,8 +34,8 @@ from .figures import FIGURE_COLUMNS, extract_figures
 from .load import RawDocument, describe_documents, load_documents
 from .normalize import normalize_document
 from .parallel import SchedulerError, map_documents
-from .report import has_flags
 from .quality import QualityEvent, events_from_counts, quality_frame
+from .report import has_flags
 from .segment import flag_cross_document_duplicates, segment_document
 from .tables import save_table
 from .topics import MIN_CHARS, cluster_topics, tokenize_paragraphs

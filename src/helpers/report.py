@@ -541,7 +541,7 @@ def parts_vs_total_checks(figures: pd.DataFrame) -> pd.DataFrame:
         "raw_end",
     ]
     rows = []
-    for row in figures.reindex(columns=cols[:3] + ["value", "flags"] + cols[7:]).itertuples(
+    for row in figures.reindex(columns=[*cols[:3], "value", "flags", *cols[7:]]).itertuples(
         index=False
     ):
         for flag in split_flags(row.flags):
@@ -692,7 +692,10 @@ def topic_labels(topics: pd.DataFrame) -> dict:
     """
     if topics.empty:
         return {}
-    return {int(t): f"T{int(t)} {lab}" for t, lab in zip(topics["topic_id"], topics["label"])}
+    return {
+        int(t): f"T{int(t)} {lab}"
+        for t, lab in zip(topics["topic_id"], topics["label"], strict=True)
+    }
 
 
 def doc_topic_percent(doc_topics: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,7 @@ flagged with ``duplicate_of`` (the copy stays in the tables, flagged).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -240,7 +241,7 @@ def _lines(text: str) -> list[_Line]:
             lead = len(raw_line) - len(raw_line.lstrip())
             base = pos + lead
             cuts = [0] + [m.start() for m in INLINE_HEADING.finditer(s)] + [len(s)]
-            for a, b in zip(cuts, cuts[1:]):
+            for a, b in itertools.pairwise(cuts):
                 piece = s[a:b]
                 stripped = piece.strip()
                 if stripped:
@@ -459,7 +460,7 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
             empty_counts,
         )
     kinds = classify_lines([ln.text for ln in lines])
-    for ln, k in zip(lines, kinds):
+    for ln, k in zip(lines, kinds, strict=True):
         ln.kind = k
         ln.heading = None if article_marker_title(ln.text) is not None else parse_heading(ln.text)
     starts = _split_articles(lines)
@@ -469,14 +470,14 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
     art_rows = []
     seen: dict[str, int] = {}
     pid = 0
-    for aid, ((s, title), e) in enumerate(zip(starts, bounds[1:])):
+    for aid, ((s, title), e) in enumerate(zip(starts, bounds[1:], strict=True)):
         block = lines[s:e]
         if not block:
             continue
         title = title or _first_title(block)
         sections = _sections(block)
         first_pid = pid
-        for ln, sec in zip(block, sections):
+        for ln, sec in zip(block, sections, strict=True):
             piece = aligned.slice(ln.start, ln.end)
             rs, re_ = piece.raw_span(0, len(piece))
             key = duplicate_key(ln.text)
@@ -539,7 +540,7 @@ def _merge_empty_articles(arts: list[dict], paras: list[dict]) -> list[dict]:
             carry_start = art["raw_start"] if carry_start is None else carry_start
             continue
         new_id = len(kept)
-        for old in pending + [art["article_id"]]:
+        for old in [*pending, art["article_id"]]:
             remap[old] = new_id
         row = dict(art, article_id=new_id)
         if carry_start is not None:
@@ -626,6 +627,7 @@ def flag_cross_document_duplicates(paragraphs: pd.DataFrame) -> pd.DataFrame:
         ordered["para_id"],
         ordered["is_boilerplate"],
         ordered["text"],
+        strict=True,
     ):
         if boiler:
             continue

@@ -326,7 +326,7 @@ def tokenize_paragraphs(
     doc_ids = paragraphs["doc_id"].to_numpy()[rows].tolist()
     para_ids = paragraphs["para_id"].to_numpy()[rows].tolist()
     texts = paragraphs["text"].fillna("").astype(str).to_numpy()[rows].tolist()
-    return {(d, p): tokenize(t) for d, p, t in zip(doc_ids, para_ids, texts)}
+    return {(d, p): tokenize(t) for d, p, t in zip(doc_ids, para_ids, texts, strict=True)}
 
 
 def _as_flag(col: pd.Series) -> np.ndarray:
@@ -361,8 +361,11 @@ def build_corpus(
         keys = zip(
             paragraphs["doc_id"].to_numpy()[rows].tolist(),
             paragraphs["para_id"].to_numpy()[rows].tolist(),
+            strict=True,
         )
-        tokens = [_given_tokens(tokens.get(key), texts[i]) for key, i in zip(keys, rows)]
+        tokens = [
+            _given_tokens(tokens.get(key), texts[i]) for key, i in zip(keys, rows, strict=True)
+        ]
     if len(rows) < 2:
         raise ValueError(f"only {len(rows)} paragraph(s) eligible for topics; need at least 2")
     vec = TfidfVectorizer(analyzer=_identity, min_df=MIN_DF, max_df=MAX_DF, sublinear_tf=True)
@@ -442,7 +445,7 @@ def fit_partition(
     Raises:
         ValueError: unknown method, or ``k`` not in 2..n_rows-1.
     """
-    n, v = tfidf.shape
+    n = tfidf.shape[0]
     if not 2 <= k < n:
         raise ValueError(f"k={k} must be between 2 and {n - 1} for {n} paragraphs")
     if method == "lsa_kmeans":
@@ -694,12 +697,12 @@ class TopicResult:
 
 def _share_table(frame: pd.DataFrame, keys: list[str], labels: dict[int, str]) -> pd.DataFrame:
     """Per group in ``keys``: paragraphs, characters and character share per topic."""
-    cols = keys + ["topic_id", "label", "n_paragraphs", "n_chars", "share"]
+    cols = [*keys, "topic_id", "label", "n_paragraphs", "n_chars", "share"]
     live = frame[frame.topic_id >= 0]
     if live.empty:
         return pd.DataFrame(columns=cols)
     g = (
-        live.groupby(keys + ["topic_id"], sort=True)
+        live.groupby([*keys, "topic_id"], sort=True)
         .agg(n_paragraphs=("topic_id", "size"), n_chars=("_n_chars", "sum"))
         .reset_index()
     )
@@ -859,7 +862,7 @@ def cluster_topics(
     article_topics = (
         _share_table(frame, ["doc_id", "article_id"], label_of)
         if "article_id" in frame
-        else pd.DataFrame(columns=["doc_id", "article_id"] + DOC_TOPIC_COLUMNS[1:])
+        else pd.DataFrame(columns=["doc_id", "article_id", *DOC_TOPIC_COLUMNS[1:]])
     )
     return TopicResult(
         topics=topics,
@@ -884,7 +887,7 @@ def empty_result(paragraphs: pd.DataFrame, reason: str) -> TopicResult:
         topics=pd.DataFrame(columns=TOPIC_COLUMNS),
         assignments=assignments,
         doc_topics=pd.DataFrame(columns=DOC_TOPIC_COLUMNS),
-        article_topics=pd.DataFrame(columns=["doc_id", "article_id"] + DOC_TOPIC_COLUMNS[1:]),
+        article_topics=pd.DataFrame(columns=["doc_id", "article_id", *DOC_TOPIC_COLUMNS[1:]]),
         sweep=pd.DataFrame(columns=SWEEP_COLUMNS),
         chosen=dict(method="", k=0, reason=reason),
         representatives=pd.DataFrame(columns=REPRESENTATIVE_COLUMNS),
@@ -940,7 +943,7 @@ def match_gold(paragraphs: pd.DataFrame, gold: pd.DataFrame) -> pd.Series:
         Integer positions (``iloc`` into ``paragraphs``), indexed like ``gold``.
     """
     pos = pd.Series(-1, index=gold.index, dtype=int)
-    by_doc = {d: g for d, g in paragraphs.reset_index(drop=True).groupby("doc_id")}
+    by_doc = dict(paragraphs.reset_index(drop=True).groupby("doc_id"))
     for i, row in gold.iterrows():
         cand = by_doc.get(row.doc_id)
         if cand is None:
@@ -1032,7 +1035,9 @@ def compare_with_baselines(
     themed = (pos >= 0) & (gold.theme != GOLD_UNTHEMED)
     row_of = {int(r): j for j, r in enumerate(corpus.rows)}
     pairs = [
-        (row_of[int(p)], t) for p, t in zip(pos[themed], gold.theme[themed]) if int(p) in row_of
+        (row_of[int(p)], t)
+        for p, t in zip(pos[themed], gold.theme[themed], strict=True)
+        if int(p) in row_of
     ]
     at = np.array([j for j, _ in pairs], dtype=int)
     themes = np.array([t for _, t in pairs])
