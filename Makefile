@@ -24,7 +24,7 @@ WORKERS ?= 1
 K ?=
 K_ARG := $(if $(K),--k $(K),)
 
-.PHONY: help install data notebooks figures run test bench clean
+.PHONY: help install data notebooks figures run lint format test bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -47,7 +47,19 @@ figures: notebooks  ## export the report charts (PNG, SVG, PDF) into FIGS (defau
 
 run: data notebooks  ## the whole analysis: install if needed, pipeline, notebooks, charts
 
-test: $(STAMP)  ## install if needed, run the test suite (executes the notebooks too)
+LINT_PATHS := src tests bench notebooks/*.py
+
+lint: $(STAMP)  ## ruff check + ruff format --check + mypy on src/helpers (fails on any finding)
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
+	$(VENV)/bin/mypy
+
+format: $(STAMP)  ## rewrite the tree in the project's style (ruff format + safe ruff fixes)
+	$(VENV)/bin/ruff check --fix $(LINT_PATHS)
+	$(VENV)/bin/ruff format $(LINT_PATHS)
+	for nb in notebooks/*.py; do $(VENV)/bin/jupytext --quiet --to ipynb --update "$$nb"; done
+
+test: lint  ## install if needed, lint, then run the test suite (executes the notebooks too)
 	$(PY) -m pytest
 
 bench: $(STAMP)  ## benchmarks (speed, memory, extraction and topic quality); not tests

@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -166,7 +167,7 @@ def make_doc_id(rel_path: str) -> str:
 
 def parse_raw_bytes(data: bytes, rel_path: str) -> RawDocument:
     """Decode one file's bytes into a :class:`RawDocument` (skipped, with a reason, if bad)."""
-    common = dict(
+    common: dict[str, Any] = dict(
         doc_id=make_doc_id(rel_path),
         path=rel_path,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -572,10 +572,10 @@ def _flag_duplicate_articles(doc_id: str, arts: list[dict], paras: list[dict]) -
                 by_src = shared.setdefault(aid, {})
                 by_src[src] = by_src.get(src, 0) + p["n_chars"]
     for art in arts:
-        by_src = shared.get(art["article_id"])
-        if not by_src:
+        found = shared.get(art["article_id"])
+        if not found:
             continue
-        src, n = max(by_src.items(), key=lambda kv: kv[1])
+        src, n = max(found.items(), key=lambda kv: kv[1])
         if n >= DUPLICATE_ARTICLE_SHARE * total[art["article_id"]]:
             art["is_duplicate"] = True
             art["duplicate_of"] = f"{doc_id}:{src}"
