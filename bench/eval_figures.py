@@ -5,7 +5,7 @@ Usage::
     python bench/eval_figures.py [--gold bench/gold_figures.csv] [--raw-dir data/raw] [--errors]
     python bench/eval_figures.py --heldout bench/gold_figures_heldout2.csv --by-batch --heldout-only
     python bench/eval_figures.py --raw-dir ../shared/real-reports \
-        --gold bench/gold_figures_real_b1.csv --gold-docs-only --no-heldout --no-baselines
+        --gold bench/gold_figures_real_b1.csv --docs 'real(01|04|07)_' --no-heldout --no-baselines
 
 Held-out files (``--heldout``, repeatable; default: every ``gold_figures_heldout*.csv`` here)
 hold one sentence per ``sentence_id`` with labels as offsets into the sentence as written
@@ -401,9 +401,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heldout-only", action="store_true", help="skip the seed corpus")
     ap.add_argument("--no-heldout", action="store_true", help="score only --gold")
     ap.add_argument(
-        "--gold-docs-only",
-        action="store_true",
-        help="score only the documents named in --gold (a batch of a larger folder)",
+        "--docs",
+        metavar="REGEX",
+        help="score only documents whose id matches REGEX (one batch of a larger folder)",
     )
     args = ap.parse_args(argv)
     heldout = args.heldout or sorted(HELDOUT_PATH.parent.glob(HELDOUT_GLOB))
@@ -418,8 +418,8 @@ def main(argv: list[str] | None = None) -> int:
 
     paras, para_text, raws, _articles = load_corpus(args.raw_dir)
     gold_all = pd.read_csv(args.gold, dtype={"doc_id": str, "metric": str, "stage": str})
-    if args.gold_docs_only:
-        keep_docs = set(gold_all.doc_id)
+    if args.docs:
+        keep_docs = {d for d in raws if re.match(args.docs, d)}
         paras = paras[paras.doc_id.isin(keep_docs)].reset_index(drop=True)
         para_text = {k: v for k, v in para_text.items() if k[0] in keep_docs}
         raws = {k: v for k, v in raws.items() if k in keep_docs}
