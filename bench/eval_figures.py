@@ -4,6 +4,8 @@ Usage::
 
     python bench/eval_figures.py [--gold bench/gold_figures.csv] [--raw-dir data/raw] [--errors]
     python bench/eval_figures.py --heldout bench/gold_figures_heldout2.csv --by-batch --heldout-only
+    python bench/eval_figures.py --raw-dir ../shared/real-reports \
+        --gold bench/gold_figures_real_b1.csv --docs 'real(01|04|07)_' --no-heldout --no-baselines
 
 Held-out files (``--heldout``, repeatable; default: every ``gold_figures_heldout*.csv`` here)
 hold one sentence per ``sentence_id`` with labels as offsets into the sentence as written
@@ -397,8 +399,16 @@ def main(argv: list[str] | None = None) -> int:
         "--by-batch", action="store_true", help="also score each held-out batch on its own"
     )
     ap.add_argument("--heldout-only", action="store_true", help="skip the seed corpus")
+    ap.add_argument("--no-heldout", action="store_true", help="score only --gold")
+    ap.add_argument(
+        "--docs",
+        metavar="REGEX",
+        help="score only documents whose id matches REGEX (one batch of a larger folder)",
+    )
     args = ap.parse_args(argv)
     heldout = args.heldout or sorted(HELDOUT_PATH.parent.glob(HELDOUT_GLOB))
+    if args.no_heldout:
+        heldout = []
     if args.heldout_only:
         for path in heldout:
             report_heldout(path, args.errors, args.by_batch)
@@ -407,8 +417,13 @@ def main(argv: list[str] | None = None) -> int:
         load_baselines()
 
     paras, para_text, raws, _articles = load_corpus(args.raw_dir)
-    spans = paragraph_spans(paras, para_text)
     gold_all = pd.read_csv(args.gold, dtype={"doc_id": str, "metric": str, "stage": str})
+    if args.docs:
+        keep_docs = {d for d in raws if re.match(args.docs, d)}
+        paras = paras[paras.doc_id.isin(keep_docs)].reset_index(drop=True)
+        para_text = {k: v for k, v in para_text.items() if k[0] in keep_docs}
+        raws = {k: v for k, v in raws.items() if k in keep_docs}
+    spans = paragraph_spans(paras, para_text)
     gold_all = gold_all[gold_all.doc_id.isin(raws)]
     bad = [
         g for g in gold_all.itertuples() if raws[g.doc_id][g.raw_start : g.raw_end] != g.raw_text
