@@ -383,48 +383,63 @@ def _exact(d: Decimal) -> Decimal:
 
 
 @lru_cache(maxsize=1)
-def _damage_rxs() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _damage_rxs() -> dict[str, re.Pattern]:
     units = _alternation(load_numbers_vocab()["damaged_decimal"]["units"])
-    odd_point = re.compile(rf"(?<=[0-9])[。?？](?=[0-9]{{1,2}}\s?(?:{units}))")
-    # 95. 5%: not at a line start, where ``2. `` is a heading number.
-    space_point = re.compile(
-        rf"(?<=[^\s0-9.,，])(?P<l>[0-9]{{1,3}})\.[ ](?P<r>[0-9]{{1,2}})(?={units})"
-    )
+    # Injected tokens: no digit, space, Chinese, placeholder (x, *, □) or number punctuation.
     token = (
-        r"[^\s0-9\u2e80-\u9fff\uf900-\ufaff\uff00-\uffefxX*＊_×#\u25a1"
-        r".,，。、;；:：!?！？()（）\[\]【】〔〕<>《》\"'“”‘’/\\%‰+=~—–\-]"
+        r"[^\s0-9\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u2000-\u206f\u00b7xX*＊_×#\u25a1"
+        r".,，。、;；:：!?！？()（）\[\]【】〔〕<>《》\"'/\\%‰+=~\-]"
     )
-    spam = re.compile(
-        rf"(?<![0-9.,A-Za-z])(?P<l>[0-9]{{1,4}})(?P<t>{token}{{1,4}})"
-        rf"(?P<r>[0-9]{{1,4}}(?:\.[0-9]{{1,2}})?)(?=\s?(?:万元|亿元|元|万|亿|%|‰))"
-    )
-    return odd_point, space_point, spam
+    return {
+        "decimal_cjk_stop": re.compile(rf"(?<=[0-9])。(?=[0-9]{{1,2}}\s?(?:{units}))"),
+        "decimal_lost": re.compile(
+            rf"(?<![0-9.])(?P<l>[0-9]{{1,3}})[?？](?P<r>[0-9]{{1,2}})(?=\s?(?:{units}))"
+        ),
+        # 95. 5%: not at a line start, where ``2. `` is a heading number.
+        "decimal_space": re.compile(
+            rf"(?<=[^\s0-9.,，])(?P<l>[0-9]{{1,3}})\.[ ](?P<r>[0-9]{{1,2}})(?={units})"
+        ),
+        "token_skipped": re.compile(
+            rf"(?<![0-9.,A-Za-z])(?P<l>[0-9]{{1,4}})(?P<t>{token}{{1,4}})"
+            rf"(?P<r>[0-9]{{1,4}}(?:\.[0-9]{{1,2}})?)(?=\s?(?:万元|亿元|元|万|亿|%|‰))"
+        ),
+        # digits on both sides of a ? that is not read as a decimal point: no number there.
+        "blocked": re.compile(r"[0-9]+(?:\.[0-9]+)?[?？][0-9]+(?:\.[0-9]+)?"),
+    }
 
 
 def repair_damaged_numbers(folded: str) -> tuple[str, list[_Repair]]:
     """Rewrite damaged numbers in a width-folded text, one character for one.
 
-    A decimal point written ``。`` or lost as ``?`` becomes ``.``; in ``95. 5%`` and in a number
-    with a short injected token (``52ab30万元``) the space or token is moved in front of the
-    digits as a filler. Each needs a rate or amount unit right after the digits.
+    A decimal point written ``。`` becomes ``.``; one lost as ``?`` too, when the two sides
+    cannot be a range (``87?6%``, but not ``3?5%``, which may have lost a dash: no number is read
+    there). In ``95. 5%`` and in a number with a short injected token (``52ab30万元``) the space
+    or token is moved in front of the digits as a filler. Each needs a rate or amount unit
+    right after the digits.
 
-    >>> repair_damaged_numbers("合格率95。5%")[0]
-    '合格率95.5%'
+    >>> repair_damaged_numbers("合格率95。5%")[0], repair_damaged_numbers("达87?6%")[0]
+    ('合格率95.5%', '达87.6%')
     """
-    odd_point, space_point, spam = _damage_rxs()
+    rxs = _damage_rxs()
     chars = list(folded)
     repairs: list[_Repair] = []
-    for m in odd_point.finditer(folded):
+    for m in rxs["decimal_cjk_stop"].finditer(folded):
         chars[m.start()] = "."
-        name = "decimal_cjk_stop" if m.group() == "。" else "decimal_lost"
-        repairs.append(_Repair(m.start(), m.end(), m.start(), name))
-    for rx, name in ((space_point, "decimal_space"), (spam, "token_skipped")):
-        for m in rx.finditer(folded):
+        repairs.append(_Repair(m.start(), m.end(), m.start(), "decimal_cjk_stop"))
+    for m in rxs["decimal_lost"].finditer(folded):
+        if int(m["r"]) < int(m["l"]):  # 87?6: a range would fall, so ? is the point
+            chars[m.end("l")] = "."
+            repairs.append(_Repair(m.end("l"), m.start("r"), m.end("l"), "decimal_lost"))
+    for name in ("decimal_space", "token_skipped"):
+        for m in rxs[name].finditer(folded):
             moved = m["l"] + ("." if name == "decimal_space" else "") + m["r"]
             width = m.end() - m.start() - len(moved)
             chars[m.start() : m.end()] = list(FILLER * width + moved)
             repairs.append(_Repair(m.start(), m.end(), m.start() + width, name))
-    return "".join(chars), repairs
+    out = "".join(chars)
+    for m in rxs["blocked"].finditer(out):
+        out = out[: m.start()] + FILLER * (m.end() - m.start()) + out[m.end() :]
+    return out, repairs
 
 
 # --- finding ------------------------------------------------------------------------------
@@ -614,6 +629,15 @@ def _vague_bounds(m: re.Match) -> tuple[Decimal, Decimal, str] | None:
     return d1 * place * scale, d2 * place * scale, m["pair"]
 
 
+def _after_vague_word(folded: str, pos: int) -> bool:
+    """True when a vague word (几, 数 but not 人数/分数) stands right before ``pos``."""
+    few = load_numbers_vocab()["vague_few"]
+    prev = folded[pos - 1 : pos]
+    if prev not in few["words"]:
+        return False
+    return not (prev == "数" and folded[pos - 2 : pos - 1] in few["not_after"])
+
+
 def _vague_match(text: str, folded: str, m: re.Match) -> NumberMatch | None:
     vocab = load_numbers_vocab()
     num_start = m.end("pre") if m["pre"] else m.start()
@@ -749,6 +773,8 @@ def _build_match(text: str, folded: str, m: re.Match, allow_bare: bool) -> Numbe
     if core is None or _placeholder_adjacent(folded, m.start("a"), m.end("a")):
         return None
     value, chinese = core
+    if chinese and _after_vague_word(folded, m.start("a")):
+        return None  # 一百几十人: the vague amount was not understood, so 十人 is not a number
     start = m.start("pre") if m["pre"] else (m.start("pct_word") if m["pct_word"] else m.start("a"))
     scale_word = _scale_of(m, "a")
     scale = SCALES[scale_word] if scale_word else Decimal(1)
