@@ -391,7 +391,7 @@ def test_vague_amounts_are_approximate_ranges(text, span_text, low, high, unit, 
 @pytest.mark.parametrize(
     "text",
     ["学生三五成群", "四五月份完成", "五六年级学生", "一二年级", "乱七八糟", "学生人数十分稳定",
-     "几乎全部", "数学成绩", "一百几十人", "好几个学校"],
+     "几乎全部", "数学成绩", "一百几十人", "好几个学校", "“十四五”规划", "十三五期间"],
 )  # fmt: skip
 def test_words_that_look_vague_are_not_numbers(text):
     assert [m for m in find_numbers(text) if m.kind == "quantity"] == []
@@ -504,6 +504,10 @@ def test_clean_numbers_carry_no_repair():
     [
         # a ? between digits that could have been a dash: nothing rather than 3 and 5%
         ("达标率3?5%", []),
+        # a decimal split by a space with no unit after it (a table cell): not 95 and 5
+        ("及格率\n95. 5\n", []),
+        ("优秀率低 9. 0,平均分低2. 43分", ["2. 43分"]),
+        ("2. 5月份完成", []),
         # the unit must be a rate or amount; a heading number at a line start stays a heading
         ("学校3所。5月开工", ["3所"]),
         ("1200\n千方百计", ["1200"]),

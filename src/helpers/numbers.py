@@ -404,7 +404,11 @@ def _damage_rxs() -> dict[str, re.Pattern]:
             rf"(?P<r>[0-9]{{1,4}}(?:\.[0-9]{{1,2}})?)(?=\s?(?:万元|亿元|元|万|亿|%|‰))"
         ),
         # digits on both sides of a ? that is not read as a decimal point: no number there.
-        "blocked": re.compile(r"[0-9]+(?:\.[0-9]+)?[?？][0-9]+(?:\.[0-9]+)?"),
+        # and ``95. 5`` with no unit after it (a table cell): neither 95 nor 5 is a number.
+        "blocked": re.compile(
+            r"[0-9]+(?:\.[0-9]+)?[?？][0-9]+(?:\.[0-9]+)?"
+            r"|(?<![0-9.])[0-9]{1,3}\.[ ][0-9]{1,2}(?=\s|$|[,，。;；、)）])"
+        ),
     }
 
 
@@ -413,7 +417,7 @@ def repair_damaged_numbers(folded: str) -> tuple[str, list[_Repair]]:
 
     A decimal point written ``。`` becomes ``.``; one lost as ``?`` too, when the two sides
     cannot be a range (``87?6%``, but not ``3?5%``, which may have lost a dash: no number is read
-    there). In ``95. 5%`` and in a number with a short injected token (``52ab30万元``) the space
+    there). ``95. 5`` with no unit after it gives no number either. In ``95. 5%`` and in a number with a short injected token (``52ab30万元``) the space
     or token is moved in front of the digits as a filler. Each needs a rate or amount unit
     right after the digits.
 
@@ -652,11 +656,15 @@ def _vague_match(text: str, folded: str, m: re.Match) -> NumberMatch | None:
     low, high, word = bounds
     tail = _measure_tail(folded, m.end())
     unit = (tail["unit"] or "") if not tail["gap"] else ""
-    bare = not (m["few_unit"] or m["pair_unit"] or m["scale"] or m["tens"] or m["ten"])
+    bare = not (m["few_unit"] or m["pair_unit"] or m["scale"] or m["tens"])
     if bare and (not unit or unit in vocab["vague_pairs"]["units_refused"]):
-        return None  # 三五成群, 四五月份
-    if unit == "年" and folded.startswith("级", tail.end("unit")):
-        return None  # 五六年级: grades
+        return None  # 三五成群, 四五月份, 十四五规划
+    if tail["unit"] and any(
+        folded.startswith(w, tail.start("unit")) for w in vocab["vague_pairs"]["words_refused"]
+    ):
+        return None  # 五六年级, 十四五期间: the 'unit' starts another word
+    if m["ten"] and m["pair"] == "三五":
+        return None  # 十三五 is a plan's name, never 13-15
     if m["few"] and unit == "分" and not m["scale"]:
         return None  # 数十分: "very", not a score
     scale_word = m["scale"] or ""
