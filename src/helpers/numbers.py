@@ -79,7 +79,8 @@ _CN_CHARS = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖�
 # at most three digits before the first comma and exactly three after each one.
 ARABIC = r"(?:[0-9]{1,3}(?:[,，][0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 # A Chinese numeral starts with a digit or 十 (十五); 0 is allowed inside (二0一一).
-CN_NUMERAL = rf"[零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾廿卅][{_CN_CHARS}0]*"
+_CN_FIRST = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾廿卅"
+CN_NUMERAL = rf"[{_CN_FIRST}][{_CN_CHARS}0]*"
 # 九十二点五, 三点五亿: a Chinese decimal part (digits only after 点).
 CN_DECIMAL = r"(?:点[零〇○一二三四五六七八九]+)?"
 SCALE_RX = r"(?:百万|千万|万亿|万|萬|亿|億|千)"
@@ -93,7 +94,10 @@ SEP = r"\s?(?:-{1,2}|~|—{1,2}|–|至|到)\s?"
 PRE_APPROX = ("大约", "将近", "接近", "超过", "不足", "不到", "至少", "约", "近", "逾", "超")
 POST_APPROX = ("以上", "左右", "上下", "以下", "以内", "有余", "多", "余")
 
+# Characters a number can start with; the lookahead lets the regex engine skip the rest fast.
+_NUMBER_FIRST = "0-9" + "".join(sorted({w[0] for w in PRE_APPROX})) + "百千" + _CN_FIRST
 NUMBER_RX = re.compile(
+    rf"(?=[{_NUMBER_FIRST}])"
     rf"(?P<pre>{'|'.join(PRE_APPROX)})?"
     r"(?P<pct_word>百分之|千分之)?"
     rf"(?P<a>{ARABIC}|{CN_NUMERAL}{CN_DECIMAL}|(?<=百分之)百)(?P<a_more1>{MORE})?"
@@ -104,6 +108,7 @@ NUMBER_RX = re.compile(
 )
 # Non-quantities, matched first so their digits are not reused.
 DATE_TIME_RX = re.compile(
+    r"(?=[0-9〔\[［【(（])"
     r"(?P<date>(?<![0-9])[12][0-9]{3}[-/.][01]?[0-9][-/.][0-3]?[0-9](?![0-9]))"
     r"|(?P<time>(?<![0-9:])[0-2]?[0-9]:[0-5][0-9](?::[0-5][0-9])?(?![0-9]|\.[0-9]))"
     r"|(?P<docno>[〔\[［【(（][12][0-9]{3}[〕\]］】)）]\s?(?:第)?[0-9]+号?)"
@@ -176,9 +181,8 @@ def _vague_rx() -> re.Pattern:
     vocab = load_numbers_vocab()
     few = "".join(vocab["vague_few"]["words"])
     pairs = _alternation(vocab["vague_pairs"]["pairs"])
-    return re.compile(
-        rf"(?P<pre>{'|'.join(PRE_APPROX)})?"
-        rf"(?:(?P<few>[{few}])(?P<few_unit>[十百千])?"
+    return re.compile(  # the lookahead lets the regex engine skip other characters fast
+        rf"(?=[{few}一两二三四五六七八九十])(?:(?P<few>[{few}])(?P<few_unit>[十百千])?"
         r"|(?P<tens>[二三四五六七八九两]?十)几"
         rf"|(?P<ten>十)?(?P<pair>{pairs})(?P<pair_unit>[十百千])?)"
         r"(?P<scale>万亿|万|亿)?(?![零〇○一二两三四五六七八九十百千0-9几])"
@@ -382,6 +386,10 @@ def _exact(d: Decimal) -> Decimal:
 # --- damage repairs (1:1 in the folded copy, so offsets survive) ---------------------------
 
 
+# Every damage shape has a digit, then a non-digit, then a digit: texts without one skip the scan.
+_DAMAGE_HINT = re.compile(r"[0-9][^0-9,.:/\-~%]{1,4}[0-9]|[0-9]\.[ ][0-9]")
+
+
 @lru_cache(maxsize=1)
 def _damage_rxs() -> dict[str, re.Pattern]:
     units = _alternation(load_numbers_vocab()["damaged_decimal"]["units"])
@@ -425,6 +433,8 @@ def repair_damaged_numbers(folded: str) -> tuple[str, list[_Repair]]:
     ('合格率95.5%', '达87.6%')
     """
     rxs = _damage_rxs()
+    if not _DAMAGE_HINT.search(folded):
+        return folded, []
     chars = list(folded)
     repairs: list[_Repair] = []
     for m in rxs["decimal_cjk_stop"].finditer(folded):
@@ -642,31 +652,33 @@ def _after_vague_word(folded: str, pos: int) -> bool:
     return not (prev == "数" and folded[pos - 2 : pos - 1] in few["not_after"])
 
 
-def _vague_match(text: str, folded: str, m: re.Match) -> NumberMatch | None:
+def _vague_refused(folded: str, m: re.Match, tail: re.Match, unit: str) -> bool:
+    """Shapes that only look vague: 一百几十, 人数十分, 三五成群, 五六年级, 十三五, 数十分."""
     vocab = load_numbers_vocab()
-    num_start = m.end("pre") if m["pre"] else m.start()
-    prev = folded[num_start - 1 : num_start]
+    prev = folded[m.start() - 1 : m.start()]
     if prev and (prev in _CN_CHARS or prev.isdigit() or prev in "点几数"):
-        return None  # 一百几十: part of a longer numeral
+        return True  # 一百几十: part of a longer numeral
     if m["few"] == "数" and prev in vocab["vague_few"]["not_after"]:
-        return None  # 人数十分, 分数: 数 is a word of its own
-    bounds = _vague_bounds(m)
-    if bounds is None:
-        return None
-    low, high, word = bounds
-    tail = _measure_tail(folded, m.end())
-    unit = (tail["unit"] or "") if not tail["gap"] else ""
+        return True  # 人数十分, 分数: 数 is a word of its own
     bare = not (m["few_unit"] or m["pair_unit"] or m["scale"] or m["tens"])
     if bare and (not unit or unit in vocab["vague_pairs"]["units_refused"]):
-        return None  # 三五成群, 四五月份, 十四五规划
+        return True  # 三五成群, 四五月份, 十四五规划
     if tail["unit"] and any(
         folded.startswith(w, tail.start("unit")) for w in vocab["vague_pairs"]["words_refused"]
     ):
-        return None  # 五六年级, 十四五期间: the 'unit' starts another word
+        return True  # 五六年级, 十四五期间: the 'unit' starts another word
     if m["ten"] and m["pair"] == "三五":
-        return None  # 十三五 is a plan's name, never 13-15
-    if m["few"] and unit == "分" and not m["scale"]:
-        return None  # 数十分: "very", not a score
+        return True  # 十三五 is a plan's name, never 13-15
+    return bool(m["few"] and unit == "分" and not m["scale"])  # 数十分: "very", not a score
+
+
+def _vague_match(text: str, folded: str, m: re.Match) -> NumberMatch | None:
+    tail = _measure_tail(folded, m.end())
+    unit = (tail["unit"] or "") if not tail["gap"] else ""
+    bounds = _vague_bounds(m)
+    if bounds is None or _vague_refused(folded, m, tail, unit):
+        return None
+    low, high, word = bounds
     scale_word = m["scale"] or ""
     if unit in ("万元", "亿元"):
         if scale_word:
@@ -675,16 +687,14 @@ def _vague_match(text: str, folded: str, m: re.Match) -> NumberMatch | None:
         low, high = low * SCALES[scale_word], high * SCALES[scale_word]
     unit = load_numbers_vocab()["unit_aliases"].get(unit, unit)
     end = tail.end() if (unit or tail["more"] or tail["post"]) and not tail["gap"] else m.end()
-    words = [
-        m["pre"],
-        word,
-        tail["more"] if end > m.end() else "",
-        tail["post"] if end > m.end() else "",
-    ]
+    after = [tail["more"], tail["post"]] if end > m.end() else []
+    pre = next((w for w in PRE_APPROX if folded.endswith(w, 0, m.start())), "")
+    start = m.start() - len(pre)
     return NumberMatch(
         value=_exact(low), unit=unit, scale=scale_word, approx=True,
-        approx_word="".join(w for w in words if w), is_range=True, low=_exact(low),
-        high=_exact(high), chinese=True, start=m.start(), end=end, text=text[m.start() : end],
+        approx_word="".join(w for w in [pre, word, *after] if w), is_range=True,
+        low=_exact(low), high=_exact(high), chinese=True, start=start, end=end,
+        text=text[start:end],
     )  # fmt: skip
 
 
