@@ -328,6 +328,9 @@ def test_an_approximation_after_a_rate_keeps_its_offsets_anywhere_in_the_text(te
         ("改造经费一千到两千万元", "一千到两千万元", "10000000", "20000000", "元"),
         ("每校奖励2至3万元", "2至3万元", "20000", "30000", "元"),
         ("项目经费8500到30000元", "8500到30000元", "8500", "30000", "元"),
+        # the place is not given when it would make the range fall
+        ("每组五到十人", "五到十人", "5", "10", "人"),
+        ("每班两到三十人", "两到三十人", "20", "30", "人"),
         # the unit on both ends, (含) on the first
         ("单项经费1万元--5万元", "1万元--5万元", "10000", "50000", "元"),
         ("报销额度1万(含)-5万元", "1万(含)-5万元", "10000", "50000", "元"),
@@ -391,7 +394,7 @@ def test_vague_amounts_are_approximate_ranges(text, span_text, low, high, unit, 
 @pytest.mark.parametrize(
     "text",
     ["学生三五成群", "四五月份完成", "五六年级学生", "一二年级", "乱七八糟", "学生人数十分稳定",
-     "几乎全部", "数学成绩", "一百几十人", "好几个学校", "“十四五”规划", "十三五期间"],
+     "几乎全部", "数学成绩", "一百几十人", "好几个学校", "“十四五”规划", "十三五期间", "获得第三四名", "五六十年代"],
 )  # fmt: skip
 def test_words_that_look_vague_are_not_numbers(text):
     assert [m for m in find_numbers(text) if m.kind == "quantity"] == []
@@ -435,6 +438,7 @@ def test_malformed_chinese_numerals_give_none(numeral):
         ("合计六十四万零一百四十三元一角七分", "六十四万零一百四十三元一角七分", "640143.17"),
         ("共计壹仟玖佰圆整", "壹仟玖佰圆整", "1900"),
         ("奖金伍佰元整", "伍佰元整", "500"),
+        ("投入500元整体改造", "500元", "500"),
         ("每人二十块钱", "二十块钱", "20"),
     ],
 )
@@ -484,6 +488,7 @@ def test_parse_number_reads_a_bare_chinese_numeral_but_find_numbers_does_not():
         ("优秀率达到87?6%", "87?6%", "87.6", "%", "decimal_lost"),
         ("优秀率达到87？6%", "87？6%", "87.6", "%", "decimal_lost"),
         ("合格率达到95. 5%", "95. 5%", "95.5", "%", "decimal_space"),
+        ("合格率 95. 5%", "95. 5%", "95.5", "%", "decimal_space"),
         ("平均分低2. 43分", "2. 43分", "2.43", "分", "decimal_space"),
         ("投入资金52ab30万元", "52ab30万元", "52300000", "元", "token_skipped"),
         ("增加66◈✿★0.62万人", "66◈✿★0.62万人", "6606200", "人", "token_skipped"),
@@ -508,6 +513,10 @@ def test_clean_numbers_carry_no_repair():
         ("及格率\n95. 5\n", []),
         ("优秀率低 9. 0,平均分低2. 43分", ["2. 43分"]),
         ("2. 5月份完成", []),
+        # at a line start ``2. `` may be a heading number: neither 2 nor 5% nor 2.5%
+        ("2. 5%的学生达标", []),
+        # 元 that starts another word is not a unit
+        ("放假3 元旦", ["3"]),
         # the unit must be a rate or amount; a heading number at a line start stays a heading
         ("学校3所。5月开工", ["3所"]),
         ("1200\n千方百计", ["1200"]),

@@ -124,7 +124,8 @@ RATIO_RX = re.compile(
 # 一元五角, 十块三毛, 三元零五分, 壹仟圆整: what may follow a 元 amount.
 MONEY_TAIL_RX = re.compile(
     r"(?:(?P<jiao>[1-9一二两三四五六七八九])[角毛])?"
-    r"(?:(?P<zero>零)?(?P<fen>[1-9一二三四五六七八九])分)?(?P<zheng>整)?(?P<qian>钱)?"
+    r"(?:(?P<zero>零)?(?P<fen>[1-9一二三四五六七八九])分)?(?P<zheng>整(?![\u4e00-\u9fff]))?"
+    r"(?P<qian>钱)?"
 )
 # Placeholders for redacted digits never form numbers (20xx年, 20*年, ****年, and the
 # cleaning stage's one-character placeholder U+25A1).
@@ -162,8 +163,9 @@ def _alternation(words) -> str:
 def _measure_rx() -> re.Pattern:
     words = _alternation(load_measure_words())
     split = _alternation(load_numbers_vocab()["split_unit_after_space"]["units"])
+    refused = _alternation(load_numbers_vocab()["unit_words_refused"]["words"])
     return re.compile(
-        rf"(?P<more>[余多])?(?P<gap>\s{{1,3}}(?=(?:{split})))?(?P<unit>{words})?"
+        rf"(?P<more>[余多])?(?P<gap>\s{{1,3}}(?=(?:{split})))?(?P<unit>(?!{refused})(?:{words}))?"
         rf"(?P<incl>{INCL})?(?P<post>以上|左右|上下|以下|以内|有余)?"
     )
 
@@ -405,7 +407,7 @@ def _damage_rxs() -> dict[str, re.Pattern]:
         ),
         # 95. 5%: not at a line start, where ``2. `` is a heading number.
         "decimal_space": re.compile(
-            rf"(?<=[^\s0-9.,，])(?P<l>[0-9]{{1,3}})\.[ ](?P<r>[0-9]{{1,2}})(?={units})"
+            rf"(?<![0-9.,，])(?P<l>[0-9]{{1,3}})\.[ ](?P<r>[0-9]{{1,2}})(?={units})"
         ),
         "token_skipped": re.compile(
             rf"(?<![0-9.,A-Za-z])(?P<l>[0-9]{{1,4}})(?P<t>{token}{{1,4}})"
@@ -418,6 +420,11 @@ def _damage_rxs() -> dict[str, re.Pattern]:
             r"|(?<![0-9.])[0-9]{1,3}\.[ ][0-9]{1,2}(?=\s|$|[,，。;；、)）])"
         ),
     }
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    """Only spaces between the last line break (or the text start) and ``pos``."""
+    return not text[text.rfind("\n", 0, pos) + 1 : pos].strip()
 
 
 def repair_damaged_numbers(folded: str) -> tuple[str, list[_Repair]]:
@@ -446,6 +453,9 @@ def repair_damaged_numbers(folded: str) -> tuple[str, list[_Repair]]:
             repairs.append(_Repair(m.end("l"), m.start("r"), m.end("l"), "decimal_lost"))
     for name in ("decimal_space", "token_skipped"):
         for m in rxs[name].finditer(folded):
+            if name == "decimal_space" and _at_line_start(folded, m.start()):
+                chars[m.start() : m.end()] = list(FILLER * (m.end() - m.start()))
+                continue  # 2. 5%: a heading number or a damaged 2.5%: no number either way
             moved = m["l"] + ("." if name == "decimal_space" else "") + m["r"]
             width = m.end() - m.start() - len(moved)
             chars[m.start() : m.end()] = list(FILLER * width + moved)
@@ -656,8 +666,8 @@ def _vague_refused(folded: str, m: re.Match, tail: re.Match, unit: str) -> bool:
     """Shapes that only look vague: 一百几十, 人数十分, 三五成群, 五六年级, 十三五, 数十分."""
     vocab = load_numbers_vocab()
     prev = folded[m.start() - 1 : m.start()]
-    if prev and (prev in _CN_CHARS or prev.isdigit() or prev in "点几数"):
-        return True  # 一百几十: part of a longer numeral
+    if prev and (prev in _CN_CHARS or prev.isdigit() or prev in "点几数第"):
+        return True  # 一百几十: part of a longer numeral; 第三四名: places
     if m["few"] == "数" and prev in vocab["vague_few"]["not_after"]:
         return True  # 人数十分, 分数: 数 is a word of its own
     bare = not (m["few_unit"] or m["pair_unit"] or m["scale"] or m["tens"])
@@ -721,7 +731,8 @@ def _chinese_low(a_text: str, b_text: str, a_value: Decimal, high: Decimal) -> D
         scaled = a_value * CN_LARGE_UNITS[last]
         return scaled if scaled < high else a_value
     if last in CN_SMALL_UNITS and len(a_text) == 1 and a_text in CN_DIGIT_VALUES:
-        return a_value * CN_SMALL_UNITS[last]
+        scaled = a_value * CN_SMALL_UNITS[last]
+        return scaled if scaled < high else a_value  # 三至五千 is 3000-5000, 五到十 is 5-10
     return a_value
 
 
