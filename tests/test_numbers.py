@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 import pytest
@@ -546,3 +547,19 @@ def test_damage_that_is_ambiguous_is_not_repaired(text, texts):
 )
 def test_dates_phones_and_document_numbers_yield_no_quantity(text, kinds):
     assert [m.kind for m in find_numbers(text)] == kinds
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("投入十一十二元", "malformed numeral"),
+        ("每组10-2人", "range does not rise"),
+        ("达标率3?5%", "damaged decimal or lost character"),
+        ("2. 5%的学生", "heading or split decimal"),
+    ],
+)
+def test_a_form_not_understood_gives_nothing_and_is_logged(text, reason, caplog):
+    with caplog.at_level(logging.DEBUG, logger="helpers.numbers"):
+        found = [m for m in find_numbers(text) if m.kind == "quantity"]
+    assert found == []
+    assert any(reason in r.getMessage() for r in caplog.records)

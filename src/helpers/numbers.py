@@ -30,12 +30,22 @@ compounds (``100万三千``), ranges whose ends have different scripts (``8500�
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
 from .paths import resource_path
+
+log = logging.getLogger(__name__)
+
+
+def _log_not_understood(folded: str, start: int, end: int, reason: str) -> None:
+    """Say, at debug level, which number-like text gave nothing and why."""
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("number not understood (%s): %r", reason, folded[start:end].replace(FILLER, ""))
+
 
 # --- patterns (data, compiled once) -------------------------------------------------------
 
@@ -454,6 +464,7 @@ def repair_damaged_numbers(folded: str) -> tuple[str, list[_Repair]]:
     for name in ("decimal_space", "token_skipped"):
         for m in rxs[name].finditer(folded):
             if name == "decimal_space" and _at_line_start(folded, m.start()):
+                _log_not_understood(folded, m.start(), m.end(), "heading or split decimal")
                 chars[m.start() : m.end()] = list(FILLER * (m.end() - m.start()))
                 continue  # 2. 5%: a heading number or a damaged 2.5%: no number either way
             moved = m["l"] + ("." if name == "decimal_space" else "") + m["r"]
@@ -462,6 +473,7 @@ def repair_damaged_numbers(folded: str) -> tuple[str, list[_Repair]]:
             repairs.append(_Repair(m.start(), m.end(), m.start() + width, name))
     out = "".join(chars)
     for m in rxs["blocked"].finditer(out):
+        _log_not_understood(out, m.start(), m.end(), "damaged decimal or lost character")
         out = out[: m.start()] + FILLER * (m.end() - m.start()) + out[m.end() :]
     return out, repairs
 
@@ -799,7 +811,10 @@ def _tail(folded: str, end: int, post: str) -> tuple[str, list[str], int, list[s
 def _build_match(text: str, folded: str, m: re.Match, allow_bare: bool) -> NumberMatch | None:
     """Turn one :data:`NUMBER_RX` hit into a :class:`NumberMatch` (``None`` when it is not one)."""
     core = _core_value(m["a"])
-    if core is None or _placeholder_adjacent(folded, m.start("a"), m.end("a")):
+    if core is None:
+        _log_not_understood(folded, m.start("a"), m.end("a"), "malformed numeral")
+        return None
+    if _placeholder_adjacent(folded, m.start("a"), m.end("a")):
         return None
     value, chinese = core
     if chinese and _after_vague_word(folded, m.start("a")):
@@ -811,6 +826,7 @@ def _build_match(text: str, folded: str, m: re.Match, allow_bare: bool) -> Numbe
     repairs = ["unit_split"] if (m["a_gap"] or m["b_gap"]) else []
     bounds = _range_bounds(folded, m, value, chinese, scale) if m["b"] is not None else None
     if bounds is False:
+        _log_not_understood(folded, m.start(), m.end(), "range does not rise")
         return None
     low = high = None
     if bounds is None:
@@ -827,11 +843,7 @@ def _build_match(text: str, folded: str, m: re.Match, allow_bare: bool) -> Numbe
     if unit in ("万元", "亿元"):
         if scale_word and bounds is None:
             return None  # 5万万元 does not occur
-        if bounds is None:
-            scale_word, scale = unit[0], SCALES[unit[0]]
-        elif low is not None and high is not None:
-            low, high = _exact(low * SCALES[unit[0]]), _exact(high * SCALES[unit[0]])
-            scale_word = unit[0]
+        scale_word, scale, low, high = _scaled_by_unit(unit, scale, low, high)
         unit = "元"
     unit = load_numbers_vocab()["unit_aliases"].get(unit, unit)
     if unit in ("元", "块") and not words:
@@ -850,6 +862,14 @@ def _build_match(text: str, folded: str, m: re.Match, allow_bare: bool) -> Numbe
         text=text[start:end],
     )  # fmt: skip
     return _classified(text, folded, n, m, value)
+
+
+def _scaled_by_unit(unit: str, scale: Decimal, low: Decimal | None, high: Decimal | None):
+    """万元/亿元 after a number or range: its scale word, scale and the range's ends scaled."""
+    word = unit[0]
+    if low is None or high is None:
+        return word, SCALES[word], low, high
+    return word, scale, _exact(low * SCALES[word]), _exact(high * SCALES[word])
 
 
 def _chinese_has_unit(m: re.Match, unit: str, post: str, allow_bare: bool) -> bool:
