@@ -440,6 +440,8 @@ def test_malformed_chinese_numerals_give_none(numeral):
         ("共计壹仟玖佰圆整", "壹仟玖佰圆整", "1900"),
         ("奖金伍佰元整", "伍佰元整", "500"),
         ("投入500元整体改造", "500元", "500"),
+        # 角 after a decimal amount or a range is not added to it
+        ("单价87.6元五角", "87.6元", "87.6"),
         ("每人二十块钱", "二十块钱", "20"),
     ],
 )

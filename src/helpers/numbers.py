@@ -846,8 +846,8 @@ def _build_match(text: str, folded: str, m: re.Match, allow_bare: bool) -> Numbe
         scale_word, scale, low, high = _scaled_by_unit(unit, scale, low, high)
         unit = "元"
     unit = load_numbers_vocab()["unit_aliases"].get(unit, unit)
-    if unit in ("元", "块") and not words:
-        extra, end, unit = _money_tail(folded, end, unit)
+    if unit in ("元", "块") and not words and low is None and value * scale % 1 == 0:
+        extra, end, unit = _money_tail(folded, end, unit)  # 一元五角, never 87.6元五角
     if chinese and not _chinese_has_unit(m, unit, post, allow_bare):
         return None
     if m["pct_word"]:
