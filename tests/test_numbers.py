@@ -7,7 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from helpers.numbers import find_numbers, normalize_width, parse_chinese_integer, parse_number
+from helpers.numbers import (
+    find_numbers,
+    is_split_number_unit,
+    normalize_width,
+    parse_chinese_integer,
+    parse_number,
+)
 
 
 def only(text: str):
@@ -565,3 +571,20 @@ def test_a_form_not_understood_gives_nothing_and_is_logged(text, reason, caplog)
         found = [m for m in find_numbers(text) if m.kind == "quantity"]
     assert found == []
     assert any(reason in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "before, after, split",
+    [
+        ("安排资金5230", "万元,用于", True),
+        ("安排资金412 万", "元,用于", True),
+        ("安排资金412万", "人参加", False),
+        ("合格率95", "%以上", True),
+        ("学生1200", "万余名", True),
+        ("共1200", "万一出现", False),
+        ("2019", "年工作", False),
+        ("学校", "万元", False),
+    ],
+)
+def test_is_split_number_unit(before, after, split):
+    assert is_split_number_unit(before, after) is split

@@ -478,6 +478,26 @@ def repair_damaged_numbers(folded: str) -> tuple[str, list[_Repair]]:
     return out, repairs
 
 
+# A line that ends on digits and a next line that starts with their unit (5230 / 万元).
+_DIGITS_AT_END = re.compile(r"[0-9]\s*$")
+_SCALE_AT_END = re.compile(r"[0-9]\s*[万亿]\s*$")
+_UNIT_AT_START = re.compile(r"\s*(?:万元|亿元|元|%|‰|个百分点|[万亿](?=\s*[元人名所个余多]))")
+
+
+def is_split_number_unit(before: str, after: str) -> bool:
+    """True when ``before`` ends on a number and ``after`` starts with its unit.
+
+    For the cleaning stage, which re-joins lines broken inside a word: a break between a
+    number and its unit is one too (``5230`` / ``万元``, ``412 万`` / ``元``).
+
+    >>> is_split_number_unit("安排资金5230", "万元,用于"), is_split_number_unit("共1200", "万一出现")
+    (True, False)
+    """
+    if _SCALE_AT_END.search(before):  # 412 万 / 元
+        return bool(re.match(r"\s*元", after))
+    return bool(_DIGITS_AT_END.search(before)) and bool(_UNIT_AT_START.match(after))
+
+
 # --- finding ------------------------------------------------------------------------------
 
 
