@@ -588,3 +588,17 @@ def test_a_form_not_understood_gives_nothing_and_is_logged(text, reason, caplog)
 )
 def test_is_split_number_unit(before, after, split):
     assert is_split_number_unit(before, after) is split
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("45564.44美元", [("45564.44", "")]),
+        ("新台币 177.1 亿元", [("17710000000", "")]),
+        # a Chinese numeral with no unit is not read at all
+        ("港币两千九百六十元", []),
+    ],
+)
+def test_foreign_currency_amounts_are_never_in_yuan(text, values):
+    found = [m for m in find_numbers(text) if m.kind == "quantity"]
+    assert [(str(m.value), m.unit) for m in found] == values

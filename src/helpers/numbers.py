@@ -23,8 +23,9 @@ repaired: ``unit_split`` (``5230\\n万元``, ``412 万\\n元``), ``decimal_cjk_s
 non-digit, non-Chinese token injected between the digits of an amount or rate).
 
 Not handled (nothing is returned rather than a wrong number): fractions (三分之一), negative
-numbers, foreign currencies, scientific notation, ``k``/``w`` abbreviations, mixed-script
-compounds (``100万三千``), ranges whose ends have different scripts (``8500到三万``).
+numbers, scientific notation, ``k``/``w`` abbreviations, mixed-script compounds (``100万三千``),
+ranges whose ends have different scripts (``8500到三万``). Foreign currencies give the number
+with no unit, never 元 (``45564.44美元``, ``港币两千九百六十元``).
 """
 
 from __future__ import annotations
@@ -865,7 +866,7 @@ def _build_match(text: str, folded: str, m: re.Match, allow_bare: bool) -> Numbe
             return None  # 5万万元 does not occur
         scale_word, scale, low, high = _scaled_by_unit(unit, scale, low, high)
         unit = "元"
-    unit = load_numbers_vocab()["unit_aliases"].get(unit, unit)
+    unit = _unit_in_rmb(folded, start, load_numbers_vocab()["unit_aliases"].get(unit, unit))
     if unit in ("元", "块") and not words and low is None and value * scale % 1 == 0:
         extra, end, unit = _money_tail(folded, end, unit)  # 一元五角, never 87.6元五角
     if chinese and not _chinese_has_unit(m, unit, post, allow_bare):
@@ -890,6 +891,15 @@ def _scaled_by_unit(unit: str, scale: Decimal, low: Decimal | None, high: Decima
     if low is None or high is None:
         return word, SCALES[word], low, high
     return word, scale, _exact(low * SCALES[word]), _exact(high * SCALES[word])
+
+
+def _unit_in_rmb(folded: str, start: int, unit: str) -> str:
+    """元 stays 元 unless a foreign currency is named right before (港币两千九百六十元)."""
+    if unit != "元":
+        return unit
+    before = folded[max(0, start - 6) : start].rstrip()
+    foreign = load_numbers_vocab()["foreign_currency_before"]["words"]
+    return "" if before.endswith(tuple(foreign)) else unit
 
 
 def _chinese_has_unit(m: re.Match, unit: str, post: str, allow_bare: bool) -> bool:
