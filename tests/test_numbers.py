@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 import pytest
 
-from helpers.numbers import find_numbers, normalize_width, parse_chinese_integer, parse_number
+from helpers.numbers import (
+    find_numbers,
+    is_split_number_unit,
+    normalize_width,
+    parse_chinese_integer,
+    parse_number,
+)
 
 
 def only(text: str):
@@ -314,3 +321,284 @@ def test_an_approximation_after_a_rate_keeps_its_offsets_anywhere_in_the_text(te
     # the word after the rate is matched in place, not in a copy of the rest of the text
     got = [(m.text, m.approx_word, text[m.start : m.end]) for m in find_numbers(text)]
     assert got == [(t, w, t) for t, w in spans]
+
+
+# --- issue 10: forms the peers' cases showed wrong or unread (own wording) --------------------
+
+
+@pytest.mark.parametrize(
+    "text, span_text, low, high, unit",
+    [
+        # the unit and place only on the second end apply to the first
+        ("计划投入一百二十到一百五十万元", "一百二十到一百五十万元", "1200000", "1500000", "元"),
+        ("每生补助三至五千元", "三至五千元", "3000", "5000", "元"),
+        ("改造经费一千到两千万元", "一千到两千万元", "10000000", "20000000", "元"),
+        ("每校奖励2至3万元", "2至3万元", "20000", "30000", "元"),
+        ("项目经费8500到30000元", "8500到30000元", "8500", "30000", "元"),
+        # the place is not given when it would make the range fall
+        ("每组五到十人", "五到十人", "5", "10", "人"),
+        ("每班两到三十人", "两到三十人", "20", "30", "人"),
+        # the unit on both ends, (含) on the first
+        ("单项经费1万元--5万元", "1万元--5万元", "10000", "50000", "元"),
+        ("报销额度1万(含)-5万元", "1万(含)-5万元", "10000", "50000", "元"),
+        ("报销额度1 万(含)-5 万元之间", "1 万(含)-5 万元", "10000", "50000", "元"),
+    ],
+)
+def test_ranges_with_the_unit_on_the_second_end(text, span_text, low, high, unit):
+    m = only(text)
+    assert (m.text, m.low, m.high, m.unit) == (span_text, Decimal(low), Decimal(high), unit)
+    assert m.is_range and m.value == m.low and not m.approx
+
+
+@pytest.mark.parametrize(
+    "text, span_text, value",
+    [
+        ("本年度结余资金82，225.00元", "82，225.00元", "82225"),
+        ("累计投入1，250，000元", "1，250，000元", "1250000"),
+        ("累计投入1,250，000元", "1,250，000元", "1250000"),
+    ],
+)
+def test_full_width_thousands_comma(text, span_text, value):
+    m = only(text)
+    assert (m.text, m.value, m.unit) == (span_text, Decimal(value), "元")
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        # not the 3-digit group shape: the comma separates two numbers
+        ("两校分别有学生1200，340人", ["1200", "340"]),
+        ("全镇学校12，小学8所", ["12", "8"]),
+        ("投入10000，其中9000元用于维修", ["10000", "9000"]),
+    ],
+)
+def test_a_comma_that_is_not_a_thousands_separator_separates(text, values):
+    assert [str(m.value) for m in find_numbers(text) if m.kind == "quantity"] == values
+
+
+@pytest.mark.parametrize(
+    "text, span_text, low, high, unit, word",
+    [
+        ("社会各界捐资数十万元", "数十万元", "100000", "1000000", "元", "数"),
+        ("全县投入几十万", "几十万", "100000", "1000000", "", "几"),
+        ("全省投入数十亿元", "数十亿元", "1000000000", "10000000000", "元", "数"),
+        ("培训十几次", "十几次", "10", "20", "次", "十几"),
+        ("新建二十几所幼儿园", "二十几所", "20", "30", "所", "二十几"),
+        ("每月补助三五百元", "三五百元", "300", "500", "元", "三五"),
+        ("每生四五千元", "四五千元", "4000", "5000", "元", "四五"),
+        ("参加的有七八十人", "七八十人", "70", "80", "人", "七八"),
+        ("抽调两三名教师", "两三名", "2", "3", "名", "两三"),
+        ("学生十七八岁", "十七八岁", "17", "18", "岁", "七八"),
+        ("约数百万元", "约数百万元", "1000000", "10000000", "元", "约数"),
+    ],
+)
+def test_vague_amounts_are_approximate_ranges(text, span_text, low, high, unit, word):
+    m = only(text)
+    assert (m.text, m.low, m.high, m.unit) == (span_text, Decimal(low), Decimal(high), unit)
+    assert m.is_range and m.approx and m.approx_word == word and m.value == m.low
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["学生三五成群", "四五月份完成", "五六年级学生", "一二年级", "乱七八糟", "学生人数十分稳定",
+     "几乎全部", "数学成绩", "一百几十人", "好几个学校", "“十四五”规划", "十三五期间", "获得第三四名", "五六十年代"],
+)  # fmt: skip
+def test_words_that_look_vague_are_not_numbers(text):
+    assert [m for m in find_numbers(text) if m.kind == "quantity"] == []
+
+
+@pytest.mark.parametrize(
+    "numeral, value",
+    [
+        ("一千零十", 1010),
+        ("一千零一十", 1010),
+        ("两千六", 2600),
+        ("两千零六", 2006),
+        ("三万五", 35000),
+        ("一百二", 120),
+        ("一亿五", 150000000),
+        ("十万零一", 100001),
+        ("六十四万零一百四十三", 640143),
+        ("一千一百一十一万一千一百一十一亿一千一百一十一万一千一百一十一", 1111111111111111),
+        ("廿二", 22),
+    ],
+)
+def test_chinese_numerals_short_forms_and_zeros(numeral, value):
+    assert parse_chinese_integer(numeral) == value
+
+
+@pytest.mark.parametrize(
+    "numeral", ["十一十二", "十七十八", "百十一", "一千百", "一千五万", "一万万"]
+)
+def test_malformed_chinese_numerals_give_none(numeral):
+    assert parse_chinese_integer(numeral) is None
+
+
+@pytest.mark.parametrize(
+    "text, span_text, value",
+    [
+        ("收到捐款两千六元", "两千六元", "2600"),
+        ("收到捐款两千零六元", "两千零六元", "2006"),
+        ("每生一元五角", "一元五角", "1.5"),
+        ("每份十块三毛", "十块三毛", "10.3"),
+        ("单价三元零五分", "三元零五分", "3.05"),
+        ("合计六十四万零一百四十三元一角七分", "六十四万零一百四十三元一角七分", "640143.17"),
+        ("共计壹仟玖佰圆整", "壹仟玖佰圆整", "1900"),
+        ("奖金伍佰元整", "伍佰元整", "500"),
+        ("投入500元整体改造", "500元", "500"),
+        # 角 after a decimal amount or a range is not added to it
+        ("单价87.6元五角", "87.6元", "87.6"),
+        ("每人二十块钱", "二十块钱", "20"),
+    ],
+)
+def test_money_words_jiao_fen_mao_zheng_yuan(text, span_text, value):
+    m = only(text)
+    assert (m.text, m.value, m.unit) == (span_text, Decimal(value), "元")
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [("修建篮球场3块", "块"), ("每天3元,一分不少", "元")],
+)
+def test_bare_kuai_stays_a_measure_word_and_a_lone_fen_is_not_cents(text, unit):
+    m = next(x for x in find_numbers(text) if x.kind == "quantity")
+    assert (m.value, m.unit) == (Decimal(3), unit)
+
+
+@pytest.mark.parametrize(
+    "text, span_text, value, word",
+    [
+        ("至少九千元以上", "至少九千元以上", "9000", "至少以上"),
+        ("资助标准50万元（含）以上", "50万元（含）以上", "500000", "以上"),
+        ("合格率95%(含)以上", "95%(含)以上", "95", "以上"),
+    ],
+)
+def test_at_least_and_inclusive_above(text, span_text, value, word):
+    m = only(text)
+    assert (m.text, m.value, m.approx, m.approx_word) == (span_text, Decimal(value), True, word)
+
+
+def test_parse_number_reads_a_bare_chinese_numeral_but_find_numbers_does_not():
+    assert parse_number("一千零十").value == Decimal(1010)
+    assert parse_number("三百万").value == Decimal(3000000)
+    assert [m for m in find_numbers("一是加强管理,十分重要") if m.kind == "quantity"] == []
+
+
+# --- damaged numbers: read only when unambiguous, and say what was repaired ------------------
+
+
+@pytest.mark.parametrize(
+    "text, span_text, value, unit, repair",
+    [
+        ("安排专项资金5230\n万元,用于", "5230\n万元", "52300000", "元", "unit_split"),
+        ("安排专项资金412 万\n元,用于", "412 万\n元", "4120000", "元", "unit_split"),
+        ("安排专项资金86 元", "86 元", "86", "元", "unit_split"),
+        ("合格率达到95。5%", "95。5%", "95.5", "%", "decimal_cjk_stop"),
+        ("优秀率达到87?6%", "87?6%", "87.6", "%", "decimal_lost"),
+        ("优秀率达到87？6%", "87？6%", "87.6", "%", "decimal_lost"),
+        ("合格率达到95. 5%", "95. 5%", "95.5", "%", "decimal_space"),
+        ("合格率 95. 5%", "95. 5%", "95.5", "%", "decimal_space"),
+        ("平均分低2. 43分", "2. 43分", "2.43", "分", "decimal_space"),
+        ("投入资金52ab30万元", "52ab30万元", "52300000", "元", "token_skipped"),
+        ("增加66◈✿★0.62万人", "66◈✿★0.62万人", "6606200", "人", "token_skipped"),
+    ],
+)
+def test_damaged_numbers_are_read_and_flagged(text, span_text, value, unit, repair):
+    m = only(text)
+    assert (m.text, m.value, m.unit, m.repairs) == (span_text, Decimal(value), unit, (repair,))
+    assert text[m.start : m.end] == m.text
+
+
+def test_clean_numbers_carry_no_repair():
+    assert all(m.repairs == () for m in find_numbers("投入资金5230万元,合格率95.5%,学生300人"))
+
+
+@pytest.mark.parametrize(
+    "text, texts",
+    [
+        # a ? between digits that could have been a dash: nothing rather than 3 and 5%
+        ("达标率3?5%", []),
+        # a decimal split by a space with no unit after it (a table cell): not 95 and 5
+        ("及格率\n95. 5\n", []),
+        ("优秀率低 9. 0,平均分低2. 43分", ["2. 43分"]),
+        ("2. 5月份完成", []),
+        # at a line start ``2. `` may be a heading number: neither 2 nor 5% nor 2.5%
+        ("2. 5%的学生达标", []),
+        # 元 that starts another word is not a unit
+        ("放假3 元旦", ["3"]),
+        # the unit must be a rate or amount; a heading number at a line start stays a heading
+        ("学校3所。5月开工", ["3所"]),
+        ("1200\n千方百计", ["1200"]),
+        ("学生1200 万一出现", ["1200"]),
+        # placeholders for redacted digits are not injected tokens
+        ("投入1xx5万元", []),
+        ("投入1**5万元", []),
+        # a Chinese character between digits is never skipped
+        ("2019年12万元", ["12万元"]),
+        ("3月5万元", ["5万元"]),
+    ],
+)
+def test_damage_that_is_ambiguous_is_not_repaired(text, texts):
+    assert [m.text for m in find_numbers(text) if m.kind == "quantity"] == texts
+
+
+@pytest.mark.parametrize(
+    "text, kinds",
+    [
+        ("2019年12月", ["year", "date"]),
+        ("二〇一九年十二月", ["year", "date"]),
+        ("(温政发〔2006〕71号)", ["docno"]),
+        ("联系电话:0371-64561234。", ["phone"]),
+        ("手机13812345678,", ["phone"]),
+        ("时间:2023-05-06", ["date"]),
+    ],
+)
+def test_dates_phones_and_document_numbers_yield_no_quantity(text, kinds):
+    assert [m.kind for m in find_numbers(text)] == kinds
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("投入十一十二元", "malformed numeral"),
+        ("每组10-2人", "range does not rise"),
+        ("达标率3?5%", "damaged decimal or lost character"),
+        ("2. 5%的学生", "heading or split decimal"),
+    ],
+)
+def test_a_form_not_understood_gives_nothing_and_is_logged(text, reason, caplog):
+    with caplog.at_level(logging.DEBUG, logger="helpers.numbers"):
+        found = [m for m in find_numbers(text) if m.kind == "quantity"]
+    assert found == []
+    assert any(reason in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "before, after, split",
+    [
+        ("安排资金5230", "万元,用于", True),
+        ("安排资金412 万", "元,用于", True),
+        ("安排资金412万", "人参加", False),
+        ("合格率95", "%以上", True),
+        ("学生1200", "万余名", True),
+        ("共1200", "万一出现", False),
+        ("2019", "年工作", False),
+        ("学校", "万元", False),
+    ],
+)
+def test_is_split_number_unit(before, after, split):
+    assert is_split_number_unit(before, after) is split
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("45564.44美元", [("45564.44", "")]),
+        ("新台币 177.1 亿元", [("17710000000", "")]),
+        # a Chinese numeral with no unit is not read at all
+        ("港币两千九百六十元", []),
+    ],
+)
+def test_foreign_currency_amounts_are_never_in_yuan(text, values):
+    found = [m for m in find_numbers(text) if m.kind == "quantity"]
+    assert [(str(m.value), m.unit) for m in found] == values
