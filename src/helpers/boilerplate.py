@@ -12,8 +12,13 @@ Two kinds of signal, both meant to generalise beyond the seed files:
   trails, teaser blocks (title + equally truncated snippet, repeated), a line repeating
   the page title, short labels in the last lines of the file.
 
-Kinds: ``breadcrumb``, ``site_footer``, ``toc_link``, ``editor_blurb``, ``seo_list``,
-``related_list``, ``share_bar``, ``date_meta``, ``title_repeat``; ``""`` means content.
+* spam and injected lines (:mod:`helpers.spam`): pornography, gambling, SEO spider pools,
+  hacked-site headers and link farms, from ``resources/spam_vocab.csv`` and line shapes.
+
+Kinds: ``breadcrumb``, ``navigation``, ``site_footer``, ``toc_link``, ``editor_blurb``,
+``seo_list``, ``related_list``, ``share_bar``, ``date_meta``, ``title_repeat``,
+``doc_site_furniture`` and the spam kinds of :data:`helpers.spam.SPAM_KINDS`; ``""`` means
+content. :func:`score_lines` gives each line a junk score in [0, 1].
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ import re
 from functools import lru_cache
 
 from .paths import resource_path
+from .spam import SPAM_KINDS, spam_line, spam_score
 
 KINDS = (
     "breadcrumb",
+    "navigation",
     "site_footer",
     "toc_link",
     "editor_blurb",
@@ -35,6 +42,8 @@ KINDS = (
     "share_bar",
     "date_meta",
     "title_repeat",
+    "doc_site_furniture",
+    *SPAM_KINDS,
 )
 
 # ---------------------------------------------------------------------------- patterns
@@ -183,6 +192,9 @@ def boilerplate_kind(line: str) -> str:
     s = line.strip()
     if not s:
         return ""
+    spam_kind, _ = spam_line(s)
+    if spam_kind and spam_kind != "link_farm":
+        return spam_kind
     for kind, rx, max_len in _patterns():
         if max_len and (len(s) > max_len or SENTENCE_LINE.search(s)):
             # Rows for short furniture (责任编辑, 扫一扫, 举报...) never take a sentence:
@@ -194,7 +206,7 @@ def boilerplate_kind(line: str) -> str:
             return kind
     if is_breadcrumb(s) or is_link_bar(s):
         return "breadcrumb"
-    return ""
+    return spam_kind
 
 
 def is_boilerplate(line: str) -> bool:
@@ -221,13 +233,15 @@ def _mark_title_runs(lines: list[str], kinds: list[str]) -> None:
     def flush() -> None:
         if len(run) >= MIN_LIST_RUN and not introduced:
             # 《…》 names a document the report cites, not a link to another page.
-            worded = sum(
-                1
+            worded = [
+                i
                 for i in run
                 if kinds[i] == "seo_list"
                 or (has_title_word(lines[i]) and not CITED_TITLE.match(lines[i].strip()))
-            )
-            if worded >= 0.6 * len(run):
+            ]
+            # A page title shown twice (header, then above the text) is not a list of links.
+            distinct = {_title_key(lines[i]) for i in worded}
+            if len(worded) >= 0.6 * len(run) and len(distinct) >= MIN_LIST_RUN:
                 for i in run:
                     if not kinds[i]:
                         kinds[i] = "seo_list"
@@ -270,6 +284,24 @@ def _mark_list_items(lines: list[str], kinds: list[str]) -> None:
             items.pop()
         for j in items:
             kinds[j] = "related_list"
+
+
+def _mark_label_values(lines: list[str], kinds: list[str]) -> None:
+    """The value line under an empty furniture label (``标签:`` then ``教育 |``)."""
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    for i, j in itertools.pairwise(idx):
+        label = lines[i].strip()
+        value = lines[j].strip()
+        if (
+            kinds[i] in ("site_footer", "date_meta")
+            and label[-1] in ":："
+            and len(label) <= MAX_TAIL_LABEL
+            and not kinds[j]
+            and len(value) <= MAX_LINK_LABEL * 3
+            and not SENTENCE_PUNCT.search(value)
+            and not HEADING.match(value)
+        ):
+            kinds[j] = kinds[i]
 
 
 def _unmark_signature(lines: list[str], kinds: list[str]) -> None:
@@ -354,6 +386,7 @@ def classify_lines(lines: list[str]) -> list[str]:
     _mark_title_runs(lines, kinds)
     _mark_list_items(lines, kinds)
     _mark_teasers(lines, kinds)
+    _mark_label_values(lines, kinds)
     # A short title-like line that repeats an earlier one (the page title shown again),
     # unless the body after it repeats too: then a whole report was pasted twice, and the
     # title heads the copy (the article duplicate flag covers it).
@@ -408,6 +441,28 @@ def classify_lines(lines: list[str]) -> list[str]:
             kinds[i] = "site_footer"
     _unmark_signature(lines, kinds)
     return kinds
+
+
+def score_lines(lines: list[str], kinds: list[str]) -> list[float]:
+    """Junk score of every line: 1.0 for a rule-based kind, the spam evidence otherwise.
+
+    Spam kinds keep the share of the line their vocabulary covers (or the shape's score);
+    content lines keep the share of spam tokens in them (small: a sentence with one
+    injected token), so an analyst can sort by it.
+
+    >>> score_lines(["当前位置:首页 >", "北京|上海|广州|深圳|成都|重庆", "全县学校322所。"],
+    ...             ["breadcrumb", "seo_spider", ""])
+    [1.0, 0.8, 0.0]
+    """
+    scores = []
+    for ln, kind in zip(lines, kinds, strict=True):
+        if kind and kind not in SPAM_KINDS:
+            scores.append(1.0)
+        elif kind:
+            scores.append(spam_line(ln)[1] or 1.0)
+        else:
+            scores.append(spam_score(ln)[1])
+    return scores
 
 
 def title_from_toc_link(line: str) -> str:
