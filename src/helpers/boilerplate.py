@@ -81,6 +81,8 @@ SIGNATURE_DATE = re.compile(
     r"^(?:\d{4}|\u25a1|[二〇○零一三四五六七八九]{4})年[\d\u25a1一二三四五六七八九十]{1,2}月[\d\u25a1一二三四五六七八九十]{1,3}日$"
 )
 MAX_SIGNATURE_UNIT = 30
+# A preview snippet repeats at least this many characters of the text that follows.
+MIN_PREVIEW_KEY = 30
 
 
 @lru_cache(maxsize=1)
@@ -364,34 +366,21 @@ def _mark_teasers(lines: list[str], kinds: list[str]) -> None:
                 kinds[b] = "related_list"
 
 
-def classify_lines(lines: list[str]) -> list[str]:
-    """Boilerplate kind of every line of a normalised document (``""`` for content).
+def _in_table(lines: list[str], prev: int | None, nxt: int | None) -> bool:
+    """Both neighbours are cells without Chinese text (``|``, numbers): a flattened table."""
+    return all(k is not None and not re.search(f"[{CJK}]", lines[k]) for k in (prev, nxt))
 
-    Line-level phrases first, then document shape: link-list runs, teaser blocks, repeats of
-    the page title, short labels among the last lines.
 
-    Args:
-        lines: the document's normalised lines (empty lines allowed, they stay ``""``).
+def _mark_title_repeats(lines: list[str], kinds: list[str]) -> None:
+    """A short title-like line that repeats an earlier one: the page title shown again.
 
-    Returns:
-        One kind per line.
-
-    >>> classify_lines(["教育局年度工作总结", "结合学校工作实际,教育系统以创先争优活动为契机,激发生机和活力。",
-    ...                 "安保部年度工作总结", "信用社年终总结三篇", "护理年终工作总结范文", "", "专题"])
-    ['', '', 'seo_list', 'seo_list', 'seo_list', '', 'seo_list']
-    >>> classify_lines(["教育局年度工作总结", "结合学校工作实际,教育系统以创先争优活动为契机,激发生机和活力。", "专题"])
-    ['', '', 'site_footer']
+    Not when the body after it repeats too (a whole report pasted twice: the title heads
+    the copy, the article duplicate flag covers it), nor for a cell of a flattened table
+    (``中等职业学校`` between ``|`` lines recurs in every block of the table).
     """
-    kinds = [boilerplate_kind(ln) for ln in lines]
-    _mark_title_runs(lines, kinds)
-    _mark_list_items(lines, kinds)
-    _mark_teasers(lines, kinds)
-    _mark_label_values(lines, kinds)
-    # A short title-like line that repeats an earlier one (the page title shown again),
-    # unless the body after it repeats too: then a whole report was pasted twice, and the
-    # title heads the copy (the article duplicate flag covers it).
     filled = [i for i, ln in enumerate(lines) if ln.strip()]
     nxt = dict(itertools.pairwise(filled))
+    prv = {b: a for a, b in nxt.items()}
     seen: dict[str, int] = {}
     for i, ln in enumerate(lines):
         if not ln.strip() or not is_title_like(ln):
@@ -399,7 +388,7 @@ def classify_lines(lines: list[str]) -> list[str]:
         key = _title_key(ln)
         if len(key) < 4:
             continue
-        if key in seen and not kinds[i]:
+        if key in seen and not kinds[i] and not _in_table(lines, prv.get(i), nxt.get(i)):
             a, b = nxt.get(seen[key]), nxt.get(i)
             while a is not None and kinds[a]:
                 a = nxt.get(a)
@@ -414,8 +403,30 @@ def classify_lines(lines: list[str]) -> list[str]:
             if not body_repeats:
                 kinds[i] = "title_repeat"
         seen.setdefault(key, i)
-    # Very short labels among the last lines of the file (专题, 返回顶部 ...).
-    # Only lines after the last sentence-like line count as the tail.
+
+
+def _mark_preview_snippets(lines: list[str], kinds: list[str]) -> None:
+    """A document site's preview: a line whose text is the cut-off start of a later line."""
+    keys = [_title_key(ln) if ln.strip() else "" for ln in lines]
+    ordered = sorted((k, i) for i, k in enumerate(keys) if len(k) >= MIN_PREVIEW_KEY)
+    for pos, (key, i) in enumerate(ordered):
+        if kinds[i]:
+            continue
+        # Keys that start with this one follow it in sorted order.
+        for k, j in ordered[pos + 1 :]:
+            if not k.startswith(key):
+                break
+            if j > i and len(k) > len(key):
+                kinds[i] = "doc_site_furniture"
+                break
+
+
+def _mark_tail_labels(lines: list[str], kinds: list[str]) -> None:
+    """Very short labels among the last lines of the file (专题, 返回顶部 ...).
+
+    Only lines after the last sentence-like line count as the tail.
+    """
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
     last_body = max(
         (
             i
@@ -439,6 +450,34 @@ def classify_lines(lines: list[str]) -> list[str]:
             and not HEADING.match(s)
         ):
             kinds[i] = "site_footer"
+
+
+def classify_lines(lines: list[str]) -> list[str]:
+    """Boilerplate kind of every line of a normalised document (``""`` for content).
+
+    Line-level phrases first, then document shape: link-list runs, teaser blocks, repeats of
+    the page title, short labels among the last lines.
+
+    Args:
+        lines: the document's normalised lines (empty lines allowed, they stay ``""``).
+
+    Returns:
+        One kind per line.
+
+    >>> classify_lines(["教育局年度工作总结", "结合学校工作实际,教育系统以创先争优活动为契机,激发生机和活力。",
+    ...                 "安保部年度工作总结", "信用社年终总结三篇", "护理年终工作总结范文", "", "专题"])
+    ['', '', 'seo_list', 'seo_list', 'seo_list', '', 'seo_list']
+    >>> classify_lines(["教育局年度工作总结", "结合学校工作实际,教育系统以创先争优活动为契机,激发生机和活力。", "专题"])
+    ['', '', 'site_footer']
+    """
+    kinds = [boilerplate_kind(ln) for ln in lines]
+    _mark_title_runs(lines, kinds)
+    _mark_list_items(lines, kinds)
+    _mark_teasers(lines, kinds)
+    _mark_label_values(lines, kinds)
+    _mark_title_repeats(lines, kinds)
+    _mark_preview_snippets(lines, kinds)
+    _mark_tail_labels(lines, kinds)
     _unmark_signature(lines, kinds)
     return kinds
 

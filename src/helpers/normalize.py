@@ -129,6 +129,10 @@ SPAM_GLYPHS = re.compile(r"[\u25c8\u2600-\u27bf]{2,}")
 # (phrases in resources/doc_site_inline.txt), and truncation marks at a line end (…………).
 PAGE_COUNTER = re.compile(r"第\s*\d+\s*页\s*[,，]\s*共\s*\d+\s*页")
 DASH_RULE = re.compile(r"-(?:[ \t]+-){3,}")
+# A site's name and slogan stamped after the last sentence of a line (…。某网 - 新闻门户网站).
+WATERMARK_TAIL = re.compile(
+    r"(?<=[。!?”])[ \t]*[^。!?\n]{0,30}(?:门户网站|新闻门户)[ \t]*(?=\r?\n|$)"
+)
 TRUNCATION = re.compile(r"(?:…{3,}|\.{6,}|。{3,})(?=[ \t\r]*(?:\n|$))")
 # A comma doubled or glued to other punctuation (",,", ",。", ",、"): anti-copy noise.
 PUNCT_REPEAT = re.compile(r",(?=[,。!?;:、])")
@@ -709,17 +713,28 @@ def remove_spam_tokens(aligned: AlignedText) -> tuple[AlignedText, int]:
 
 
 def remove_doc_site_inline(aligned: AlignedText) -> tuple[AlignedText, int]:
-    """Remove document-site banners, page counters, dash rules and truncation marks in the text.
+    """Remove document-site banners, page counters, dash rules and site watermarks in the text.
 
-    >>> t = "按照规定精选学习资料 - - - - - 名师归纳总结 - - - -第 1 页,共 4 页标准配备,可以容纳…………"
+    >>> t = "按照规定精选学习资料 - - - - - 名师归纳总结 - - - -第 1 页,共 4 页标准配备。某某网 - 第一新闻门户网站"
     >>> remove_doc_site_inline(AlignedText.from_raw(t))[0].text
-    '按照规定标准配备,可以容纳'
+    '按照规定标准配备。'
     """
     a, n1 = aligned.sub(_doc_site_inline_pattern(), "")
     a, n2 = a.sub(PAGE_COUNTER, "")
     a, n3 = a.sub(DASH_RULE, "")
-    a, n4 = a.sub(TRUNCATION, "")
+    a, n4 = a.sub(WATERMARK_TAIL, "")
     return a, n1 + n2 + n3 + n4
+
+
+def remove_truncation_marks(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Remove the marks a paywalled page leaves where it cut the text (``…………`` at a line end).
+
+    Runs after :func:`rejoin_broken_lines`, so a cut line is not glued to the paywall footer.
+
+    >>> remove_truncation_marks(AlignedText.from_raw("建成后可以容纳…………\\n本文共1097字"))[0].text
+    '建成后可以容纳\\n本文共1097字'
+    """
+    return aligned.sub(TRUNCATION, "")
 
 
 def collapse_repeated_punct(aligned: AlignedText) -> tuple[AlignedText, int]:
@@ -749,6 +764,7 @@ REPAIR_KINDS = (
     "field_code",
     "md_image",
     "doc_site",
+    "truncation",
     "punct_repeat",
 )
 
@@ -791,6 +807,7 @@ def _run_steps(
     aligned, counts["placeholder"] = normalize_placeholders(aligned)
     aligned, counts["space"] = normalize_spaces(aligned)
     aligned, counts["broken_line"] = rejoin_broken_lines(aligned)
+    aligned, counts["truncation"] = remove_truncation_marks(aligned)
     return aligned, counts
 
 
