@@ -83,6 +83,11 @@ SIGNATURE_DATE = re.compile(
 MAX_SIGNATURE_UNIT = 30
 # A preview snippet repeats at least this many characters of the text that follows.
 MIN_PREVIEW_KEY = 30
+# A footnote mark after a title (统计公报[1]) and a trailing parenthesis (年度报告(2019)).
+FOOTNOTE_MARK = re.compile(r"\[\d{1,2}\]")
+TRAILING_PAREN = re.compile(r"[(（][^()（）]*[)）]\s*$")
+# A numbered breadcrumb item (1. 首页, 2. 职业学校).
+NUMBERED_ITEM = re.compile(r"^\d{1,2}[.、]\s*\S{1,10}$")
 
 
 @lru_cache(maxsize=1)
@@ -222,7 +227,7 @@ def is_boilerplate(line: str) -> bool:
 
 # ---------------------------------------------------------------------------- block level
 def _title_key(line: str) -> str:
-    s = re.sub(rf"[^{CJK}0-9A-Za-z\u25a1]", "", line)
+    s = re.sub(rf"[^{CJK}0-9A-Za-z\u25a1]", "", FOOTNOTE_MARK.sub("", line))
     return re.sub(r"(?:范文|范本)$", "", s)
 
 
@@ -403,6 +408,34 @@ def _mark_title_repeats(lines: list[str], kinds: list[str]) -> None:
             if not body_repeats:
                 kinds[i] = "title_repeat"
         seen.setdefault(key, i)
+        # The page title without its trailing parenthesis is the same title shown again.
+        seen.setdefault(_title_key(TRAILING_PAREN.sub("", ln)), i)
+
+
+def _mark_short_runs(lines: list[str], kinds: list[str]) -> None:
+    """Fill runs of short lines around site navigation: a forum poster's profile (labels
+    ``来自``/``积分`` with their values), a numbered breadcrumb list (``1. 首页``, ``2. 职业学校``).
+    """
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    runs: list[list[int]] = []
+    for i in idx:
+        s = lines[i].strip()
+        if len(s) > MAX_LINK_LABEL or SENTENCE_PUNCT.search(s):
+            runs.append([])
+            continue
+        if not runs:
+            runs.append([])
+        runs[-1].append(i)
+    for run in runs:
+        if sum(1 for i in run if kinds[i] == "navigation") >= 2:
+            for i in run:
+                kinds[i] = kinds[i] or "navigation"
+        crumbs = [
+            i for i in run if kinds[i] == "breadcrumb" and NUMBERED_ITEM.match(lines[i].strip())
+        ]
+        for i in run:
+            if crumbs and i > crumbs[0] and not kinds[i] and NUMBERED_ITEM.match(lines[i].strip()):
+                kinds[i] = "breadcrumb"
 
 
 def _mark_preview_snippets(lines: list[str], kinds: list[str]) -> None:
@@ -475,6 +508,7 @@ def classify_lines(lines: list[str]) -> list[str]:
     _mark_list_items(lines, kinds)
     _mark_teasers(lines, kinds)
     _mark_label_values(lines, kinds)
+    _mark_short_runs(lines, kinds)
     _mark_title_repeats(lines, kinds)
     _mark_preview_snippets(lines, kinds)
     _mark_tail_labels(lines, kinds)
