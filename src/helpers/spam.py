@@ -37,7 +37,8 @@ PHRASE_SEP = re.compile(r"\s*[|｜_,，、/]+\s*|\s+-+\s*|-+|\s{1,}")
 # Words any education report uses; a phrase list with none of them is not about schools.
 EDU_WORDS = re.compile(
     "教育|学校|学生|教师|教学|幼儿|小学|中学|高中|初中|大学|高校|高考|中考|招生|学位|办学|"
-    "课程|校长|班级|学前|职业|师资|学科|考试|上线|升学|就业|资助|经费|督导|校园|老师|学习"
+    "课程|校长|班级|学前|职业|师资|学科|考试|上线|升学|就业|资助|经费|督导|校园|老师|学习|"
+    "语文|数学|英语|物理|化学|生物|历史|地理|政治|音乐|美术|体育|科学|信息技术"
 )
 PLACE_SUFFIX = re.compile(rf"^[{CJK}]{{1,6}}[省市县区州镇]$")
 MIN_PHRASES = 4
