@@ -112,11 +112,11 @@ def strong_token_regex() -> re.Pattern:
     """
     vocab = load_spam_vocab()
     strong = [t for t, (_, s) in vocab.items() if s]
-    weak = [t for t, (_, s) in vocab.items() if not s]
     # Latin runs glued to a term start and end with a letter: digits of a number stay.
     unit = rf"(?:[A-Za-z][A-Za-z0-9]*)?(?:{_alternation(strong)})(?:[A-Za-z0-9]*[A-Za-z])?"
-    # Weak terms and Latin/digit runs glued to a strong term belong to the same injection.
-    glue = rf"(?:_|{_alternation(weak)}|[A-Za-z]+[0-9]+[A-Za-z]*|[0-9]+[A-Za-z]+)"
+    # "_" and Latin/digit runs between strong terms belong to the same injection; weak terms
+    # never do (网站, 平台 next to an injected token are the report's own words).
+    glue = r"(?:_|[A-Za-z]+[0-9]+[A-Za-z]*|[0-9]+[A-Za-z]+)"
     return re.compile(rf"(?:{glue})*{unit}(?:{glue}|{unit})*", re.IGNORECASE)
 
 
