@@ -229,3 +229,33 @@ def test_no_topic_or_keyword_list_is_built_from_spam(spam_corpus_tables):
     # the spam lines are still in the table, flagged, for inspection
     flagged = report.spam_lines(paragraphs)
     assert {"porn_spam", "seo_spider", "doc_site_furniture"} <= set(flagged.boilerplate_kind)
+
+
+# ---------------------------------------------------------------------------- title fragments
+SCRAMBLED = "\n".join(
+    [
+        "全市义务教育经费投入稳步增长情况通报",
+        "今年以来,务教全市各级财政加大投入,费投义务教育经费总额达到12.5亿元,比上年增长8%。",
+        "全市新建学校6所,务教改扩建校舍3.2万平方米,费投增长幅度居全省前列。",
+        "步增学生人均公用经费提高到800元,农村学校办学条件明显改善,步增教师待遇稳步提高。",
+    ]
+)
+
+
+def test_title_fragments_pushed_into_sentences_are_removed_with_offsets_kept():
+    norm = normalize_document(SCRAMBLED)
+    assert norm.options.title_fragments == ("务教", "步增", "费投")
+    assert norm.repairs["title_fragment"] == 6
+    lines = norm.text.split("\n")
+    assert lines[0] == "全市义务教育经费投入稳步增长情况通报"  # the title itself stays whole
+    assert lines[1] == "今年以来,全市各级财政加大投入,义务教育经费总额达到12.5亿元,比上年增长8%。"
+    assert "稳步提高" in lines[3] and "步增" not in lines[3]
+    for row in segment_document("d", norm).paragraphs.itertuples():
+        assert normalize_text(SCRAMBLED[row.raw_start : row.raw_end], norm.options) == row.text
+
+
+def test_reports_reusing_words_of_their_title_lose_nothing():
+    for path in sorted(paths.RAW_DIR.glob("*.txt")):
+        norm = normalize_document(path.read_text(encoding="utf-8-sig"))
+        assert norm.options.title_fragments == ()
+        assert norm.repairs["title_fragment"] == 0

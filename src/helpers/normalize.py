@@ -42,7 +42,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .aligned import AlignedText
@@ -134,6 +134,16 @@ WATERMARK_TAIL = re.compile(
     r"(?<=[。!?”])[ \t]*[^。!?\n]{0,30}(?:门户网站|新闻门户)[ \t]*(?=\r?\n|$)"
 )
 TRUNCATION = re.compile(r"(?:…{3,}|\.{6,}|。{3,})(?=[ \t\r]*(?:\n|$))")
+# Title pieces scrambled into sentences (find_title_fragments).
+CJK_CHAR = re.compile(rf"[{CJK}]")
+TITLE_SENTENCE_PUNCT = re.compile(r"[。;；!！?？]")
+TITLE_SEARCH_LINES = 6
+MIN_TITLE_KEY = 8
+MAX_TITLE_LINE = 40
+FRAGMENT_LENGTHS = (2, 3, 4)
+MIN_FRAGMENT_REPEATS = 2
+MIN_FRAGMENTS = 3
+FRAGMENT_SCAN_CHARS = 20_000
 # A comma doubled or glued to other punctuation (",,", ",。", ",、"): anti-copy noise.
 PUNCT_REPEAT = re.compile(r",(?=[,。!?;:、])")
 
@@ -223,12 +233,16 @@ class NormalizeOptions:
         pinyin_glossed: the text carries pinyin glosses throughout, so toneless glosses such
             as ``(de)`` are removed too.
         mojibake: ``{cluster: repaired text}``, decided from the whole document.
+        title_key, title_fragments: the page title and the pieces of it scrambled into the
+            sentences (:func:`find_title_fragments`; set by :func:`normalize_document`).
     """
 
     is_html: bool = False
     taiwan_localised: bool = False
     pinyin_glossed: bool = False
     mojibake: dict[str, str] = field(default_factory=dict, hash=False)
+    title_key: str = ""
+    title_fragments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -746,6 +760,109 @@ def collapse_repeated_punct(aligned: AlignedText) -> tuple[AlignedText, int]:
     return aligned.sub(PUNCT_REPEAT, "")
 
 
+# ---------------------------------------------------------------------------- title fragments
+def _page_title_key(lines: list[str]) -> str:
+    """CJK characters of the page title: an early short line that is no sentence and no furniture."""
+    from .boilerplate import boilerplate_kind  # boilerplate does not import normalize
+
+    for line in [ln.strip() for ln in lines if ln.strip()][:TITLE_SEARCH_LINES]:
+        key = "".join(CJK_CHAR.findall(line))
+        if (
+            len(key) >= MIN_TITLE_KEY
+            and len(line) <= MAX_TITLE_LINE
+            and not TITLE_SENTENCE_PUNCT.search(line)
+            and not boilerplate_kind(line)
+        ):
+            return key
+    return ""
+
+
+def _isolated(title: str, text: str, start: int, end: int) -> bool:
+    """The piece is not part of a longer stretch of the title (教育经费 in a sentence stays)."""
+    piece = text[start:end]
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return not (before and before + piece in title) and not (after and piece + after in title)
+
+
+def _fragment_candidates(title: str, line: str) -> tuple[Counter, Counter]:
+    """Counts of title pieces that break the line's word segmentation, and of those that do not."""
+    tok = load_plain_tokenizer()
+    bounds, singles, pos = {0}, set(), 0
+    for word in tok.lcut(line, HMM=False):
+        if len(word) == 1:
+            singles.add(pos)
+        pos += len(word)
+        bounds.add(pos)
+    good: Counter = Counter()
+    bad: Counter = Counter()
+    for n in FRAGMENT_LENGTHS:
+        for m in re.finditer(rf"(?=([{CJK}]{{{n}}}))", line):
+            s, i = m.group(1), m.start()
+            composite = s in title or any(s[:k] in title and s[k:] in title for k in range(1, n))
+            if not composite or tok.FREQ.get(s, 0) > 0 or not _isolated(title, line, i, i + n):
+                continue
+            breaks = i in bounds and i + n in bounds and any(i <= k < i + n for k in singles)
+            (good if breaks else bad)[s] += 1
+    return good, bad
+
+
+def find_title_fragments(text: str) -> tuple[str, tuple[str, ...]]:
+    """Pieces of the page title scrambled into the sentences of a spam-mirrored page.
+
+    A piece is 2–4 characters made of at most two stretches of the title, not a dictionary
+    word, not part of a longer stretch of the title where it occurs, and it splits jieba's
+    segmentation into single characters (``的育经比例``); it must occur at least twice, and a
+    page must hold at least three such pieces (an injection is systematic), so ordinary
+    reports, whose lines reuse words of their title, keep every word. Only the first
+    ``FRAGMENT_SCAN_CHARS`` characters are searched.
+
+    Returns:
+        ``(title_key, fragments)``; ``("", ())`` when nothing is found.
+
+    >>> t = "国家财政性教育经费占比连续增长\\n记者获悉,性教财政部发布公报。费占公报显示,性教总投入增长,"
+    >>> t += "比上年的费占增长,增速例连领先,例连多年。"
+    >>> find_title_fragments(t)[1]
+    ()
+    """
+    text = text[:FRAGMENT_SCAN_CHARS]
+    lines = text.split("\n")
+    title = _page_title_key(lines)
+    if not title:
+        return "", ()
+    good: Counter = Counter()
+    bad: Counter = Counter()
+    for line in lines:
+        if "".join(CJK_CHAR.findall(line)) != title:
+            g, b = _fragment_candidates(title, line)
+            good.update(g)
+            bad.update(b)
+    chosen = [s for s, c in good.items() if c >= MIN_FRAGMENT_REPEATS and not bad[s]]
+    chosen = sorted(s for s in chosen if not any(s != t and s in t for t in chosen))
+    if len(chosen) < MIN_FRAGMENTS:
+        return "", ()
+    return title, tuple(chosen)
+
+
+def remove_title_fragments(
+    aligned: AlignedText, title: str, fragments: tuple[str, ...]
+) -> tuple[AlignedText, int]:
+    """Remove the chosen title pieces wherever they stand isolated (see :func:`find_title_fragments`).
+
+    >>> a = AlignedText.from_raw("国家财政性教育经费占比例\\n比上年的育经比例为14.71%,教育经费增长")
+    >>> remove_title_fragments(a, "国家财政性教育经费占比例", ("育经",))[0].text
+    '国家财政性教育经费占比例\\n比上年的比例为14.71%,教育经费增长'
+    """
+    if not fragments:
+        return aligned, 0
+    rx = re.compile("|".join(map(re.escape, sorted(fragments, key=len, reverse=True))))
+
+    def repl(m: re.Match) -> str:
+        return "" if _isolated(title, m.string, *m.span()) else m.group()
+
+    return aligned.sub(rx, repl)
+
+
 # ---------------------------------------------------------------------------- driver
 REPAIR_KINDS = (
     "html_tag",
@@ -766,6 +883,7 @@ REPAIR_KINDS = (
     "doc_site",
     "truncation",
     "punct_repeat",
+    "title_fragment",
 )
 
 
@@ -808,6 +926,9 @@ def _run_steps(
     aligned, counts["space"] = normalize_spaces(aligned)
     aligned, counts["broken_line"] = rejoin_broken_lines(aligned)
     aligned, counts["truncation"] = remove_truncation_marks(aligned)
+    aligned, counts["title_fragment"] = remove_title_fragments(
+        aligned, options.title_key, options.title_fragments
+    )
     return aligned, counts
 
 
@@ -827,6 +948,13 @@ def normalize_document(raw: str, options: NormalizeOptions | None = None) -> Nor
     """
     options = options or detect_options(raw)
     aligned, counts = _run_steps(AlignedText.from_raw(raw), options)
+    if not options.title_fragments:
+        # Needs the clean text; removing the pieces is the last step, so running it on the
+        # result equals running every step with the pieces in the options.
+        title, fragments = find_title_fragments(aligned.text)
+        if fragments:
+            options = replace(options, title_key=title, title_fragments=fragments)
+            aligned, counts["title_fragment"] = remove_title_fragments(aligned, title, fragments)
     return NormalizedDoc(aligned, options, counts)
 
 
