@@ -31,6 +31,7 @@ from .paths import resource_path
 SPAM_KINDS = ("porn_spam", "gambling_spam", "seo_spider", "hacked_header", "link_farm")
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TEXT_CHAR = re.compile(rf"[{CJK}A-Za-z0-9]")
+LATIN = re.compile(r"[A-Za-z]")
 SENTENCE_PUNCT = re.compile(r"[。;；!！?？]")
 # Separators of keyword-stuffed lines: | _ , 、 / hyphens and runs of spaces.
 PHRASE_SEP = re.compile(r"\s*[|｜_,，、/]+\s*|\s+-+\s*|-+|\s{1,}")
@@ -53,6 +54,8 @@ MIN_COVER_PLAIN = 0.3
 PLACE_SHARE = 0.6
 LINK_FARM_SCORE = 0.6
 PLACE_LIST_SCORE = 0.8
+# A whole spam line is short; longer lines are report text (scored 0, tokens still removed).
+MAX_SPAM_LINE = 2000
 
 
 @dataclass(frozen=True)
@@ -83,22 +86,48 @@ def load_place_names() -> frozenset[str]:
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def _alternation(terms: list[str]) -> str:
-    # Latin terms (AV, 365bet) must not be part of a longer word (JAVA, DVD).
-    parts = []
-    for t in sorted(terms, key=len, reverse=True):
-        rx = re.escape(t)
-        if t[0].isascii() and t[0].isalpha():
-            rx = r"(?<![A-Za-z])" + rx
-        if t[-1].isascii() and t[-1].isalpha():
-            rx += r"(?![A-Za-z])"
-        parts.append(rx)
-    return "|".join(parts)
+def _alternation(terms: list[str], boundaries: bool = True) -> str:
+    """One regex matching any of ``terms`` (longest first), built as a trie.
+
+    Python tries the branches of a plain alternation one by one at every position; a trie
+    tries one branch per first character, which keeps a 150-term vocabulary cheap on
+    megabyte lines. Latin terms (AV, 365bet) must not be part of a longer word (JAVA, DVD).
+
+    >>> re.fullmatch(_alternation(["一区二区", "一区", "AV"]), "一区二区") is not None
+    True
+    >>> re.search(_alternation(["AV"]), "JAVA") is None
+    True
+    """
+    trie: dict = {}
+    for t in terms:
+        node = trie
+        for ch in t.lower():
+            node = node.setdefault(ch, {})
+        node[""] = True
+    return _trie_pattern(trie, "", boundaries)
+
+
+def _trie_pattern(node: dict, prev: str, boundaries: bool) -> str:
+    branches = []
+    for ch in sorted(k for k in node if k):
+        head = re.escape(ch)
+        if boundaries and not prev and ch.isascii() and ch.isalpha():
+            head = r"(?<![A-Za-z])" + head
+        branches.append(head + _trie_pattern(node[ch], ch, boundaries))
+    if "" in node:
+        # the term may end here; a Latin term must not run on into a longer word
+        latin_end = boundaries and prev.isascii() and prev.isalpha()
+        branches.append(r"(?![A-Za-z])" if latin_end else "")
+    if len(branches) == 1:
+        return branches[0] if not branches[0] or "" not in node else f"(?:{branches[0]})"
+    return "(?:" + "|".join(branches) + ")"
 
 
 @lru_cache(maxsize=1)
 def _vocab_regex() -> re.Pattern:
-    return re.compile(_alternation(list(load_spam_vocab())), re.IGNORECASE)
+    # Word boundaries of Latin terms are checked in find_spam_terms: without lookarounds the
+    # trie is faster, and this regex runs over every line.
+    return re.compile(_alternation(list(load_spam_vocab()), boundaries=False), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -117,19 +146,38 @@ def strong_token_regex() -> re.Pattern:
     # "_" and Latin/digit runs between strong terms belong to the same injection; weak terms
     # never do (网站, 平台 next to an injected token are the report's own words).
     glue = r"(?:_|[A-Za-z]+[0-9]+[A-Za-z]*|[0-9]+[A-Za-z]+)"
-    return re.compile(rf"(?:{glue})*{unit}(?:{glue}|{unit})*", re.IGNORECASE)
+    # Start only where no Latin letter precedes: inside an English word nothing is tried.
+    return re.compile(rf"(?<![A-Za-z])(?:{glue})*{unit}(?:{glue}|{unit})*", re.IGNORECASE)
 
 
-def find_spam_terms(line: str) -> list[Hit]:
-    """Vocabulary terms in a line, longest first, without overlaps.
+@lru_cache(maxsize=1)
+def _lower_vocab() -> dict[str, tuple[str, bool]]:
+    return {t.lower(): v for t, v in load_spam_vocab().items()}
+
+
+def find_spam_terms(line: str) -> tuple[Hit, ...]:
+    """Vocabulary terms in a line, longest first, without overlaps (cached per line).
 
     >>> [(h.kind, h.strong) for h in find_spam_terms("日韩AV在线精品")]
     [('porn_spam', True), ('porn_spam', True), ('porn_spam', False), ('porn_spam', False)]
+    >>> find_spam_terms("JAVA课程")
+    ()
     """
-    vocab = {t.lower(): v for t, v in load_spam_vocab().items()}
-    return [
-        Hit(m.start(), m.end(), *vocab[m.group().lower()]) for m in _vocab_regex().finditer(line)
-    ]
+    return _find_spam_terms(line)
+
+
+@lru_cache(maxsize=4096)
+def _find_spam_terms(line: str) -> tuple[Hit, ...]:
+    vocab = _lower_vocab()
+    hits = []
+    for m in _vocab_regex().finditer(line):
+        s, e = m.span()
+        if (s and LATIN.match(line[s]) and LATIN.match(line[s - 1])) or (
+            e < len(line) and LATIN.match(line[e - 1]) and LATIN.match(line[e])
+        ):
+            continue  # part of a longer Latin word (AV in JAVA)
+        hits.append(Hit(s, e, *vocab[m.group().lower()]))
+    return tuple(hits)
 
 
 def split_phrases(line: str) -> list[str]:
@@ -165,6 +213,13 @@ def spam_score(line: str) -> tuple[str, float]:
     >>> spam_score("全县共有学校322所,其中普通高中3所。")
     ('', 0.0)
     """
+    return _spam_score(line)
+
+
+@lru_cache(maxsize=4096)
+def _spam_score(line: str) -> tuple[str, float]:
+    if len(line) > MAX_SPAM_LINE:
+        return "", 0.0
     n_chars = len(TEXT_CHAR.findall(line))
     hits = find_spam_terms(line)
     if not n_chars or not any(h.strong for h in hits):
@@ -193,9 +248,16 @@ def spam_line(line: str) -> tuple[str, float]:
     >>> spam_line("全县高中3所、初中28所,在校生11万人,体育下注经费增长。")[0]
     ''
     """
-    s = line.strip()
+    return _spam_line(line.strip())
+
+
+@lru_cache(maxsize=4096)
+def _spam_line(s: str) -> tuple[str, float]:
+    if len(s) > MAX_SPAM_LINE:
+        return "", 0.0
     kind, score = spam_score(s)
-    phrases = split_phrases(s)
+    # Every shape needs a line without sentence punctuation: skip splitting sentences.
+    phrases = [] if SENTENCE_PUNCT.search(s) else split_phrases(s)
     shaped = _is_phrase_list(s, phrases)
     strong = {s[h.start : h.end].lower() for h in find_spam_terms(s) if h.strong}
     if kind and (
