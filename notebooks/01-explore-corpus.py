@@ -15,8 +15,8 @@
 # # 01 · 语料概览 Explore the corpus
 #
 # What the reader sees: which files were read (encoding, script, size), how many articles
-# each file holds, what the cleaning set aside per document, and the words that characterise
-# each report. Run `make data` first (or `make run`); the tables come from `processed_dir`.
+# each file holds, what the cleaning set aside per document (junk by kind, spam lines kept
+# for inspection), and the words that characterise each report. Run `make data` first (or `make run`); the tables come from `processed_dir`.
 #
 # Watch out: scraped files often bundle several unrelated articles and web junk; a file's
 # size says little about how much report text it has — look at the "正文（保留）" bar.
@@ -86,6 +86,20 @@ fig = charts.plot_stacked_barh(
     note_if_empty="尚无段落表：运行 make data 后再看清洗结果",
 )
 charts.save_fig(fig, "01_cleaning_removed_per_document", figures_dir, caption=caption)
+
+# %% [markdown]
+# ## Junk by kind, per document
+# Every flagged line per document and kind: site furniture (breadcrumbs, footers, date lines),
+# document-site furniture (paywalls, file fields, `本文共N字`), and spam that hacked or
+# mirrored pages carry (pornographic or gambling headers, SEO spider-pool lists of place
+# names, link farms). Nothing is deleted: the spam lines are listed below with their
+# `junk_score` (share of the line the spam vocabulary covers) and raw span, for inspection.
+
+# %%
+junk = report.junk_by_kind(paragraphs)
+display(junk if len(junk) else Markdown("_No paragraph table yet._"))
+spam = report.spam_lines(paragraphs)
+display(spam if len(spam) else Markdown("_No spam or document-site line in this corpus._"))
 
 # %% [markdown]
 # Repairs the cleaning made (pinyin glosses, mojibake, placeholders …), from the quality log:

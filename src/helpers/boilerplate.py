@@ -12,8 +12,13 @@ Two kinds of signal, both meant to generalise beyond the seed files:
   trails, teaser blocks (title + equally truncated snippet, repeated), a line repeating
   the page title, short labels in the last lines of the file.
 
-Kinds: ``breadcrumb``, ``site_footer``, ``toc_link``, ``editor_blurb``, ``seo_list``,
-``related_list``, ``share_bar``, ``date_meta``, ``title_repeat``; ``""`` means content.
+* spam and injected lines (:mod:`helpers.spam`): pornography, gambling, SEO spider pools,
+  hacked-site headers and link farms, from ``resources/spam_vocab.csv`` and line shapes.
+
+Kinds: ``breadcrumb``, ``navigation``, ``site_footer``, ``toc_link``, ``editor_blurb``,
+``seo_list``, ``related_list``, ``share_bar``, ``date_meta``, ``title_repeat``,
+``doc_site_furniture`` and the spam kinds of :data:`helpers.spam.SPAM_KINDS`; ``""`` means
+content. :func:`score_lines` gives each line a junk score in [0, 1].
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ import re
 from functools import lru_cache
 
 from .paths import resource_path
+from .spam import SPAM_KINDS, spam_line, spam_score
 
 KINDS = (
     "breadcrumb",
+    "navigation",
     "site_footer",
     "toc_link",
     "editor_blurb",
@@ -35,6 +42,8 @@ KINDS = (
     "share_bar",
     "date_meta",
     "title_repeat",
+    "doc_site_furniture",
+    *SPAM_KINDS,
 )
 
 # ---------------------------------------------------------------------------- patterns
@@ -72,6 +81,13 @@ SIGNATURE_DATE = re.compile(
     r"^(?:\d{4}|\u25a1|[二〇○零一三四五六七八九]{4})年[\d\u25a1一二三四五六七八九十]{1,2}月[\d\u25a1一二三四五六七八九十]{1,3}日$"
 )
 MAX_SIGNATURE_UNIT = 30
+# A preview snippet repeats at least this many characters of the text that follows.
+MIN_PREVIEW_KEY = 30
+# A footnote mark after a title (统计公报[1]) and a trailing parenthesis (年度报告(2019)).
+FOOTNOTE_MARK = re.compile(r"\[\d{1,2}\]")
+TRAILING_PAREN = re.compile(r"[(（][^()（）]*[)）]\s*$")
+# A numbered breadcrumb item (1. 首页, 2. 职业学校).
+NUMBERED_ITEM = re.compile(r"^\d{1,2}[.、]\s*\S{1,10}$")
 
 
 @lru_cache(maxsize=1)
@@ -183,6 +199,9 @@ def boilerplate_kind(line: str) -> str:
     s = line.strip()
     if not s:
         return ""
+    spam_kind, _ = spam_line(s)
+    if spam_kind and spam_kind != "link_farm":
+        return spam_kind
     for kind, rx, max_len in _patterns():
         if max_len and (len(s) > max_len or SENTENCE_LINE.search(s)):
             # Rows for short furniture (责任编辑, 扫一扫, 举报...) never take a sentence:
@@ -194,7 +213,7 @@ def boilerplate_kind(line: str) -> str:
             return kind
     if is_breadcrumb(s) or is_link_bar(s):
         return "breadcrumb"
-    return ""
+    return spam_kind
 
 
 def is_boilerplate(line: str) -> bool:
@@ -208,7 +227,7 @@ def is_boilerplate(line: str) -> bool:
 
 # ---------------------------------------------------------------------------- block level
 def _title_key(line: str) -> str:
-    s = re.sub(rf"[^{CJK}0-9A-Za-z\u25a1]", "", line)
+    s = re.sub(rf"[^{CJK}0-9A-Za-z\u25a1]", "", FOOTNOTE_MARK.sub("", line))
     return re.sub(r"(?:范文|范本)$", "", s)
 
 
@@ -221,13 +240,15 @@ def _mark_title_runs(lines: list[str], kinds: list[str]) -> None:
     def flush() -> None:
         if len(run) >= MIN_LIST_RUN and not introduced:
             # 《…》 names a document the report cites, not a link to another page.
-            worded = sum(
-                1
+            worded = [
+                i
                 for i in run
                 if kinds[i] == "seo_list"
                 or (has_title_word(lines[i]) and not CITED_TITLE.match(lines[i].strip()))
-            )
-            if worded >= 0.6 * len(run):
+            ]
+            # A page title shown twice (header, then above the text) is not a list of links.
+            distinct = {_title_key(lines[i]) for i in worded}
+            if len(worded) >= 0.6 * len(run) and len(distinct) >= MIN_LIST_RUN:
                 for i in run:
                     if not kinds[i]:
                         kinds[i] = "seo_list"
@@ -270,6 +291,24 @@ def _mark_list_items(lines: list[str], kinds: list[str]) -> None:
             items.pop()
         for j in items:
             kinds[j] = "related_list"
+
+
+def _mark_label_values(lines: list[str], kinds: list[str]) -> None:
+    """The value line under an empty furniture label (``标签:`` then ``教育 |``)."""
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    for i, j in itertools.pairwise(idx):
+        label = lines[i].strip()
+        value = lines[j].strip()
+        if (
+            kinds[i] in ("site_footer", "date_meta")
+            and label[-1] in ":："
+            and len(label) <= MAX_TAIL_LABEL
+            and not kinds[j]
+            and len(value) <= MAX_LINK_LABEL * 3
+            and not SENTENCE_PUNCT.search(value)
+            and not HEADING.match(value)
+        ):
+            kinds[j] = kinds[i]
 
 
 def _unmark_signature(lines: list[str], kinds: list[str]) -> None:
@@ -332,33 +371,21 @@ def _mark_teasers(lines: list[str], kinds: list[str]) -> None:
                 kinds[b] = "related_list"
 
 
-def classify_lines(lines: list[str]) -> list[str]:
-    """Boilerplate kind of every line of a normalised document (``""`` for content).
+def _in_table(lines: list[str], prev: int | None, nxt: int | None) -> bool:
+    """Both neighbours are cells without Chinese text (``|``, numbers): a flattened table."""
+    return all(k is not None and not re.search(f"[{CJK}]", lines[k]) for k in (prev, nxt))
 
-    Line-level phrases first, then document shape: link-list runs, teaser blocks, repeats of
-    the page title, short labels among the last lines.
 
-    Args:
-        lines: the document's normalised lines (empty lines allowed, they stay ``""``).
+def _mark_title_repeats(lines: list[str], kinds: list[str]) -> None:
+    """A short title-like line that repeats an earlier one: the page title shown again.
 
-    Returns:
-        One kind per line.
-
-    >>> classify_lines(["教育局年度工作总结", "结合学校工作实际,教育系统以创先争优活动为契机,激发生机和活力。",
-    ...                 "安保部年度工作总结", "信用社年终总结三篇", "护理年终工作总结范文", "", "专题"])
-    ['', '', 'seo_list', 'seo_list', 'seo_list', '', 'seo_list']
-    >>> classify_lines(["教育局年度工作总结", "结合学校工作实际,教育系统以创先争优活动为契机,激发生机和活力。", "专题"])
-    ['', '', 'site_footer']
+    Not when the body after it repeats too (a whole report pasted twice: the title heads
+    the copy, the article duplicate flag covers it), nor for a cell of a flattened table
+    (``中等职业学校`` between ``|`` lines recurs in every block of the table).
     """
-    kinds = [boilerplate_kind(ln) for ln in lines]
-    _mark_title_runs(lines, kinds)
-    _mark_list_items(lines, kinds)
-    _mark_teasers(lines, kinds)
-    # A short title-like line that repeats an earlier one (the page title shown again),
-    # unless the body after it repeats too: then a whole report was pasted twice, and the
-    # title heads the copy (the article duplicate flag covers it).
     filled = [i for i, ln in enumerate(lines) if ln.strip()]
     nxt = dict(itertools.pairwise(filled))
+    prv = {b: a for a, b in nxt.items()}
     seen: dict[str, int] = {}
     for i, ln in enumerate(lines):
         if not ln.strip() or not is_title_like(ln):
@@ -366,7 +393,7 @@ def classify_lines(lines: list[str]) -> list[str]:
         key = _title_key(ln)
         if len(key) < 4:
             continue
-        if key in seen and not kinds[i]:
+        if key in seen and not kinds[i] and not _in_table(lines, prv.get(i), nxt.get(i)):
             a, b = nxt.get(seen[key]), nxt.get(i)
             while a is not None and kinds[a]:
                 a = nxt.get(a)
@@ -381,8 +408,58 @@ def classify_lines(lines: list[str]) -> list[str]:
             if not body_repeats:
                 kinds[i] = "title_repeat"
         seen.setdefault(key, i)
-    # Very short labels among the last lines of the file (专题, 返回顶部 ...).
-    # Only lines after the last sentence-like line count as the tail.
+        # The page title without its trailing parenthesis is the same title shown again.
+        seen.setdefault(_title_key(TRAILING_PAREN.sub("", ln)), i)
+
+
+def _mark_short_runs(lines: list[str], kinds: list[str]) -> None:
+    """Fill runs of short lines around site navigation: a forum poster's profile (labels
+    ``来自``/``积分`` with their values), a numbered breadcrumb list (``1. 首页``, ``2. 职业学校``).
+    """
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    runs: list[list[int]] = []
+    for i in idx:
+        s = lines[i].strip()
+        if len(s) > MAX_LINK_LABEL or SENTENCE_PUNCT.search(s):
+            runs.append([])
+            continue
+        if not runs:
+            runs.append([])
+        runs[-1].append(i)
+    for run in runs:
+        if sum(1 for i in run if kinds[i] == "navigation") >= 2:
+            for i in run:
+                kinds[i] = kinds[i] or "navigation"
+        crumbs = [
+            i for i in run if kinds[i] == "breadcrumb" and NUMBERED_ITEM.match(lines[i].strip())
+        ]
+        for i in run:
+            if crumbs and i > crumbs[0] and not kinds[i] and NUMBERED_ITEM.match(lines[i].strip()):
+                kinds[i] = "breadcrumb"
+
+
+def _mark_preview_snippets(lines: list[str], kinds: list[str]) -> None:
+    """A document site's preview: a line whose text is the cut-off start of a later line."""
+    keys = [_title_key(ln) if ln.strip() else "" for ln in lines]
+    ordered = sorted((k, i) for i, k in enumerate(keys) if len(k) >= MIN_PREVIEW_KEY)
+    for pos, (key, i) in enumerate(ordered):
+        if kinds[i]:
+            continue
+        # Keys that start with this one follow it in sorted order.
+        for k, j in ordered[pos + 1 :]:
+            if not k.startswith(key):
+                break
+            if j > i and len(k) > len(key):
+                kinds[i] = "doc_site_furniture"
+                break
+
+
+def _mark_tail_labels(lines: list[str], kinds: list[str]) -> None:
+    """Very short labels among the last lines of the file (专题, 返回顶部 ...).
+
+    Only lines after the last sentence-like line count as the tail.
+    """
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
     last_body = max(
         (
             i
@@ -406,8 +483,59 @@ def classify_lines(lines: list[str]) -> list[str]:
             and not HEADING.match(s)
         ):
             kinds[i] = "site_footer"
+
+
+def classify_lines(lines: list[str]) -> list[str]:
+    """Boilerplate kind of every line of a normalised document (``""`` for content).
+
+    Line-level phrases first, then document shape: link-list runs, teaser blocks, repeats of
+    the page title, short labels among the last lines.
+
+    Args:
+        lines: the document's normalised lines (empty lines allowed, they stay ``""``).
+
+    Returns:
+        One kind per line.
+
+    >>> classify_lines(["教育局年度工作总结", "结合学校工作实际,教育系统以创先争优活动为契机,激发生机和活力。",
+    ...                 "安保部年度工作总结", "信用社年终总结三篇", "护理年终工作总结范文", "", "专题"])
+    ['', '', 'seo_list', 'seo_list', 'seo_list', '', 'seo_list']
+    >>> classify_lines(["教育局年度工作总结", "结合学校工作实际,教育系统以创先争优活动为契机,激发生机和活力。", "专题"])
+    ['', '', 'site_footer']
+    """
+    kinds = [boilerplate_kind(ln) for ln in lines]
+    _mark_title_runs(lines, kinds)
+    _mark_list_items(lines, kinds)
+    _mark_teasers(lines, kinds)
+    _mark_label_values(lines, kinds)
+    _mark_short_runs(lines, kinds)
+    _mark_title_repeats(lines, kinds)
+    _mark_preview_snippets(lines, kinds)
+    _mark_tail_labels(lines, kinds)
     _unmark_signature(lines, kinds)
     return kinds
+
+
+def score_lines(lines: list[str], kinds: list[str]) -> list[float]:
+    """Junk score of every line: 1.0 for a rule-based kind, the spam evidence otherwise.
+
+    Spam kinds keep the share of the line their vocabulary covers (or the shape's score);
+    content lines keep the share of spam tokens in them (small: a sentence with one
+    injected token), so an analyst can sort by it.
+
+    >>> score_lines(["当前位置:首页 >", "北京|上海|广州|深圳|成都|重庆", "全县学校322所。"],
+    ...             ["breadcrumb", "seo_spider", ""])
+    [1.0, 0.8, 0.0]
+    """
+    scores = []
+    for ln, kind in zip(lines, kinds, strict=True):
+        if kind and kind not in SPAM_KINDS:
+            scores.append(1.0)
+        elif kind:
+            scores.append(spam_line(ln)[1] or 1.0)
+        else:
+            scores.append(spam_score(ln)[1])
+    return scores
 
 
 def title_from_toc_link(line: str) -> str:

@@ -42,13 +42,14 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .aligned import AlignedText
 from .jieba_cache import load_plain_tokenizer
 from .paths import resource_path
 from .script import convert_aligned_to_simplified
+from .spam import spam_line, strong_token_regex
 
 # The uniform redaction token. U+25A1 WHITE SQUARE is what Chinese documents themselves use
 # for redacted names (□□镇); it is not a CJK ideograph, so jieba never glues it into a word,
@@ -103,9 +104,48 @@ HTML_TAG = re.compile(r"(?s)<[a-zA-Z/!][^<>]*>")
 # Stray inline tags of common names are removed even outside HTML pages (Chinese prose
 # uses 《》 for titles, so <p>, <br/>, </span> in a text file are debris).
 STRAY_TAG = re.compile(
-    r"(?i)</?(?:p|br|div|span|a|img|strong|b|i|u|em|font|table|tr|td|li|ul|ol|h[1-6])(?:\s[^<>]*)?/?>"
+    r"(?i)</?(?:p|br|div|span|a|img|strong|b|i|u|em|font|table|tr|td|th|li|ul|ol|h[1-6]|rt|rp|"
+    r"ruby|code|strike|s|dl|dt|dd|tbody|thead|tfoot|abbr|acronym|address|big|small|sub|sup|"
+    r"cite|del|ins|kbd|label|var|tt|samp|dfn|q|mark|time|nav|header|footer|section|article|"
+    r"aside|main|figure|figcaption|center|pre|blockquote|form|input|button|select|option|"
+    r"textarea|iframe|embed|object|video|audio|source|area|map|caption|col|colgroup|hr|wbr|"
+    r"bdo|bdi|meter|noscript|fieldset|legend|details|summary)(?:\s[^<>]*)?/?>"
 )
 HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+
+# ---- junk injected inside sentences (counted per document; see docs/cleaning.md)
+# Word field codes left in converted documents: HYPERLINK "…", PAGE \* MERGEFORMAT, TOC \o "1-3".
+FIELD_CODE = re.compile(
+    r"(?:HYPERLINK|INCLUDEPICTURE)\s+(?:\\[a-z]\s+)?\"[^\"\n]*\"(?:\s*\\[a-z*]\s*(?:MERGEFORMAT\w*|\"[^\"\n]*\")?)*"
+    r"|(?:(?<![A-Za-z])(?:PAGE|NUMPAGES|SECTIONPAGES|SEQ\s+\w+)|PAGEREF\s+_Toc\d+|TOC(?:\s+\\[a-z]\s+\"[^\"\n]*\")+)"
+    r"(?:\s*\\[*#a-z!@]\s*(?:MERGEFORMAT\w*|Arabic|roman|\"[^\"\n]*\")?)+"
+    r"|(?<![A-Za-z])_Toc\d{6,}"
+)
+# Markdown images ![alt](url), the alt text may hold one level of brackets ([图文]…).
+MD_IMAGE = re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\([^()\s]*\)")
+# Decorative glyph runs sprinkled between clauses by spam templates (◈✿✿★).
+SPAM_GLYPHS = re.compile(r"[\u25c8\u2600-\u27bf]{2,}")
+# Document-site furniture inside the text: page counters, dash rules, 精选学习资料 banners
+# (phrases in resources/doc_site_inline.txt), and truncation marks at a line end (…………).
+PAGE_COUNTER = re.compile(r"第\s*\d+\s*页\s*[,，]\s*共\s*\d+\s*页")
+DASH_RULE = re.compile(r"-(?:[ \t]+-){3,}")
+# A site's name and slogan stamped after the last sentence of a line (…。某网 - 新闻门户网站).
+WATERMARK_TAIL = re.compile(
+    r"(?<=[。!?”])[ \t]*[^。!?\n]{0,30}(?:门户网站|新闻门户)[ \t]*(?=\r?\n|$)"
+)
+TRUNCATION = re.compile(r"(?:…{3,}|\.{6,}|。{3,})(?=[ \t\r]*(?:\n|$))")
+# Title pieces scrambled into sentences (find_title_fragments).
+CJK_CHAR = re.compile(rf"[{CJK}]")
+TITLE_SENTENCE_PUNCT = re.compile(r"[。;；!！?？]")
+TITLE_SEARCH_LINES = 6
+MIN_TITLE_KEY = 8
+MAX_TITLE_LINE = 40
+FRAGMENT_LENGTHS = (2, 3, 4)
+MIN_FRAGMENT_REPEATS = 2
+MIN_FRAGMENTS = 3
+FRAGMENT_SCAN_CHARS = 20_000
+# A comma doubled or glued to other punctuation (",,", ",。", ",、"): anti-copy noise.
+PUNCT_REPEAT = re.compile(r",(?=[,。!?;:、])")
 
 # Full-width ASCII forms and the ideographic space (1:1, so alignment is untouched).
 WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -151,6 +191,9 @@ MIN_BROKEN_LINE = 40
 # is a line of its own, never a broken sentence.
 LINK_BAR = re.compile(r"[|｜](?:[^|｜\n]*[|｜]){1,}")
 FIELD_LABEL = re.compile(rf"[{CJK}]{{2,6}}\s*[:：]")
+# A web post's date-time stamp (2020-11-26 22:02): a meta line, never the end of a sentence.
+WEB_STAMP = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*\d{1,2}:\d{2}")
+MAX_META_LINE = 60
 # jieba dictionary frequency above which a word straddling a "。\n" junction proves a break.
 MIN_WORD_FREQ = 10
 
@@ -190,12 +233,16 @@ class NormalizeOptions:
         pinyin_glossed: the text carries pinyin glosses throughout, so toneless glosses such
             as ``(de)`` are removed too.
         mojibake: ``{cluster: repaired text}``, decided from the whole document.
+        title_key, title_fragments: the page title and the pieces of it scrambled into the
+            sentences (:func:`find_title_fragments`; set by :func:`normalize_document`).
     """
 
     is_html: bool = False
     taiwan_localised: bool = False
     pinyin_glossed: bool = False
     mojibake: dict[str, str] = field(default_factory=dict, hash=False)
+    title_key: str = ""
+    title_fragments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -566,6 +613,13 @@ def _is_field_row(text: str, start: int, end: int) -> bool:
     return sum(1 for _ in itertools.islice(FIELD_LABEL.finditer(text, start, end), 2)) >= 2
 
 
+def _is_meta_line(text: str, start: int) -> bool:
+    """The line starting at ``start`` is short and holds a web date-time stamp."""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return end - start <= MAX_META_LINE and WEB_STAMP.search(text, start, end) is not None
+
+
 def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
     """Re-join lines the scraper broke inside a word or sentence.
 
@@ -603,12 +657,210 @@ def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
             or HEADING_START.match(text, e)
             or LINK_BAR.search(text, line_start, s)
             or _is_field_row(text, line_start, s)
+            or _is_meta_line(text, e)
         ):
             return m.group()
         return ""
 
     a, n2 = a.sub(OPEN_BREAK, open_break)
     return a, n1 + n2
+
+
+# ---------------------------------------------------------------------------- injected junk
+@lru_cache(maxsize=1)
+def _doc_site_inline_pattern() -> re.Pattern:
+    alt = "|".join(
+        map(re.escape, sorted(_load_lines("doc_site_inline.txt"), key=len, reverse=True))
+    )
+    return re.compile(rf"{HSPACE}*(?:{alt}){HSPACE}*")
+
+
+def remove_field_codes(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Remove Word field codes left by a document conversion.
+
+    >>> remove_field_codes(AlignedText.from_raw('第PAGE \\\\* MERGEFORMAT 2页,见HYPERLINK "http://a.cn" 附件'))[0].text
+    '第 2页,见 附件'
+    """
+    return aligned.sub(FIELD_CODE, "")
+
+
+def remove_markdown_images(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Remove Markdown image links (alt text and URL), e.g. teaser pictures of other pages.
+
+    >>> remove_markdown_images(AlignedText.from_raw("学校![[图文]招生简章](http://a.cn/1.jpg)"))[0].text
+    '学校'
+    """
+    return aligned.sub(MD_IMAGE, "")
+
+
+def _spam_line_checker(text: str) -> Callable[[int], bool]:
+    """``pos -> True`` when the line holding ``pos`` is a spam line as a whole (kept as is)."""
+    cache: dict[int, bool] = {}
+
+    def is_spam_line(pos: int) -> bool:
+        start = text.rfind("\n", 0, pos) + 1
+        if start not in cache:
+            end = text.find("\n", pos)
+            cache[start] = bool(spam_line(text[start : end if end >= 0 else len(text)])[0])
+        return cache[start]
+
+    return is_spam_line
+
+
+def remove_spam_tokens(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Remove gambling/porn tokens and glyph runs injected into sentences (even into numbers).
+
+    Lines that are spam as a whole are left for the boilerplate stage to flag (so an
+    analyst can still see them); only tokens inside report lines are removed.
+
+    >>> remove_spam_tokens(AlignedText.from_raw("在校生1.54亿人体育365◈✿✿★,专任教师10包养01.65万人"))[0].text
+    '在校生1.54亿人,专任教师1001.65万人'
+    """
+    is_spam_line = _spam_line_checker(aligned.text)
+
+    def repl(m: re.Match) -> str:
+        return m.group() if is_spam_line(m.start()) else ""
+
+    a, n1 = aligned.sub(SPAM_GLYPHS, repl)
+    a, n2 = a.sub(strong_token_regex(), repl)
+    return a, n1 + n2
+
+
+def remove_doc_site_inline(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Remove document-site banners, page counters, dash rules and site watermarks in the text.
+
+    >>> t = "按照规定精选学习资料 - - - - - 名师归纳总结 - - - -第 1 页,共 4 页标准配备。某某网 - 第一新闻门户网站"
+    >>> remove_doc_site_inline(AlignedText.from_raw(t))[0].text
+    '按照规定标准配备。'
+    """
+    a, n1 = aligned.sub(_doc_site_inline_pattern(), "")
+    a, n2 = a.sub(PAGE_COUNTER, "")
+    a, n3 = a.sub(DASH_RULE, "")
+    a, n4 = a.sub(WATERMARK_TAIL, "")
+    return a, n1 + n2 + n3 + n4
+
+
+def remove_truncation_marks(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Remove the marks a paywalled page leaves where it cut the text (``…………`` at a line end).
+
+    Runs after :func:`rejoin_broken_lines`, so a cut line is not glued to the paywall footer.
+
+    >>> remove_truncation_marks(AlignedText.from_raw("建成后可以容纳…………\\n本文共1097字"))[0].text
+    '建成后可以容纳\\n本文共1097字'
+    """
+    return aligned.sub(TRUNCATION, "")
+
+
+def collapse_repeated_punct(aligned: AlignedText) -> tuple[AlignedText, int]:
+    """Drop a comma doubled or glued to other punctuation (``,,`` ``,。`` ``,、``).
+
+    >>> collapse_repeated_punct(AlignedText.from_raw("初二学生,,由于困难,,他回到学校,。失学,、辍学"))[0].text
+    '初二学生,由于困难,他回到学校。失学、辍学'
+    """
+    return aligned.sub(PUNCT_REPEAT, "")
+
+
+# ---------------------------------------------------------------------------- title fragments
+def _page_title_key(lines: list[str]) -> str:
+    """CJK characters of the page title: an early short line that is no sentence and no furniture."""
+    from .boilerplate import boilerplate_kind  # boilerplate does not import normalize
+
+    for line in [ln.strip() for ln in lines if ln.strip()][:TITLE_SEARCH_LINES]:
+        key = "".join(CJK_CHAR.findall(line))
+        if (
+            len(key) >= MIN_TITLE_KEY
+            and len(line) <= MAX_TITLE_LINE
+            and not TITLE_SENTENCE_PUNCT.search(line)
+            and not boilerplate_kind(line)
+        ):
+            return key
+    return ""
+
+
+def _isolated(title: str, text: str, start: int, end: int) -> bool:
+    """The piece is not part of a longer stretch of the title (教育经费 in a sentence stays)."""
+    piece = text[start:end]
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return not (before and before + piece in title) and not (after and piece + after in title)
+
+
+def _fragment_candidates(title: str, line: str) -> tuple[Counter, Counter]:
+    """Counts of title pieces that break the line's word segmentation, and of those that do not."""
+    tok = load_plain_tokenizer()
+    bounds, singles, pos = {0}, set(), 0
+    for word in tok.lcut(line, HMM=False):
+        if len(word) == 1:
+            singles.add(pos)
+        pos += len(word)
+        bounds.add(pos)
+    good: Counter = Counter()
+    bad: Counter = Counter()
+    for n in FRAGMENT_LENGTHS:
+        for m in re.finditer(rf"(?=([{CJK}]{{{n}}}))", line):
+            s, i = m.group(1), m.start()
+            composite = s in title or any(s[:k] in title and s[k:] in title for k in range(1, n))
+            if not composite or tok.FREQ.get(s, 0) > 0 or not _isolated(title, line, i, i + n):
+                continue
+            breaks = i in bounds and i + n in bounds and any(i <= k < i + n for k in singles)
+            (good if breaks else bad)[s] += 1
+    return good, bad
+
+
+def find_title_fragments(text: str) -> tuple[str, tuple[str, ...]]:
+    """Pieces of the page title scrambled into the sentences of a spam-mirrored page.
+
+    A piece is 2–4 characters made of at most two stretches of the title, not a dictionary
+    word, not part of a longer stretch of the title where it occurs, and it splits jieba's
+    segmentation into single characters (``的育经比例``); it must occur at least twice, and a
+    page must hold at least three such pieces (an injection is systematic), so ordinary
+    reports, whose lines reuse words of their title, keep every word. Only the first
+    ``FRAGMENT_SCAN_CHARS`` characters are searched.
+
+    Returns:
+        ``(title_key, fragments)``; ``("", ())`` when nothing is found.
+
+    >>> t = "国家财政性教育经费占比连续增长\\n记者获悉,性教财政部发布公报。费占公报显示,性教总投入增长,"
+    >>> t += "比上年的费占增长,增速例连领先,例连多年。"
+    >>> find_title_fragments(t)[1]
+    ()
+    """
+    text = text[:FRAGMENT_SCAN_CHARS]
+    lines = text.split("\n")
+    title = _page_title_key(lines)
+    if not title:
+        return "", ()
+    good: Counter = Counter()
+    bad: Counter = Counter()
+    for line in lines:
+        if "".join(CJK_CHAR.findall(line)) != title:
+            g, b = _fragment_candidates(title, line)
+            good.update(g)
+            bad.update(b)
+    chosen = [s for s, c in good.items() if c >= MIN_FRAGMENT_REPEATS and not bad[s]]
+    chosen = sorted(s for s in chosen if not any(s != t and s in t for t in chosen))
+    if len(chosen) < MIN_FRAGMENTS:
+        return "", ()
+    return title, tuple(chosen)
+
+
+def remove_title_fragments(
+    aligned: AlignedText, title: str, fragments: tuple[str, ...]
+) -> tuple[AlignedText, int]:
+    """Remove the chosen title pieces wherever they stand isolated (see :func:`find_title_fragments`).
+
+    >>> a = AlignedText.from_raw("国家财政性教育经费占比例\\n比上年的育经比例为14.71%,教育经费增长")
+    >>> remove_title_fragments(a, "国家财政性教育经费占比例", ("育经",))[0].text
+    '国家财政性教育经费占比例\\n比上年的比例为14.71%,教育经费增长'
+    """
+    if not fragments:
+        return aligned, 0
+    rx = re.compile("|".join(map(re.escape, sorted(fragments, key=len, reverse=True))))
+
+    def repl(m: re.Match) -> str:
+        return "" if _isolated(title, m.string, *m.span()) else m.group()
+
+    return aligned.sub(rx, repl)
 
 
 # ---------------------------------------------------------------------------- driver
@@ -625,6 +877,13 @@ REPAIR_KINDS = (
     "placeholder",
     "space",
     "broken_line",
+    "spam_token",
+    "field_code",
+    "md_image",
+    "doc_site",
+    "truncation",
+    "punct_repeat",
+    "title_fragment",
 )
 
 
@@ -656,11 +915,20 @@ def _run_steps(
     aligned, counts["t2s"] = convert_aligned_to_simplified(aligned)
     if options.taiwan_localised:
         aligned, counts["taiwan_vocab"] = repair_taiwan_vocab(aligned)
+    aligned, counts["field_code"] = remove_field_codes(aligned)
+    aligned, counts["md_image"] = remove_markdown_images(aligned)
     aligned, counts["url"] = remove_urls(aligned)
     aligned, counts["share_bar"] = remove_share_bars(aligned)
+    aligned, counts["spam_token"] = remove_spam_tokens(aligned)
+    aligned, counts["doc_site"] = remove_doc_site_inline(aligned)
+    aligned, counts["punct_repeat"] = collapse_repeated_punct(aligned)
     aligned, counts["placeholder"] = normalize_placeholders(aligned)
     aligned, counts["space"] = normalize_spaces(aligned)
     aligned, counts["broken_line"] = rejoin_broken_lines(aligned)
+    aligned, counts["truncation"] = remove_truncation_marks(aligned)
+    aligned, counts["title_fragment"] = remove_title_fragments(
+        aligned, options.title_key, options.title_fragments
+    )
     return aligned, counts
 
 
@@ -680,6 +948,13 @@ def normalize_document(raw: str, options: NormalizeOptions | None = None) -> Nor
     """
     options = options or detect_options(raw)
     aligned, counts = _run_steps(AlignedText.from_raw(raw), options)
+    if not options.title_fragments:
+        # Needs the clean text; removing the pieces is the last step, so running it on the
+        # result equals running every step with the pieces in the options.
+        title, fragments = find_title_fragments(aligned.text)
+        if fragments:
+            options = replace(options, title_key=title, title_fragments=fragments)
+            aligned, counts["title_fragment"] = remove_title_fragments(aligned, title, fragments)
     return NormalizedDoc(aligned, options, counts)
 
 

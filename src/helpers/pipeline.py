@@ -64,6 +64,7 @@ PARAGRAPH_COLUMNS = [
     "section",
     "is_boilerplate",
     "boilerplate_kind",
+    "junk_score",
     "is_duplicate",
     "duplicate_of",
     "text",

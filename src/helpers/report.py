@@ -54,6 +54,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "section",
         "is_boilerplate",
         "boilerplate_kind",
+        "junk_score",
         "is_duplicate",
         "duplicate_of",
         "text",
@@ -264,6 +265,62 @@ def removed_per_document(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> p
     total = docs.set_index("doc_id")["n_chars"].fillna(0).astype(int)
     out["outside"] = (total - out.sum(axis=1)).clip(lower=0)
     return out.rename(columns=REMOVED_LABELS)
+
+
+# Kinds shown line by line for inspection: injected spam and document-site furniture.
+SPAM_LINE_KINDS = (
+    "porn_spam",
+    "gambling_spam",
+    "seo_spider",
+    "hacked_header",
+    "link_farm",
+    "doc_site_furniture",
+)
+SPAM_LINE_COLUMNS = [
+    "doc_id",
+    "para_id",
+    "boilerplate_kind",
+    "junk_score",
+    "raw_start",
+    "raw_end",
+    "text",
+]
+
+
+def junk_by_kind(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Flagged junk lines per document and kind (a document × kind count table).
+
+    >>> p = pd.DataFrame({"doc_id": ["a", "a", "b"], "is_boilerplate": [True, True, False],
+    ...                   "boilerplate_kind": ["porn_spam", "date_meta", ""]})
+    >>> junk_by_kind(p).to_dict("index")
+    {'a': {'date_meta': 1, 'porn_spam': 1, 'total': 2}, 'b': {'date_meta': 0, 'porn_spam': 0, 'total': 0}}
+    """
+    if paragraphs.empty:
+        return pd.DataFrame(columns=["total"])
+    flagged = paragraphs[_bool(_column(paragraphs, "is_boilerplate", False))]
+    table = pd.crosstab(flagged["doc_id"], flagged["boilerplate_kind"].fillna(""))
+    docs = pd.Index(sorted(paragraphs["doc_id"].dropna().unique()), name="doc_id")
+    table = table.reindex(docs, fill_value=0).astype(int)
+    table.columns.name = None
+    table["total"] = table.sum(axis=1)
+    return table
+
+
+def spam_lines(paragraphs: pd.DataFrame, kinds: Iterable[str] = SPAM_LINE_KINDS) -> pd.DataFrame:
+    """Every line flagged as spam or document-site furniture, with its score and raw span.
+
+    >>> p = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [0, 1], "raw_start": [0, 9],
+    ...                   "raw_end": [8, 20], "boilerplate_kind": ["porn_spam", ""],
+    ...                   "junk_score": [0.9, 0.0], "text": ["无码…", "全县学校12所。"]})
+    >>> spam_lines(p)["text"].tolist()
+    ['无码…']
+    """
+    if paragraphs.empty or "boilerplate_kind" not in paragraphs:
+        return pd.DataFrame(columns=SPAM_LINE_COLUMNS)
+    rows = paragraphs[paragraphs["boilerplate_kind"].isin(list(kinds))].copy()
+    if "junk_score" not in rows:
+        rows["junk_score"] = float("nan")
+    return rows.sort_values(["doc_id", "para_id"])[SPAM_LINE_COLUMNS].reset_index(drop=True)
 
 
 def repairs_per_document(

@@ -37,6 +37,7 @@ from .boilerplate import (
     classify_lines,
     has_title_word,
     is_title_like,
+    score_lines,
     title_from_toc_link,
 )
 from .normalize import NormalizedDoc
@@ -60,6 +61,7 @@ PARAGRAPH_COLUMNS = [
     "section",
     "is_boilerplate",
     "boilerplate_kind",
+    "junk_score",
     "is_duplicate",
     "duplicate_of",
     "text",
@@ -228,6 +230,7 @@ class _Line:
     end: int
     text: str
     kind: str = ""
+    score: float = 0.0
     heading: tuple[str, int, str] | None = None
 
 
@@ -460,8 +463,10 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
             empty_counts,
         )
     kinds = classify_lines([ln.text for ln in lines])
-    for ln, k in zip(lines, kinds, strict=True):
+    scores = score_lines([ln.text for ln in lines], kinds)
+    for ln, k, sc in zip(lines, kinds, scores, strict=True):
         ln.kind = k
+        ln.score = sc
         ln.heading = None if article_marker_title(ln.text) is not None else parse_heading(ln.text)
     starts = _split_articles(lines)
     bounds = [s for s, _ in starts] + [len(lines)]
@@ -497,6 +502,7 @@ def segment_document(doc_id: str, norm: NormalizedDoc) -> Segmented:
                     section=sec,
                     is_boilerplate=bool(ln.kind),
                     boilerplate_kind=ln.kind,
+                    junk_score=ln.score,
                     is_duplicate=bool(dup_of),
                     duplicate_of=dup_of,
                     text=ln.text,
