@@ -157,6 +157,7 @@ def test_total_with_parts_adds_up_and_head_counts_are_not_money():
         ("69.8万元", Decimal("698000")),
     ]
     assert out[0]["flags"] == ["parts_sum_ok"] and out[0]["year"] == 2020
+    assert out[0]["parts_sum"] == Decimal("7850375") and out[1]["parts_sum"] is None
     assert all("part_of_total" in f["flags"] for f in out[1:])
     assert [f["stage"] for f in out[1:]] == ["学前", "", "高中", "中职"]
 
@@ -164,7 +165,8 @@ def test_total_with_parts_adds_up_and_head_counts_are_not_money():
 def test_parts_that_do_not_add_up_are_flagged():
     # the seed sentence with one part changed (343.9125 -> 243.9125)
     out = figs(SUBSIDY.replace("343.9125万元", "243.9125万元"))
-    assert out[0]["flags"] == ["parts_sum_mismatch:sum=6850375"]
+    assert out[0]["flags"] == ["parts_sum_mismatch"]
+    assert out[0]["parts_sum"] == Decimal("6850375")  # the sum is a column, not a flag
 
 
 def test_unit_less_continuations_inherit_yuan_and_complete_the_total():
@@ -432,7 +434,11 @@ def test_plan_sections_carry_to_the_following_paragraph(lead_in, section, planne
             [("exam", "本科上线人数"), ("exam", "上线率"), ("exam", "上线率")],
         ),
         ("高三年级600余名学生参加了2023年高考。", [("exam", "高考参考人数")]),
-        ("学校现有32个教学班,学生1560人,专任教师98人,师生比为1:15.9。", [("other", "师生比")]),
+        # issue 10: a pupil count named only by 学生 is enrollment (teachers are not)
+        (
+            "学校现有32个教学班,学生1560人,专任教师98人,师生比为1:15.9。",
+            [("enrollment", "学生人数"), ("other", "师生比")],
+        ),
     ],
 )
 def test_exam_synonyms_and_named_ratios(text, expected):
@@ -790,6 +796,7 @@ def test_a_clause_opening_on_its_metric_keeps_the_earlier_non_pupil_subject():
         (
             "全县初中毕业生4410人,升入普通高中2650人,升学率达到95.9%。",
             [
+                ("4410人", "enrollment", "学生人数", Decimal("4410")),  # graduates (issue 10)
                 ("2650人", "enrollment", "升学人数", Decimal("2650")),
                 ("95.9%", "enrollment", "升学率", Decimal("95.9")),
             ],
@@ -1008,7 +1015,8 @@ def test_keyword_hits_give_the_last_match_of_every_window():
     # exhaustive over all windows: the precomputed lookup equals scanning the window itself,
     # including windows cut inside a word (入学率 cut to 入学) or starting inside one
 
-    from helpers.figures import KeywordHits, _keyword_rx
+    from helpers.figures import _keyword_rx
+    from helpers.figures_index import KeywordHits
 
     for kind in ("rate", "count"):
         rx = _keyword_rx(kind)[0]
@@ -1028,7 +1036,8 @@ def test_keyword_lookup_scans_a_few_words_per_query_not_the_window():
     # number" lookup re-reads only the text around the window's ends
     import re
 
-    from helpers.figures import KeywordHits, _keyword_rx, load_metric_lexicon
+    from helpers.figures import _keyword_rx, load_metric_lexicon
+    from helpers.figures_index import KeywordHits
 
     text = "全县小学入学率达到100%,初中巩固率99.5%,高考上线人数3301人" * 400
     rx = _keyword_rx("rate")[0]
@@ -1057,11 +1066,12 @@ def test_clause_lookups_equal_searching_a_copy_of_the_window():
     # re.search / re.match / `in` on the sliced window would, for every window
     import re
 
-    from helpers.figures import _ParagraphIndex, load_patterns
+    from helpers.figures import load_patterns
+    from helpers.figures_index import ParagraphIndex
 
     pats = load_patterns()
     text = "考生 其中小学生 前10名 参加高考 被北京大学录取 考入 招生 教师 参考 达到本科线 就读 初中的为"
-    idx = _ParagraphIndex(text, [])
+    idx = ParagraphIndex(text, [])
     for lo in range(len(text) + 1):
         for hi in range(len(text), lo - 1, -1):  # same hi for many lo, as a clause's numbers
             for word in [*list(pats["count_after_keywords"]), pats["top_rank_rx"]]:
