@@ -457,7 +457,8 @@ def score_real(real_dir: Path, gold_paths: list[Path], errors: bool) -> pd.DataF
     print(f"\nreal pages ({len(raws)} files): {len(pred)} figures; raw_text != raw slice: {bad}")
     golds = [load_real_gold(p) for p in gold_paths]
     tables = []
-    for gold in [*golds, pd.concat(golds, ignore_index=True)]:
+    pooled = [pd.concat(golds, ignore_index=True)] if len(golds) > 1 else []
+    for gold in [*golds, *pooled]:
         name = gold.batch.iloc[0] if gold.batch.nunique() == 1 else "pooled"
         docs = set(gold.doc_id).union(*(real_batch_docs(raws, b) for b in gold.batch.unique()))
         p = pred[pred.doc_id.isin(docs)].reset_index(drop=True)

@@ -1089,3 +1089,119 @@ def test_clause_lookups_equal_searching_a_copy_of_the_window():
                 assert idx.has_word(w, lo, hi) == (w in text[lo:hi])
             a, b = idx.stripped(lo, hi)
             assert text[a:b] == text[lo:hi].strip()
+
+
+# --- issue 10: family from context, roles, tables (own wording, not the real pages) -----------
+
+
+def _brief(text: str) -> list[tuple]:
+    return [(f["text"], f["family"], f["role"]) for f in figs(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a count in a clause about exams, with a metric word the lexicon does not know
+        ("今年全校大专线以上共有356人。", [("356人", "exam", "level")]),
+        ("学校开设9个教学班,在园300多名幼儿。", [("300多名", "enrollment", "level")]),
+        ("全校现有12个教学班,学生540名。", [("540名", "enrollment", "level")]),
+        # staff, aid lists, awards and nobody are not pupils
+        ("全县有教职工860人,学生家长会到会500人。", []),
+        ("获省级三好学生称号的有3名学生。", []),
+        ("全镇适龄儿童无一人辍学。", []),
+        ("本科18人,每人1000元。", [("1000元", "funding", "level")]),
+        # rates without %, and 万 without 元 in a funding clause
+        (
+            "小学入学率99.8,初中入学率98。",
+            [("99.8", "enrollment", "level"), ("98", "enrollment", "level")],
+        ),
+        ("初中辍学率为0。", [("0", "enrollment", "level")]),
+        ("当年校舍租金15万,由财政承担。", [("15万", "funding", "level")]),
+        # a pupil's score, never a threshold or a rubric
+        ("张同学以652分考入清华大学。", [("652分", "exam", "level")]),
+        ("600分以上考生120人。", [("120人", "exam", "level")]),
+    ],
+)
+def test_family_from_the_clause_context(text, expected):
+    assert _brief(text) == expected
+
+
+def test_comparison_base_and_target_are_figures_with_their_role():
+    out = figs("今年一本上线52人,比去年48人增加4人,比市下达目标40人超出12人。")
+    assert [(f["text"], f["metric"], f["role"], f["is_change"], f["planned"]) for f in out] == [
+        ("52人", "一本上线人数", "level", False, False),
+        ("48人", "一本上线人数", "base", False, False),
+        ("4人", "一本上线人数", "change", True, False),
+        ("40人", "一本上线人数", "target", False, True),
+        ("12人", "一本上线人数", "change", True, False),
+    ]
+
+
+def test_a_change_continues_the_count_before_it_and_growth_takes_its_family():
+    out = figs("全市毕业生1.6万人,比上年增加500人,增长3.2%;幼儿园数量增加了12.5%。")
+    assert [(f["text"], f["family"], f["role"]) for f in out] == [
+        ("1.6万人", "enrollment", "level"),
+        ("500人", "enrollment", "change"),
+        ("3.2%", "enrollment", "change"),
+        ("12.5%", "other", "change"),  # the clause names schools, not pupils
+    ]
+
+
+def test_metric_raw_keeps_the_words_as_written():
+    out = figs("今年全校大专线以上共有356人,本科上线率达到76%。")
+    assert [(f["metric"], f["metric_raw"]) for f in out] == [
+        ("考试人数", "大专线以上"),
+        ("本科上线率", "本科上线率"),
+    ]
+
+
+def test_aid_recipients_named_by_a_pupil_word_are_not_enrollment():
+    assert _brief("其中:寄宿生生活补助:4842人,金额343万元;") == [("343万元", "funding", "level")]
+
+
+def test_a_named_coefficient_is_an_other_figure():
+    out = figs("小学和初中综合差异系数分别为0.41和0.39,均低于要求。")
+    assert [(f["text"], f["family"], f["metric"]) for f in out] == [
+        ("0.41", "other", "差异系数"), ("0.39", "other", "差异系数"),
+    ]  # fmt: skip
+
+
+def test_range_ends_are_columns_not_a_flag():
+    (f,) = figs("全县在校生约3万至4万人。")
+    assert (f["range_low"], f["range_high"]) == (Decimal("30000"), Decimal("40000"))
+    assert not any(fl.startswith("range=") for fl in f["flags"])
+
+
+def test_a_table_flattened_one_cell_per_line_is_read_column_by_column():
+    from helpers.figures_tables import extract_cell_tables
+
+    cells = ["某镇期末统考成绩", "学校", "人数", "及格率", "平均分", "名次",
+             "东校", "120", "95. 5", "85.2", "1", "西校", "98", "90", "80.1", "2",
+             "全镇", "218", "93.0", "82.9"]  # fmt: skip
+    found = extract_cell_tables(cells)
+    got = [(i, f["family"], f["unit"], str(f["value"]), f["metric_raw"]) for i in sorted(found)
+           for f in found[i]]  # fmt: skip
+    assert got[:3] == [(7, "exam", "人", "120", "人数"), (8, "exam", "%", "95.5", "及格率"),
+                       (9, "exam", "分", "85.2", "平均分")]  # fmt: skip
+    assert len(got) == 9  # two schools and the totals row (no rank); ranks give nothing
+    assert "decimal_space_joined" in found[8][0]["flags"]
+    # a table about something unknown gives nothing
+    assert (
+        extract_cell_tables(["名单", "姓名", "身高", "体重", "甲", "150", "40", "乙", "160", "50"])
+        == {}
+    )
+
+
+def test_table_cells_keep_the_raw_contract():
+    raw = "某镇期末统考成绩\n学校\n人数\n及格率\n名次\n东校\n120\n95.5\n1\n西校\n98\n90\n2\n"
+    lines = raw.split("\n")
+    rows, texts, pos = [], {}, 0
+    for i, line in enumerate(lines):
+        if line:
+            rows.append(dict(doc_id="d", article_id=0, para_id=i, text=line,
+                             is_boilerplate=False, is_duplicate=False))  # fmt: skip
+            texts[("d", i)] = AlignedText.from_raw(raw).slice(pos, pos + len(line))
+        pos += len(line) + 1
+    df = extract_figures(pd.DataFrame(rows), texts, {"d": raw})
+    assert df["raw_text"].tolist() == ["120", "95.5", "98", "90"]
+    assert all(raw[r.raw_start : r.raw_end] == r.raw_text for r in df.itertuples())

@@ -31,8 +31,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .aligned import AlignedText
 from .figures_index import ParagraphIndex
+from .figures_tables import extract_cell_tables
 from .numbers import NumberMatch, find_numbers
 from .paths import resource_path
 
@@ -145,6 +145,10 @@ def _score_follows_keyword(text: str, entry: MetricEntry, n: NumberMatch) -> boo
     if at < 0:
         return False
     gap = text[at + len(entry.keyword) : n.start]
+    if re.fullmatch(r"(?:比|较)[^，,。；;0-9]{0,4}", gap) and _comparison_operand(
+        text, n, (at, len(text))
+    ):
+        return True  # 折合分比县均79.23低4.13: the base of the comparison
     return SCORE_GAP.fullmatch(gap) is not None or _is_change(text, n, max(0, n.start - 8))
 
 
@@ -261,6 +265,10 @@ def _find_stage(text: str, lo: int, hi: int, metric: str) -> str:
 
 
 COMPARED_RX = re.compile(r"(?:比|较)[^，,。；;比较]{0,6}(?:高|低)$")
+# 比县均79.23低4.13: the base value sits between 比 and 高/低.
+COMPARED_WITH_BASE_RX = re.compile(
+    r"(?:比|较)[^，,。；;比较0-9]{0,6}[0-9.]+[^，,。；;0-9]{0,2}(?:高|低)$"
+)
 
 
 def _is_change(text: str, m: NumberMatch, lo: int) -> bool:
@@ -269,7 +277,9 @@ def _is_change(text: str, m: NumberMatch, lo: int) -> bool:
         return True
     window = text[max(lo, m.start - 8) : m.start]
     window = re.sub(r"(约|近|了|达|为)+$", "", window)
-    if COMPARED_RX.search(window):
+    if COMPARED_RX.search(window) or COMPARED_WITH_BASE_RX.search(
+        text[max(lo, m.start - 20) : m.start]
+    ):
         return True  # 比全市平均分高12.3分
     for verb in load_patterns()["change_verbs"]:
         if window.endswith(verb):
@@ -438,6 +448,10 @@ def make_candidate(para: Paragraph, k: int) -> Candidate | None:
     clause, sent = _span_at(para.clauses, n.start), _span_at(para.subclauses, n.start)
     if _is_milestone(para.text, n, para.nums, k + 1, sent):
         return None  # 一本上线突破800人大关,达到826人: the milestone restates the figure after it
+    if n.unit == "元" and re.match(
+        load_patterns()["area_units_after_rx"], para.text[n.end : n.end + 3]
+    ):
+        return None  # 1.35万元平方米: an area with a stray 元
     cand: Candidate | None = Candidate(k, n, _value_kind(n), clause, sent)
     if cand is not None and cand.kind == "bare":
         cand = read_bare_number(para, cand)
@@ -464,6 +478,10 @@ def read_bare_number(para: Paragraph, cand: Candidate) -> Candidate | None:
         return replace(cand, kind="score")
     if _rate_named_before(text, n, sent):
         return replace(cand, n=replace(n, is_percent=True), kind="rate", flags=["percent_implied"])
+    if re.search(
+        load_patterns()["coefficient_before_rx"], text[max(sent[0], n.start - 16) : n.start]
+    ):
+        return replace(cand, kind="coefficient")  # 差异系数分别为0.4175和0.3986
     if n.scale in ("万", "亿") and _context_word(para, "funding", cand.clause, n) is not None:
         return replace(cand, n=replace(n, unit="元"), kind="money", flags=["unit_implied"])
     return None
@@ -533,10 +551,10 @@ def _nearest_context(
     before = list(rx.finditer(text, max(zone[0], n.start - WINDOW), n.start))
     after = [h for h in rx.finditer(text, n.end, min(zone[1], n.end + WINDOW))
              if h.group() in after_words]  # fmt: skip
-    hits = [h for h in reversed(before) if lookup[h.group()] in families]
+    hits = [h for h in reversed(before) if lookup[h.group()] in (*families, "institution")]
     hits += [h for h in after if lookup.get(h.group()) in families]
-    if not hits:
-        return None
+    if not hits or lookup[hits[0].group()] == "institution":
+        return None  # 幼儿园数量增加了77.3%: the nearest word names schools, not pupils
     family = lookup[hits[0].group()]
     clause = _span_at(para.clauses, n.start)
     vetoes = load_patterns()["context_vetoes"].get(family, [])
@@ -582,9 +600,17 @@ def rule_lexicon(para: Paragraph, cand: Candidate) -> Resolution | None:
     entry, at = _find_metric(para.text, n, cand.kind, cand.clause, cand.sent)
     if entry is None or at is None:
         return None
-    if cand.kind == "count" and _other_subject_between(para.text, at, n.start):
+    if cand.kind == "count" and (
+        _other_subject_between(para.text, at, n.start) or _aid_between(para.text, at, n.start)
+    ):
         return None
     return Resolution(entry, at, para.text[at : at + len(entry.keyword)])
+
+
+def _aid_between(text: str, kw_at: int, pos: int) -> bool:
+    """True when an aid word lies between a count's keyword and the count (``寄宿生生活补助:
+    4842人`` counts aid recipients, not boarders)."""
+    return any(w in text[kw_at:pos] for w in load_patterns()["count_aid_words"])
 
 
 def rule_count_pattern_before(para: Paragraph, cand: Candidate) -> Resolution | None:
@@ -637,6 +663,15 @@ def rule_change_in_subclause(para: Paragraph, cand: Candidate) -> Resolution | N
         return None
     raw = para.text[at : at + len(entry.keyword)] if at is not None else ""
     return Resolution(entry, at, raw)
+
+
+def rule_change_of_previous(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A change with no keyword in its sub-clause (``毕业生1616万人,比上年增加50万人``) measures
+    what the figure before it in the sub-clause, of the same unit, measures."""
+    if not _is_change(para.text, cand.n, cand.sent[0]):
+        return None
+    prev = para.before(cand.sent, cand.n.start, _normalised_value(cand.n)[1])
+    return _continue(prev[-1], cand) if prev else None
 
 
 def rule_comparison_operand(para: Paragraph, cand: Candidate) -> Resolution | None:
@@ -694,7 +729,7 @@ def rule_count_lead_in(para: Paragraph, cand: Candidate) -> Resolution | None:
     """A keyword in a lead-in before a colon (``共招收新生:小学一年级4821人``) or in a
     number-less subject clause (``本科上线人数连续5年保持增长,今年达到1526人``)."""
     entry, at = _count_lead_in(para.text, cand.n, cand.sent, para.idx)
-    if entry is None or at is None:
+    if entry is None or at is None or _aid_between(para.text, at, cand.n.start):
         return None
     return Resolution(entry, at, para.text[at : at + len(entry.keyword)])
 
@@ -799,6 +834,16 @@ def rule_named_ratio(para: Paragraph, cand: Candidate) -> Resolution | None:
     return Resolution(MetricEntry(word, word, "other", "ratio"), None, word)
 
 
+def rule_named_coefficient(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """``综合差异系数为0.4175``: an index named by the nearest ``X系数`` before it (other)."""
+    rx = re.compile(load_patterns()["coefficient_name_rx"])
+    term = _nearest_before(rx, para.text, cand.sent[0], cand.n.start)
+    if term is None:
+        return None
+    word = term.group()
+    return Resolution(MetricEntry(word, word, "other", "coefficient"), term.start(), word)
+
+
 def rule_money_anywhere(para: Paragraph, cand: Candidate) -> Resolution | None:
     """Every amount in 元 is funding: the nearest money keyword before it (even in an earlier
     sentence, within :data:`WINDOW`), else the generic 金额."""
@@ -820,7 +865,8 @@ def _continue(prev: dict, cand: Candidate) -> Resolution:
 RULES: dict[str, tuple[Rule, ...]] = {
     "count": (
         rule_lexicon, rule_count_pattern_before, rule_count_pattern_after, rule_top_rank,
-        rule_change_in_subclause, rule_comparison_operand, rule_stage_continuation,
+        rule_change_in_subclause, rule_change_of_previous, rule_comparison_operand,
+        rule_stage_continuation,
         rule_part_of_total, rule_chained, rule_count_lead_in, rule_exam_or_enrollment_context,
     ),
     "rate": (
@@ -830,6 +876,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "money": (rule_lexicon, rule_money_anywhere),
     "score": (rule_lexicon, rule_exam_score),
     "ratio": (rule_lexicon, rule_named_ratio),
+    "coefficient": (rule_named_coefficient,),
 }  # fmt: skip
 
 
@@ -854,7 +901,9 @@ def refine_family(para: Paragraph, cand: Candidate, res: Resolution) -> Resoluti
     growth = res.entry.metric in pats["context_rate_metrics"]
     if not growth and res.entry.metric not in pats["context_share_metrics"]:
         return res
-    prev = para.before(cand.sent, cand.n.start) if growth else []
+    own = para.text[cand.clause[0] : cand.n.start]
+    named = len(re.sub(pats["growth_filler_rx"], "", own).strip()) >= 2  # 在园规模增加了56.4%
+    prev = para.before(cand.sent, cand.n.start) if growth and not named else []
     families = ("exam", "enrollment") if growth else ("exam",)
     if prev:
         family = prev[-1]["family"]
@@ -930,6 +979,15 @@ def _row(
         value = value.to_integral_value()
     planned = bool(para.context.get("planned")) or _is_planned(text, sent[0], m.start)
     role = figure_role(text, m, sent, bool(is_change), planned)
+    prev = para.before(sent, m.start)
+    if (
+        role == "change"
+        and prev
+        and prev[-1]["role"] == "target"
+        and re.match(load_patterns()["comparison_after_rx"], text[prev[-1]["end"] : m.start])
+        and not para.context.get("planned")
+    ):
+        planned = False  # 比目标40人超出12人: the plan word names the target, the excess is actual
     low, high = _range_ends(m, unit_from)
     return {
         "family": family, "metric": entry.metric, "metric_raw": res.raw or entry.metric,
@@ -1056,6 +1114,8 @@ def _list_subject_entry(para: Paragraph, sent, subjects, span, kind: str, first_
             entry = context_entry
         elif stage and kind == "rate":
             entry = FALLBACK_RATE
+        elif kind == "count" and context_entry is not None and tail_entry is None:
+            entry = context_entry  # 一本人数…,甲中学、乙中学分别为3332人、3055人: named schools
         elif kind == "money":
             entry = FALLBACK_MONEY
         else:
@@ -1349,6 +1409,35 @@ def _plan_prefix(text: str) -> bool:
     return bool(m) and _names_plan(m.group())
 
 
+def _usable_paragraphs(paragraphs: pd.DataFrame, para_text: dict) -> dict[tuple, list[tuple]]:
+    """``(doc_id, article_id) -> [(row, text, AlignedText, planned)]`` of the paragraphs that
+    are neither boilerplate nor duplicates, in order, with the plan context each inherits."""
+    order = (
+        paragraphs.sort_values(["doc_id", "article_id", "para_id"], kind="stable")
+        if len(paragraphs)
+        else paragraphs
+    )
+    plan_carry: dict[tuple, bool] = {}
+    out: dict[tuple, list[tuple]] = {}
+    for row in order.itertuples(index=False):
+        key = (row.doc_id, row.article_id)
+        text = str(row.text)
+        if bool(getattr(row, "is_boilerplate", False)) or bool(getattr(row, "is_duplicate", False)):
+            continue
+        if _is_top_heading(text):
+            plan_carry[key] = False
+        section = str(getattr(row, "section", "") or "")
+        planned = (
+            plan_carry.get(key, False) or _plan_prefix(text) or (bool(section) and _names_plan(section))
+        )  # fmt: skip
+        if _opens_plan_section(text):
+            plan_carry[key] = True
+        aligned = para_text.get((row.doc_id, row.para_id), para_text.get(row.para_id))
+        if aligned is not None:
+            out.setdefault(key, []).append((row, text, aligned, planned))
+    return out
+
+
 def extract_figures(
     paragraphs: pd.DataFrame,
     para_text: dict,
@@ -1381,41 +1470,21 @@ def extract_figures(
         [['funding', '投资', 400000.0, '40万元']]
     """
     out: list[dict] = []
-    if len(paragraphs):
-        order = paragraphs.sort_values(["doc_id", "article_id", "para_id"], kind="stable")
-    else:
-        order = paragraphs
-    plan_carry: dict[tuple, bool] = {}
     article_rows: dict[tuple, list[dict]] = {}
-    for row in order.itertuples(index=False):
-        key = (row.doc_id, row.article_id)
-        text = str(row.text)
-        if bool(getattr(row, "is_boilerplate", False)) or bool(getattr(row, "is_duplicate", False)):
-            continue
-        if _is_top_heading(text):
-            plan_carry[key] = False
-        section = str(getattr(row, "section", "") or "")
-        planned = (
-            plan_carry.get(key, False) or _plan_prefix(text) or (bool(section) and _names_plan(section))
-        )  # fmt: skip
-        if _opens_plan_section(text):
-            plan_carry[key] = True
-        aligned: AlignedText | None = para_text.get(
-            (row.doc_id, row.para_id), para_text.get(row.para_id)
-        )
-        if aligned is None:
-            continue
-        raw = raw_texts[row.doc_id]
-        figs = extract_paragraph_figures(text, {"planned": planned})
-        for f in figs:
-            rs, re_ = aligned.raw_span(f["start"], f["end"])
-            rec = {
-                "doc_id": row.doc_id, "article_id": row.article_id, "para_id": row.para_id,
-                **{k: f[k] for k in FIGURE_COLUMNS if k in f},
-                "raw_start": rs, "raw_end": re_, "raw_text": raw[rs:re_], "_flags": f["flags"],
-            }  # fmt: skip
-            out.append(rec)
-            article_rows.setdefault(key, []).append(rec)
+    for key, items in _usable_paragraphs(paragraphs, para_text).items():
+        raw = raw_texts[key[0]]
+        cells = extract_cell_tables([text for _, text, _, _ in items])
+        for i, (row, text, aligned, planned) in enumerate(items):
+            figs = cells.get(i) or extract_paragraph_figures(text, {"planned": planned})
+            for f in figs:
+                rs, re_ = aligned.raw_span(f["start"], f["end"])
+                rec = {
+                    "doc_id": row.doc_id, "article_id": row.article_id, "para_id": row.para_id,
+                    **{k: f[k] for k in FIGURE_COLUMNS if k in f},
+                    "raw_start": rs, "raw_end": re_, "raw_text": raw[rs:re_], "_flags": f["flags"],
+                }  # fmt: skip
+                out.append(rec)
+                article_rows.setdefault(key, []).append(rec)
     for recs in article_rows.values():
         view = [{"family": r["family"], "per_capita": r["per_capita"], "value": r["value"],
                  "flags": r["_flags"], "unit": r["unit"]} for r in recs]  # fmt: skip
