@@ -1205,3 +1205,48 @@ def test_table_cells_keep_the_raw_contract():
     df = extract_figures(pd.DataFrame(rows), texts, {"d": raw})
     assert df["raw_text"].tolist() == ["120", "95.5", "98", "90"]
     assert all(raw[r.raw_start : r.raw_end] == r.raw_text for r in df.itertuples())
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # parts in the sentence after a total, named by school
+        (
+            "全镇共有学生900名。其中:东街小学400名,西街小学300名,南街小学200名。",
+            [
+                ("900名", "enrollment"),
+                ("400名", "enrollment"),
+                ("300名", "enrollment"),
+                ("200名", "enrollment"),
+            ],
+        ),
+        # a parallel clause naming another school continues the count; an average does not
+        (
+            "甲小学在校生有100多人,乙小学有80多人,平均每校90人。",
+            [("100多人", "enrollment"), ("80多人", "enrollment")],
+        ),
+        # staff lists, quotas, degrees of teachers and aid loans are not pupils' figures
+        ("全县幼儿园共有教师592人,其中公办园324人,幼儿看护点140人。", []),
+        ("艺术高考复读生逐年增加,5000人争75名额。", []),
+        ("在职教师57人,本科学历13人,本科率23%。", [("23%", "other")]),
+        ("申请助学贷款的高校新生和在校生1062人。", []),
+        # a line named in its own words, and candidates of a vocational exam
+        ("其中上某某中学线4人。", [("4人", "exam")]),
+        ("职业学校185人参加对口升学,本科录取61人。", [("185人", "exam"), ("61人", "exam")]),
+        ("往届生7984人,占17.2%。", [("7984人", "exam"), ("17.2%", "exam")]),
+    ],
+)
+def test_batch2_kinds_of_real_report_phrasing(text, expected):
+    assert [(f["text"], f["family"]) for f in figs(text)] == expected
+
+
+def test_a_yearbook_table_under_a_unit_heading_gives_its_measure():
+    from helpers.figures_tables import extract_unit_tables
+
+    cells = ["一、学校数计量单位:所", "|", "120", "|", "118",
+             "二、毕业生数计量单位:人", "指标", "|", "2014年", "|", "2013年", "|", "1858239", "|",
+             "1831825", "|", "初中毕业生升学率(%)", "|", "100", "|", "99.76", "注:本表数据由教育局提供,其余略。", "5"]  # fmt: skip
+    found = extract_unit_tables(cells)
+    got = [(i, f["family"], f["unit"], str(f["value"])) for i in sorted(found) for f in found[i]]
+    assert got == [(12, "enrollment", "人", "1858239"), (14, "enrollment", "人", "1831825"),
+                   (18, "enrollment", "%", "100"), (20, "enrollment", "%", "99.76")]  # fmt: skip

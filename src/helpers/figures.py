@@ -32,7 +32,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .figures_index import ParagraphIndex
-from .figures_tables import extract_cell_tables
+from .figures_tables import extract_cell_tables, extract_unit_tables
 from .numbers import NumberMatch, find_numbers
 from .paths import resource_path
 
@@ -452,6 +452,8 @@ def make_candidate(para: Paragraph, k: int) -> Candidate | None:
         load_patterns()["area_units_after_rx"], para.text[n.end : n.end + 3]
     ):
         return None  # 1.35万元平方米: an area with a stray 元
+    if re.match(load_patterns()["count_quota_after_rx"], para.text[n.end : n.end + 1]):
+        return None  # 75名额: a quota, not people
     cand: Candidate | None = Candidate(k, n, _value_kind(n), clause, sent)
     if cand is not None and cand.kind == "bare":
         cand = read_bare_number(para, cand)
@@ -601,7 +603,8 @@ def rule_lexicon(para: Paragraph, cand: Candidate) -> Resolution | None:
     if entry is None or at is None:
         return None
     if cand.kind == "count" and (
-        _other_subject_between(para.text, at, n.start) or _aid_between(para.text, at, n.start)
+        _other_subject_between(para.text, at, n.start)
+        or _aid_between(para.text, min(at, cand.clause[0]), n.start)
     ):
         return None
     return Resolution(entry, at, para.text[at : at + len(entry.keyword)])
@@ -696,7 +699,10 @@ def rule_stage_continuation(para: Paragraph, cand: Candidate) -> Resolution | No
         for r in para.by_sent.get(cand.sent, [])[-20:]
         if r["unit"] == "人" and r["start"] < n.start
     ]
-    if prev and para.idx.match(pats["count_continuation_rx"], *lead_at):
+    if prev and (
+        para.idx.match(pats["count_continuation_rx"], *lead_at)
+        or para.idx.match(pats["count_parallel_lead_rx"], *lead_at)  # 乙小学有80多人
+    ):
         return _continue(prev[-1], cand)
     return None
 
@@ -718,6 +724,22 @@ def rule_part_of_total(para: Paragraph, cand: Candidate) -> Resolution | None:
     ):
         return _continue(prev[-1], cand)
     return None
+
+
+def rule_parts_after_total_sentence(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """Parts in a sentence opening with 其中 after a sentence that ends on a count (``共有学生
+    1094名。其中:中心小学410名,…``) share that count's metric, as parts after 其中 do."""
+    pats, n, text = load_patterns(), cand.n, para.text
+    opener = re.match(pats["parts_sentence_rx"], text[cand.sent[0] : n.start])
+    if opener is None or cand.sent[0] == 0:
+        return None
+    earlier = para.by_sent.get(_span_at(para.subclauses, cand.sent[0] - 1), [])
+    lead = text[slice(*para.idx.stripped(cand.clause[0], n.start))]
+    if not earlier or earlier[-1]["unit"] != "人" or _normalised_value(n)[1] != "人":
+        return None
+    if len(lead) > 10 or re.search(r"[0-9]", lead) or any(w in lead for w in pats["staff_words"]):
+        return None
+    return _continue(earlier[-1], cand)
 
 
 def rule_chained(para: Paragraph, cand: Candidate) -> Resolution | None:
@@ -744,6 +766,8 @@ def rule_exam_or_enrollment_context(para: Paragraph, cand: Candidate) -> Resolut
         return None  # 无一人辍学: nobody, not a count
     if para.idx.has_word("元", *cand.sent) or para.idx.has_word("每", *cand.clause):
         return None  # 本科18人,每人1000元: the head count of an aid list
+    if _staff_list_before(para, cand):
+        return None  # 共有教师592人,其中…民办园128人,幼儿看护点140人: still staff
     found = _nearest_context(para, cand.clause, n, ("exam", "enrollment"))
     if found is None:
         return None
@@ -751,6 +775,15 @@ def rule_exam_or_enrollment_context(para: Paragraph, cand: Candidate) -> Resolut
     metric = pats["context_metrics"][family][cand.kind]
     entry = MetricEntry("", metric, family, cand.kind)
     return Resolution(entry, hit.start(), _written_metric(para.text, cand))
+
+
+def _staff_list_before(para: Paragraph, cand: Candidate) -> bool:
+    """True when a staff word comes earlier in the sub-clause and no figure lies between it and
+    the count (the count continues a list of staff)."""
+    lo = cand.sent[0]
+    staff = [para.text.rfind(w, lo, cand.n.start) for w in load_patterns()["staff_words"]]
+    at = max(staff)
+    return at >= 0 and not para.idx.row_between(cand.sent, at, cand.n.start)
 
 
 def rule_exam_score(para: Paragraph, cand: Candidate) -> Resolution | None:
@@ -867,7 +900,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         rule_lexicon, rule_count_pattern_before, rule_count_pattern_after, rule_top_rank,
         rule_change_in_subclause, rule_change_of_previous, rule_comparison_operand,
         rule_stage_continuation,
-        rule_part_of_total, rule_chained, rule_count_lead_in, rule_exam_or_enrollment_context,
+        rule_part_of_total, rule_parts_after_total_sentence, rule_chained, rule_count_lead_in, rule_exam_or_enrollment_context,
     ),
     "rate": (
         rule_lexicon, rule_share_of_exam_count, rule_share_of_candidates, rule_generic_rate,
@@ -1473,7 +1506,8 @@ def extract_figures(
     article_rows: dict[tuple, list[dict]] = {}
     for key, items in _usable_paragraphs(paragraphs, para_text).items():
         raw = raw_texts[key[0]]
-        cells = extract_cell_tables([text for _, text, _, _ in items])
+        texts = [text for _, text, _, _ in items]
+        cells = {**extract_unit_tables(texts), **extract_cell_tables(texts)}
         for i, (row, text, aligned, planned) in enumerate(items):
             figs = cells.get(i) or extract_paragraph_figures(text, {"planned": planned})
             for f in figs:

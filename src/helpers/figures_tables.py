@@ -7,6 +7,11 @@ names what its column measures (a rate when it ends in 率, a score in 分/平, 
 header's own keyword or from the words just before the table (an exam table: 抽考, 中考…).
 Rank and serial-number columns give nothing; neither does a table whose family is unknown.
 
+A statistics table under a heading that names its measure and unit (``二、在校学生数 计量单位:
+人``), with its cells one per line and ``|`` lines between them, as yearbooks are copied, is
+read too (:func:`extract_unit_tables`): every number until the next heading is a figure of
+that measure, unless its row label names a rate of its own (``初中毕业生升学率(%)``).
+
 Not handled yet: tables whose rows sit on one line (cells separated by spaces or ``|``), and
 cells split over two lines.
 
@@ -58,7 +63,8 @@ def _cell_number(cell: str) -> NumberMatch | None:
     s = cell.strip()
     if not s or not re.fullmatch(r"[0-9.,%\s]+", s):
         return None
-    nums = [n for n in find_numbers(cell) if n.kind == "quantity"]
+    # A 7-digit cell reads as a phone number in prose; in a table of counts it is a count.
+    nums = [n for n in find_numbers(cell) if n.kind in ("quantity", "phone")]
     if len(nums) == 1 and nums[0].text.strip() == s:
         return nums[0]
     split = re.fullmatch(r"([0-9]+)\.\s([0-9]+)", s)  # 95. 5: a decimal split by a space
@@ -200,3 +206,66 @@ def _cell_row(n: NumberMatch, col: Column, label: str) -> dict:
         "start": n.start, "end": n.end, "text": n.text, "sentence": f"{label} {col.header}",
         "flags": ["table_cell"],
     }  # fmt: skip
+
+
+def _unit_heading(cell: str) -> tuple[str, str] | None:
+    """``(measure, unit)`` of a table heading such as ``二、在校学生数计量单位:人``."""
+    m = re.fullmatch(_patterns()["unit_table_heading_rx"], cell.strip())
+    return (m.group("name"), m.group("unit")) if m else None
+
+
+def _unit_column(name: str, unit: str) -> Column | None:
+    """What the numbers under a heading measure (``None``: not a figure, e.g. 所 of schools)."""
+    from .figures import _entry_in
+
+    kind = _patterns()["unit_table_kinds"].get(unit)
+    if kind is None:
+        return None
+    entry = _entry_in(name, kind)
+    family = entry.family if entry is not None else _table_family(name)
+    if kind == "money":
+        family = "funding"
+    metric = entry.metric if entry is not None else _generic_metric(family, kind)
+    if not family or not metric:
+        return None
+    return Column(name, kind, family, metric)
+
+
+def _row_label_column(label: str, block: Column) -> Column:
+    """A row label that names a rate of its own (``升学率(%)``) changes what the row measures."""
+    from .figures import _entry_in
+
+    if not re.search(r"(?:率|[(（]%[)）])$", label):
+        return block
+    entry = _entry_in(label, "rate")
+    family = entry.family if entry is not None else block.family
+    return Column(label, "rate", family, entry.metric if entry is not None else label)
+
+
+def extract_unit_tables(cells: list[str]) -> dict[int, list[dict]]:
+    """Figures of statistics tables under a ``计量单位`` heading (one cell per line).
+
+    >>> cells = ["二、在校学生数计量单位:人", "指标", "|", "2014年", "|", "2013年", "|",
+    ...          "1858", "|", "1831", "|", "小学毕业生升学率(%)", "|", "100", "|", "99.6"]
+    >>> found = extract_unit_tables(cells)
+    >>> [(i, f["metric"], f["unit"], str(f["value"])) for i in sorted(found) for f in found[i]]
+    [(7, '在校学生数', '人', '1858'), (9, '在校学生数', '人', '1831'), (13, '升学率', '%', '100'), (15, '升学率', '%', '99.6')]
+    """
+    found: dict[int, list[dict]] = {}
+    block: Column | None = None
+    row = block
+    for i, cell in enumerate(cells):
+        heading = _unit_heading(cell)
+        text = cell.strip()
+        if heading is not None:
+            block = row = _unit_column(*heading)
+        elif block is None or text in ("|", ""):
+            continue
+        elif len(text) > MAX_HEADER_CHARS * 3 or re.search(r"[。,，:：;；]", text):
+            block = row = None  # a sentence (注:…) ends the table
+        elif _cell_number(cell) is not None and not re.fullmatch(r"[0-9]{4}年", text):
+            if row is not None and row.kind != "skip":
+                found.setdefault(i, []).append(_cell_row(_cell_number(cell), row, "表"))
+        elif not re.search(r"[0-9]", text):
+            row = _row_label_column(text, block)
+    return found
