@@ -1227,7 +1227,7 @@ def test_table_cells_keep_the_raw_contract():
         ),
         # staff lists, quotas, degrees of teachers and aid loans are not pupils' figures
         ("全县幼儿园共有教师592人,其中公办园324人,幼儿看护点140人。", []),
-        ("艺术高考复读生逐年增加,5000人争75名额。", []),
+        ("艺术高考复读生逐年增加,5000人争75名额。", [("5000人", "exam")]),
         ("在职教师57人,本科学历13人,本科率23%。", [("23%", "other")]),
         ("申请助学贷款的高校新生和在校生1062人。", []),
         # a line named in its own words, and candidates of a vocational exam
@@ -1250,3 +1250,29 @@ def test_a_yearbook_table_under_a_unit_heading_gives_its_measure():
     got = [(i, f["family"], f["unit"], str(f["value"])) for i in sorted(found) for f in found[i]]
     assert got == [(12, "enrollment", "人", "1858239"), (14, "enrollment", "人", "1831825"),
                    (18, "enrollment", "%", "100"), (20, "enrollment", "%", "99.76")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("高考二本上线达到2808人(其中文化生2191人)。", [("2808人", "exam"), ("2191人", "exam")]),
+        (
+            "在校生9000人,其中小学6700人、初中2300人。",
+            [("9000人", "enrollment"), ("6700人", "enrollment"), ("2300人", "enrollment")],
+        ),
+        ("今年全市2万多考生参加高考。", [("2万多", "exam")]),
+        ("有两个学生考取北大。", [("两个", "exam")]),
+        ("五年诞生7名省状元。", [("7名", "exam")]),
+        ("高中部设200个教学班,11000人。", [("11000人", "enrollment")]),
+        ("资助新生136人,其中本科一批18人、本科二批54人。", []),
+        ("每生每学期680元,我园661名学生。", [("680元", "funding"), ("661名", "enrollment")]),
+        ("力求使每一名学生全面发展。", []),
+        # a level share never borrows the growth named before it
+        (
+            "在园幼儿增加135万人,增长3.3%,占全国在园幼儿的比例87.8%。",
+            [("135万人", "enrollment"), ("3.3%", "enrollment"), ("87.8%", "other")],
+        ),
+    ],
+)
+def test_batch3_kinds_of_real_report_phrasing(text, expected):
+    assert [(f["text"], f["family"]) for f in figs(text)] == expected

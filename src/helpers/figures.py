@@ -233,7 +233,10 @@ def _find_metric(
         return None, None
     wide = _nearest_before(rx, text, sent[0], m.start)
     if wide is not None and kind in ("money", "rate", "score", "ratio"):
-        return entries[wide.group()], wide.start()
+        entry = entries[wide.group()]
+        if entry.metric in pats["context_rate_metrics"] and not _is_change(text, m, sent[0]):
+            return None, None  # 增长3.32%,占…的比例87.78%: a level is not the growth before it
+        return entry, wide.start()
     return None, None
 
 
@@ -264,7 +267,7 @@ def _find_stage(text: str, lo: int, hi: int, metric: str) -> str:
     return default
 
 
-COMPARED_RX = re.compile(r"(?:比|较)[^，,。；;比较]{0,6}(?:高|低)$")
+COMPARED_RX = re.compile(r"(?:比|较)[^，,。；;比较]{0,6}(?:高|低|多|少)$")
 # 比县均79.23低4.13: the base value sits between 比 and 高/低.
 COMPARED_WITH_BASE_RX = re.compile(
     r"(?:比|较)[^，,。；;比较0-9]{0,6}[0-9.]+[^，,。；;0-9]{0,2}(?:高|低)$"
@@ -455,6 +458,10 @@ def make_candidate(para: Paragraph, k: int) -> Candidate | None:
     if re.match(load_patterns()["count_quota_after_rx"], para.text[n.end : n.end + 1]):
         return None  # 75名额: a quota, not people
     cand: Candidate | None = Candidate(k, n, _value_kind(n), clause, sent)
+    if n.unit == "个" and re.match(
+        load_patterns()["person_noun_after_rx"], para.text[n.end : n.end + 4]
+    ):
+        cand = replace(cand, n=replace(n, unit="人"), kind="count")  # 两个学生考取北大
     if cand is not None and cand.kind == "bare":
         cand = read_bare_number(para, cand)
     if cand is None or cand.kind == "other_unit":
@@ -484,6 +491,8 @@ def read_bare_number(para: Paragraph, cand: Candidate) -> Candidate | None:
         load_patterns()["coefficient_before_rx"], text[max(sent[0], n.start - 16) : n.start]
     ):
         return replace(cand, kind="coefficient")  # 差异系数分别为0.4175和0.3986
+    if re.match(load_patterns()["person_noun_after_rx"], text[n.end : n.end + 4]):
+        return replace(cand, n=replace(n, unit="人"), kind="count", flags=["unit_implied"])
     if n.scale in ("万", "亿") and _context_word(para, "funding", cand.clause, n) is not None:
         return replace(cand, n=replace(n, unit="元"), kind="money", flags=["unit_implied"])
     return None
@@ -560,7 +569,8 @@ def _nearest_context(
     family = lookup[hits[0].group()]
     clause = _span_at(para.clauses, n.start)
     vetoes = load_patterns()["context_vetoes"].get(family, [])
-    if any(para.idx.has_word(w, clause[0], clause[1]) for w in vetoes):
+    lo = min(clause[0], zone[0])  # a wider zone is vetoed as a whole
+    if any(para.idx.has_word(w, lo, clause[1]) for w in vetoes):
         return None
     return family, hits[0]
 
@@ -689,11 +699,21 @@ def rule_comparison_operand(para: Paragraph, cand: Candidate) -> Resolution | No
     return Resolution(MetricEntry("", r["metric"], r["family"], cand.kind), None, r["metric_raw"])
 
 
+def _lead(para: Paragraph, cand: Candidate) -> tuple[int, int]:
+    """Bounds of the words before a count in its clause, from the last ``(`` or ``、`` on
+    (``其中小学67424人、初中25564人``: the lead of 25564 is ``初中``)."""
+    lo = cand.clause[0]
+    for mark in "(（、":
+        at = para.text.rfind(mark, lo, cand.n.start)
+        lo = max(lo, at + 1) if at >= 0 else lo
+    return para.idx.stripped(lo, cand.n.start)
+
+
 def rule_stage_continuation(para: Paragraph, cand: Candidate) -> Resolution | None:
     """A clause that is only a stage continues the count before it (``在校学生52360人,其中
-    小学生31200人``, ``考入本科的为11人,专科为23人``)."""
+    小学生31200人``, ``考入本科的为11人,专科为23人``, ``其中小学6742人、初中2556人``)."""
     pats, n = load_patterns(), cand.n
-    lead_at = para.idx.stripped(cand.clause[0], n.start)
+    lead_at = _lead(para, cand)
     prev = [
         r
         for r in para.by_sent.get(cand.sent, [])[-20:]
@@ -709,9 +729,10 @@ def rule_stage_continuation(para: Paragraph, cand: Candidate) -> Resolution | No
 
 def rule_part_of_total(para: Paragraph, cand: Candidate) -> Resolution | None:
     """Parts after 其中 or after a stated total share the total's metric (``本科上线86人,其中
-    美术类52人,音乐类21人``); a longer lead or one naming staff is never a part."""
+    美术类52人,音乐类21人``, ``达到2808人(其中文化生2191人)``); a longer lead or one naming
+    staff is never a part."""
     n, text = cand.n, para.text
-    lead_at = para.idx.stripped(cand.clause[0], n.start)
+    lead_at = _lead(para, cand)
     prev = [
         r
         for r in para.by_sent.get(cand.sent, [])[-20:]
@@ -764,11 +785,16 @@ def rule_exam_or_enrollment_context(para: Paragraph, cand: Candidate) -> Resolut
     pats, n = load_patterns(), cand.n
     if re.search(pats["count_negation_rx"], para.text[max(0, n.start - 2) : n.start]):
         return None  # 无一人辍学: nobody, not a count
-    if para.idx.has_word("元", *cand.sent) or para.idx.has_word("每", *cand.clause):
+    money = any(m.unit == "元" and cand.clause[0] <= m.start < cand.clause[1] for m in para.nums)
+    if money or re.match(pats["aid_per_head_after_rx"], para.text[n.end : n.end + 4]):
         return None  # 本科18人,每人1000元: the head count of an aid list
     if _staff_list_before(para, cand):
         return None  # 共有教师592人,其中…民办园128人,幼儿看护点140人: still staff
     found = _nearest_context(para, cand.clause, n, ("exam", "enrollment"))
+    lead = para.idx.stripped(cand.clause[0], n.start)
+    if found is None and lead[1] - lead[0] <= 1:
+        # 高中部,设200个教学班,11000人: a count standing alone takes its sub-clause's subject
+        found = _nearest_context(para, (cand.sent[0], n.start), n, ("exam", "enrollment"))
     if found is None:
         return None
     family, hit = found
@@ -778,11 +804,11 @@ def rule_exam_or_enrollment_context(para: Paragraph, cand: Candidate) -> Resolut
 
 
 def _staff_list_before(para: Paragraph, cand: Candidate) -> bool:
-    """True when a staff word comes earlier in the sub-clause and no figure lies between it and
-    the count (the count continues a list of staff)."""
-    lo = cand.sent[0]
-    staff = [para.text.rfind(w, lo, cand.n.start) for w in load_patterns()["staff_words"]]
-    at = max(staff)
+    """True when a staff or aid word comes earlier in the sub-clause and no figure lies between
+    it and the count (the count continues a list of staff or of aid recipients)."""
+    lo, pats = cand.sent[0], load_patterns()
+    words = pats["staff_words"] + pats["count_aid_words"]  # 资助136人,其中本科一批18人
+    at = max(para.text.rfind(w, lo, cand.n.start) for w in words)
     return at >= 0 and not para.idx.row_between(cand.sent, at, cand.n.start)
 
 
