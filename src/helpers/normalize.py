@@ -224,9 +224,22 @@ def detect_options(raw: str) -> NormalizeOptions:
     True
     >>> detect_options("全國中小學教師。").taiwan_localised
     False
+
+    Education terms alone are evidence too: one 國小/國中/會考 in a text about schools
+    (``國小輟學率為0``) is localisation, since a mainland text writes 小学/初中/中考 there;
+    ``我國中小學`` (our primary and middle schools) is not.
+
+    >>> detect_options("全縣國小輟學率為0,學生入學率100%。").taiwan_localised
+    True
+    >>> detect_options("我國中小學教育,學生入學率100%。").taiwan_localised
+    False
     """
     is_html = len(HTML_EVIDENCE.findall(raw[:200_000])) >= 3
     taiwan = len(TAIWAN_EVIDENCE.findall(raw)) >= MIN_TAIWAN_EVIDENCE
+    if not taiwan:
+        school_term = r"(?<![全中我各])[國国](?:小(?![學学說说康])|中(?![學学說说央文華华小]))|會考"
+        education = r"學生|学生|學校|学校|輟學|辍学|入學|入学|教育|師生|师生|教師|教师"
+        taiwan = bool(re.search(school_term, raw)) and len(re.findall(education, raw)) >= 2
     glossed = len(GLOSS_EVIDENCE.findall(raw)) >= MIN_GLOSS_EVIDENCE
     table = build_mojibake_table(raw) if "?" in raw else {}
     return NormalizeOptions(is_html, taiwan, glossed, table)
