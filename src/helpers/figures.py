@@ -333,7 +333,7 @@ def _find_year(
         if n.start >= pos:
             break
         if not text[max(0, n.start - 1) : n.start].endswith(base):
-            year = int(n.value if not n.is_range else n.low)
+            year = int(n.low if n.is_range and n.low is not None else n.value)
     return year
 
 
@@ -461,7 +461,7 @@ def make_candidate(para: Paragraph, k: int) -> Candidate | None:
     if n.unit == "个" and re.match(
         load_patterns()["person_noun_after_rx"], para.text[n.end : n.end + 4]
     ):
-        cand = replace(cand, n=replace(n, unit="人"), kind="count")  # 两个学生考取北大
+        cand = Candidate(k, replace(n, unit="人"), "count", clause, sent)  # 两个学生考取北大
     if cand is not None and cand.kind == "bare":
         cand = read_bare_number(para, cand)
     if cand is None or cand.kind == "other_unit":
@@ -1465,7 +1465,7 @@ def _is_top_heading(text: str) -> bool:
 def _plan_prefix(text: str) -> bool:
     """``1.事业发展目标:...``: a paragraph whose lead-in before the colon names a target."""
     m = re.match(r"[^:：。]{0,16}[:：]", text)
-    return bool(m) and _names_plan(m.group())
+    return m is not None and _names_plan(m.group())
 
 
 def _usable_paragraphs(paragraphs: pd.DataFrame, para_text: dict) -> dict[tuple, list[tuple]]:
@@ -1549,6 +1549,11 @@ def extract_figures(
         view = [{"family": r["family"], "per_capita": r["per_capita"], "value": r["value"],
                  "flags": r["_flags"], "unit": r["unit"]} for r in recs]  # fmt: skip
         flag_out_of_scale(view)
+    return _figures_frame(out)
+
+
+def _figures_frame(out: list[dict]) -> pd.DataFrame:
+    """The figures table from row dicts: flags joined with ``;``, columns typed."""
     frame = pd.DataFrame(out, columns=[*FIGURE_COLUMNS, "_flags"])
     frame["flags"] = [";".join(f) for f in frame["_flags"]] if len(frame) else pd.Series(dtype=str)
     frame = frame.drop(columns="_flags")

@@ -263,9 +263,9 @@ def extract_unit_tables(cells: list[str]) -> dict[int, list[dict]]:
             continue
         elif len(text) > MAX_HEADER_CHARS * 3 or re.search(r"[。,，:：;；]", text):
             block = row = None  # a sentence (注:…) ends the table
-        elif _cell_number(cell) is not None and not re.fullmatch(r"[0-9]{4}年", text):
+        elif (num := _cell_number(cell)) is not None and not re.fullmatch(r"[0-9]{4}年", text):
             if row is not None and row.kind != "skip":
-                found.setdefault(i, []).append(_cell_row(_cell_number(cell), row, "表"))
+                found.setdefault(i, []).append(_cell_row(num, row, "表"))
         elif not re.search(r"[0-9]", text):
             row = _row_label_column(text, block)
     return found
