@@ -24,6 +24,7 @@ import re
 from functools import lru_cache
 
 from .paths import resource_path
+from .vocab import CJK
 
 KINDS = (
     "breadcrumb",
@@ -38,7 +39,6 @@ KINDS = (
 )
 
 # ---------------------------------------------------------------------------- patterns
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|→)\s*")
 SENTENCE_PUNCT = re.compile(r"[。;；!！?？]")
 HEADING = re.compile(

@@ -35,13 +35,10 @@ from .figures_index import ParagraphIndex
 from .figures_tables import extract_cell_tables, extract_unit_tables
 from .numbers import NumberMatch, find_numbers
 from .paths import resource_path
+from .vocab import FAMILIES, FIGURE_COLUMNS, TOP_HEADING
 
-FIGURE_COLUMNS = [
-    "doc_id", "article_id", "para_id", "family", "metric", "metric_raw", "stage", "value",
-    "unit", "role", "approx", "is_change", "planned", "per_capita", "year", "range_low",
-    "range_high", "parts_sum", "raw_start", "raw_end", "raw_text", "sentence", "flags",
-]  # fmt: skip
-FAMILIES = ("funding", "enrollment", "exam", "other")
+# The columns and families live in helpers.vocab (report and pipeline read them too).
+__all__ = ["FAMILIES", "FIGURE_COLUMNS", "extract_figures", "extract_paragraph_figures"]
 
 SENTENCE_END = re.compile(r"[。！？!?]+")
 CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
@@ -1459,7 +1456,7 @@ def _opens_plan_section(text: str) -> bool:
 
 
 def _is_top_heading(text: str) -> bool:
-    return bool(re.match(r"\s*[一二三四五六七八九十]+、", text))
+    return TOP_HEADING.match(text) is not None
 
 
 def _plan_prefix(text: str) -> bool:

@@ -49,6 +49,7 @@ from .aligned import AlignedText
 from .jieba_cache import load_plain_tokenizer
 from .paths import resource_path
 from .script import convert_aligned_to_simplified
+from .vocab import CJK, HEADING_NUMBER
 
 # The uniform redaction token. U+25A1 WHITE SQUARE is what Chinese documents themselves use
 # for redacted names (□□镇); it is not a CJK ideograph, so jieba never glues it into a word,
@@ -59,7 +60,6 @@ PLACEHOLDER = "\u25a1"
 MOJIBAKE_MARK = "\u3013"
 
 # ---------------------------------------------------------------------------- patterns
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "\u3001\u3002\u300a-\u3011\u2018-\u201d\uff01-\uff5e\u2014\u2026"
 TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 PINYIN_LETTERS = "a-zü" + TONE_VOWELS
@@ -134,9 +134,7 @@ CIRCLE_PLACEHOLDER = re.compile(
 PLACEHOLDER_CONTEXT = re.compile(rf"[{CJK}{CJK_PUNCT}0-9\u25a1(),:;、]")
 
 HSPACE = "[ \t\u00a0\u2002-\u200b\u3000]"
-HEADING_START = re.compile(
-    r"(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])"
-)
+HEADING_START = re.compile(HEADING_NUMBER)
 INNER_SPACE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}0-9]){HSPACE}+(?=[{CJK}{CJK_PUNCT}0-9\"'])")
 EDGE_SPACE = re.compile(rf"(?m)^{HSPACE}+|[ \t\u00a0\u3000\r]+$|\r(?=\n)")
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import paths
 from .tables import load_table
+from .vocab import FAMILIES, FIGURE_COLUMNS
 
 # Documented columns of every table (docs/ARCHITECTURE.md); used for empty stand-ins.
 TABLE_COLUMNS: dict[str, list[str]] = {
@@ -61,38 +62,13 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "topic_id",
         "topic_score",
     ],
-    "figures": [
-        "doc_id",
-        "article_id",
-        "para_id",
-        "family",
-        "metric",
-        "metric_raw",
-        "stage",
-        "value",
-        "unit",
-        "role",
-        "approx",
-        "is_change",
-        "planned",
-        "per_capita",
-        "year",
-        "range_low",
-        "range_high",
-        "parts_sum",
-        "raw_start",
-        "raw_end",
-        "raw_text",
-        "sentence",
-        "flags",
-    ],
+    "figures": list(FIGURE_COLUMNS),
     "topics": ["topic_id", "label", "top_terms", "size"],
     "doc_topics": ["doc_id", "topic_id", "share"],
     "quality_log": ["doc_id", "path", "stage", "kind", "count", "detail"],
     "topic_sweep": ["method", "k"],
     "topic_representatives": ["topic_id", "rank", "doc_id", "para_id", "topic_score", "text"],
 }
-FAMILIES = ("funding", "enrollment", "exam", "other")
 FAMILY_LABELS = {
     "funding": "经费",
     "enrollment": "入学与巩固",
