@@ -1,21 +1,27 @@
 """Labelled figures (funding, enrollment, exam, other) from clean paragraphs, traceable to raw.
 
-One row per figure: what it measures (``metric``, normalised Simplified label), its family,
-stage, exact value (money in 元, rates in percent, counts as integers), precision (``approx``),
-whether it is a change (``提高3.86个百分点``) or a plan (``计划投资``), per-capita or not, the
-stated year, and the exact raw span. Word lists live in ``resources/metrics_lexicon.csv`` and
-``resources/figures_patterns.json``.
+One row per figure: what it measures (``metric``, normalised Simplified label, and
+``metric_raw`` as written), its family, stage, exact value (money in 元, rates in percent,
+counts as integers), ``role`` (level, change, base, target), precision (``approx``), plan,
+per-capita, the stated year, range ends, the sum of a total's parts, and the exact raw span.
+Word lists live in ``resources/metrics_lexicon.csv`` and ``resources/figures_patterns.json``.
+
+Stages: candidates (the numbers and their kinds) → context (exam / enrollment / funding
+vocabularies around a number) → family and metric (named rules per kind, :data:`RULES`) →
+rows and checks (roles, non-pupil rates, totals and parts, out-of-scale amounts). Tables
+flattened one cell per line are read by :mod:`helpers.figures_tables`.
 
 Policy (what is extracted): every money amount (funding); rates, counts and scores whose
-metric is in the lexicon (enrollment, exam); every other rate or ratio (other). Counts of
-teachers, schools, computers and the like are left out, and so are places in a ranking (前100名)
-and a milestone restated by the value after it (突破800人大关,达到826人). An exam-style rate of
-something other than pupils' results (食品抽检合格率, 干部考核优秀率) is ``other``. Flags: ``approx=余`` etc.,
-``range=LOW-HIGH``, ``rate_over_100``, ``out_of_scale``, ``parts_sum_ok``,
-``parts_sum_mismatch:sum=S``, ``part_of_total``, ``unit_inherited``.
+metric is in the lexicon or whose clause is about exams or pupils (enrollment, exam); every
+other rate or ratio (other). Counts of teachers, schools, computers, aid recipients and the
+like are left out, and so are places in a ranking (前100名) and a milestone restated by the
+value after it (突破800人大关,达到826人). An exam-style rate of something other than pupils'
+results (食品抽检合格率, 干部考核优秀率) is ``other``. Flags: ``approx=余`` etc.,
+``rate_over_100``, ``out_of_scale``, ``parts_sum_ok``, ``parts_sum_mismatch``,
+``part_of_total``, ``unit_inherited``, ``unit_implied``, ``percent_implied``, ``table_cell``.
 
-Not handled yet: figures in tables, ``三分之一``-style fractions, metrics named only in an
-earlier paragraph, per-capita amounts whose 每 sits after the amount.
+Not handled yet: tables in other layouts, ``三分之一``-style fractions, metrics named only in
+an earlier paragraph, per-capita amounts whose 每 sits after the amount.
 """
 
 from __future__ import annotations
