@@ -40,6 +40,14 @@ from helpers.figures import FAMILIES, extract_figures
 from helpers.load import load_documents
 
 GOLD_PATH = Path(__file__).resolve().parent / "gold_figures.csv"
+# Real report pages (a development corpus kept outside the repository) and their hand labels,
+# one file per batch: scored when the folder is there, skipped with a message otherwise.
+REAL_DIR = paths.PROJECT_ROOT.parent / "shared" / "real-reports"
+REAL_GLOB = "gold_figures_real_b*.csv"
+# The real pages were labelled in three batches by page number: realNN goes to batch
+# ((NN - 1) mod 3) + 1 (real01, real04, ... in b1). A page of a batch with no label still
+# counts: every figure predicted there is a false positive.
+REAL_BATCHES = 3
 # Sentences written in the style of county reports (not from the seeds), labelled before the
 # extractor ever ran on them: a check that the rules generalise beyond the seed files.
 HELDOUT_PATH = Path(__file__).resolve().parent / "gold_figures_heldout.csv"
@@ -380,6 +388,95 @@ def report_heldout(path: Path, errors: bool, by_batch: bool) -> None:
             print(f"  batch {b}: " + "; ".join(cells))
 
 
+# --- real report pages --------------------------------------------------------------------
+
+
+def load_real_gold(path: Path) -> pd.DataFrame:
+    """One batch of real-page labels: ``doc_id`` (or ``file``), raw span, family, value, role."""
+    gold = pd.read_csv(path, dtype={"doc_id": str, "file": str, "metric": str, "stage": str,
+                                    "role": str, "metric_raw": str, "raw_text": str})  # fmt: skip
+    if "doc_id" not in gold and "file" in gold:
+        gold["doc_id"] = gold["file"].str.removesuffix(".txt")
+    gold["doc_id"] = gold["doc_id"].str.removesuffix(".txt")
+    gold = gold[gold.family.notna() & gold.value.notna()].copy()
+    gold["raw_start"] = gold["raw_start"].astype(int)
+    gold["raw_end"] = gold["raw_end"].astype(int)
+    gold["value"] = gold["value"].astype(float)
+    gold["batch"] = path.stem.rsplit("_", 1)[-1]
+    return gold.reset_index(drop=True)
+
+
+def real_batch_docs(doc_ids, batch: str) -> set[str]:
+    """The pages of batch ``b1``/``b2``/``b3`` (see :data:`REAL_BATCHES`)."""
+    k = int(batch.removeprefix("b"))
+    out = set()
+    for d in doc_ids:
+        m = re.match(r"real([0-9]+)_", d)
+        if m and (int(m.group(1)) - 1) % REAL_BATCHES + 1 == k:
+            out.add(d)
+    return out
+
+
+def role_agreement(pred: pd.DataFrame, gold: pd.DataFrame) -> tuple[int, int]:
+    """(matched figures whose ``role`` agrees with the label, matched figures with a label)."""
+    ok = n = 0
+    for fam in FAMILIES:
+        for pi, gi in match(pred[pred.family == fam], gold[gold.family == fam]):
+            want = gold.loc[gi].get("role")
+            if isinstance(want, str) and want:
+                n += 1
+                ok += str(pred.loc[pi].get("role", "")) == want
+    return ok, n
+
+
+def print_real_errors(pred: pd.DataFrame, gold: pd.DataFrame) -> None:
+    """False positives and misses of one batch (raw excerpts only, never whole sentences)."""
+    for fam in FAMILIES:
+        p, g = pred[pred.family == fam], gold[gold.family == fam]
+        pairs = match(p, g)
+        for i in p.index.difference([a for a, _ in pairs]):
+            r = pred.loc[i]
+            print(f"  FP {fam:10s} {r.doc_id[:6]} {r.raw_start} {r.raw_text!r} {r.metric} "
+                  f"role={r.get('role', '')}")  # fmt: skip
+        for i in g.index.difference([b for _, b in pairs]):
+            r = gold.loc[i]
+            print(f"  FN {fam:10s} {r.doc_id[:6]} {r.raw_start} {r.raw_text!r} {r.metric} "
+                  f"role={r.get('role', '')}")  # fmt: skip
+
+
+def score_real(real_dir: Path, gold_paths: list[Path], errors: bool) -> pd.DataFrame | None:
+    """Per-family P/R/F1 of each labelled batch of real pages, then pooled; role agreement."""
+    if not real_dir.is_dir():
+        print(f"\nreal pages: {real_dir} not found, skipped")
+        return None
+    if not gold_paths:
+        print(f"\nreal pages: no {REAL_GLOB} labels in bench/, skipped")
+        return None
+    paras, para_text, raws, _ = load_corpus(real_dir)
+    paras = paras.assign(is_boilerplate=paras["is_boilerplate"].astype(bool))
+    pred = extract_figures(paras, para_text, raws).reset_index(drop=True)
+    bad = sum(raws[p.doc_id][p.raw_start : p.raw_end] != p.raw_text for p in pred.itertuples())
+    print(f"\nreal pages ({len(raws)} files): {len(pred)} figures; raw_text != raw slice: {bad}")
+    golds = [load_real_gold(p) for p in gold_paths]
+    tables = []
+    pooled = [pd.concat(golds, ignore_index=True)] if len(golds) > 1 else []
+    for gold in [*golds, *pooled]:
+        name = gold.batch.iloc[0] if gold.batch.nunique() == 1 else "pooled"
+        docs = set(gold.doc_id).union(*(real_batch_docs(raws, b) for b in gold.batch.unique()))
+        p = pred[pred.doc_id.isin(docs)].reset_index(drop=True)
+        slips = sum(raws.get(g.doc_id, "")[g.raw_start : g.raw_end] != g.raw_text
+                    for g in gold.itertuples() if isinstance(g.raw_text, str))  # fmt: skip
+        table = score_families(p, gold).assign(batch=name)
+        ok, n = role_agreement(p, gold)
+        print(f"\nreal pages, batch {name} ({len(docs)} files, {len(gold)} labels, "
+              f"{slips} labels whose raw_text != raw slice); role agrees on {ok}/{n} matches")  # fmt: skip
+        print(table.drop(columns="batch").to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        if errors and name != "pooled":
+            print_real_errors(p, gold)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -405,7 +502,18 @@ def main(argv: list[str] | None = None) -> int:
         metavar="REGEX",
         help="score only documents whose id matches REGEX (one batch of a larger folder)",
     )
+    ap.add_argument("--real-dir", type=Path, default=REAL_DIR, help="real report pages")
+    ap.add_argument(
+        "--real", type=Path, action="append",
+        help=f"real-page label batch (repeatable; default: every {REAL_GLOB} in bench/)",
+    )  # fmt: skip
+    ap.add_argument("--real-only", action="store_true", help="only the real report pages")
+    ap.add_argument("--no-real", action="store_true", help="skip the real report pages")
     args = ap.parse_args(argv)
+    real = args.real or sorted(GOLD_PATH.parent.glob(REAL_GLOB))
+    if args.real_only:
+        score_real(args.real_dir, real, args.errors)
+        return 0
     heldout = args.heldout or sorted(HELDOUT_PATH.parent.glob(HELDOUT_GLOB))
     if args.no_heldout:
         heldout = []
@@ -413,6 +521,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in heldout:
             report_heldout(path, args.errors, args.by_batch)
         return 0
+    if not args.no_real:
+        score_real(args.real_dir, real, args.errors)
     if not args.no_baselines:
         load_baselines()
 

@@ -94,9 +94,11 @@ def run_case(make_raw_dir, tmp_path, files: dict[str, bytes | str]):
     return summary, docs.set_index("path"), qlog
 
 
-def read_paragraphs(out_dir) -> pd.DataFrame | None:
+def read_paragraphs(out_dir) -> pd.DataFrame:
+    """The paragraphs table of a run; a missing table fails the test (never a silent skip)."""
     p = out_dir / "paragraphs.csv"
-    return pd.read_csv(p, keep_default_na=False) if p.exists() else None
+    assert p.exists(), f"the pipeline wrote no paragraphs table in {out_dir}"
+    return pd.read_csv(p, keep_default_na=False)
 
 
 # --- files that must be skipped, named, with their reason -------------------------------------
@@ -173,8 +175,6 @@ def test_crlf_offsets_point_into_raw(make_raw_dir, tmp_path):
     crlf = GOOD.replace("\n", "\r\n")
     _, _, _ = run_case(make_raw_dir, tmp_path, {"crlf.txt": crlf})
     paras = read_paragraphs(tmp_path / "out")
-    if paras is None:
-        pytest.skip("no paragraphs table yet (segment stage not wired into the pipeline)")
     rows = paras[paras["doc_id"] == "crlf"]
     assert len(rows) > 0
     for r in rows.itertuples():
@@ -193,8 +193,6 @@ def test_html_page_is_read_and_its_markup_does_not_reach_paragraphs(
     assert summary.skipped == []
     assert (docs.loc["page.txt", "status"], docs.loc["page.txt", "encoding"]) == ("ok", encoding)
     paras = read_paragraphs(tmp_path / "out")
-    if paras is None:
-        pytest.skip("no paragraphs table yet (segment stage not wired into the pipeline)")
     text = "\n".join(paras.loc[paras["doc_id"] == "page", "text"])
     for markup in (
         "<div",
@@ -228,9 +226,9 @@ def test_english_only_file_is_read_and_marked_as_no_chinese(make_raw_dir, tmp_pa
     row = docs.loc["english.txt"]
     assert (row["status"], row["n_cjk"], row["script"]) == ("ok", "0", "none")
     paras = read_paragraphs(tmp_path / "out")
-    if paras is not None:  # whatever segment does with it, it must not invent Chinese text
-        for t in paras.loc[paras["doc_id"] == "english", "text"]:
-            assert not any("\u4e00" <= ch <= "\u9fff" for ch in t)
+    # whatever segment does with it, it must not invent Chinese text
+    for t in paras.loc[paras["doc_id"] == "english", "text"]:
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in t)
 
 
 def test_boilerplate_only_file_yields_no_content_paragraphs(make_raw_dir, tmp_path):
@@ -238,8 +236,6 @@ def test_boilerplate_only_file_yields_no_content_paragraphs(make_raw_dir, tmp_pa
     assert summary.skipped == []
     assert docs.loc["chrome.txt", "status"] == "ok"
     paras = read_paragraphs(tmp_path / "out")
-    if paras is None:
-        pytest.skip("no paragraphs table yet (segment stage not wired into the pipeline)")
     rows = paras[paras["doc_id"] == "chrome"]
     assert rows.empty or rows["is_boilerplate"].astype(str).str.lower().eq("true").all()
     good = paras[paras["doc_id"] == "good"]

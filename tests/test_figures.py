@@ -157,6 +157,7 @@ def test_total_with_parts_adds_up_and_head_counts_are_not_money():
         ("69.8万元", Decimal("698000")),
     ]
     assert out[0]["flags"] == ["parts_sum_ok"] and out[0]["year"] == 2020
+    assert out[0]["parts_sum"] == Decimal("7850375") and out[1]["parts_sum"] is None
     assert all("part_of_total" in f["flags"] for f in out[1:])
     assert [f["stage"] for f in out[1:]] == ["学前", "", "高中", "中职"]
 
@@ -164,7 +165,8 @@ def test_total_with_parts_adds_up_and_head_counts_are_not_money():
 def test_parts_that_do_not_add_up_are_flagged():
     # the seed sentence with one part changed (343.9125 -> 243.9125)
     out = figs(SUBSIDY.replace("343.9125万元", "243.9125万元"))
-    assert out[0]["flags"] == ["parts_sum_mismatch:sum=6850375"]
+    assert out[0]["flags"] == ["parts_sum_mismatch"]
+    assert out[0]["parts_sum"] == Decimal("6850375")  # the sum is a column, not a flag
 
 
 def test_unit_less_continuations_inherit_yuan_and_complete_the_total():
@@ -432,7 +434,11 @@ def test_plan_sections_carry_to_the_following_paragraph(lead_in, section, planne
             [("exam", "本科上线人数"), ("exam", "上线率"), ("exam", "上线率")],
         ),
         ("高三年级600余名学生参加了2023年高考。", [("exam", "高考参考人数")]),
-        ("学校现有32个教学班,学生1560人,专任教师98人,师生比为1:15.9。", [("other", "师生比")]),
+        # issue 10: a pupil count named only by 学生 is enrollment (teachers are not)
+        (
+            "学校现有32个教学班,学生1560人,专任教师98人,师生比为1:15.9。",
+            [("enrollment", "学生人数"), ("other", "师生比")],
+        ),
     ],
 )
 def test_exam_synonyms_and_named_ratios(text, expected):
@@ -790,6 +796,7 @@ def test_a_clause_opening_on_its_metric_keeps_the_earlier_non_pupil_subject():
         (
             "全县初中毕业生4410人,升入普通高中2650人,升学率达到95.9%。",
             [
+                ("4410人", "enrollment", "学生人数", Decimal("4410")),  # graduates (issue 10)
                 ("2650人", "enrollment", "升学人数", Decimal("2650")),
                 ("95.9%", "enrollment", "升学率", Decimal("95.9")),
             ],
@@ -1008,7 +1015,8 @@ def test_keyword_hits_give_the_last_match_of_every_window():
     # exhaustive over all windows: the precomputed lookup equals scanning the window itself,
     # including windows cut inside a word (入学率 cut to 入学) or starting inside one
 
-    from helpers.figures import KeywordHits, _keyword_rx
+    from helpers.figures import _keyword_rx
+    from helpers.figures_index import KeywordHits
 
     for kind in ("rate", "count"):
         rx = _keyword_rx(kind)[0]
@@ -1028,7 +1036,8 @@ def test_keyword_lookup_scans_a_few_words_per_query_not_the_window():
     # number" lookup re-reads only the text around the window's ends
     import re
 
-    from helpers.figures import KeywordHits, _keyword_rx, load_metric_lexicon
+    from helpers.figures import _keyword_rx, load_metric_lexicon
+    from helpers.figures_index import KeywordHits
 
     text = "全县小学入学率达到100%,初中巩固率99.5%,高考上线人数3301人" * 400
     rx = _keyword_rx("rate")[0]
@@ -1057,11 +1066,12 @@ def test_clause_lookups_equal_searching_a_copy_of_the_window():
     # re.search / re.match / `in` on the sliced window would, for every window
     import re
 
-    from helpers.figures import _ParagraphIndex, load_patterns
+    from helpers.figures import load_patterns
+    from helpers.figures_index import ParagraphIndex
 
     pats = load_patterns()
     text = "考生 其中小学生 前10名 参加高考 被北京大学录取 考入 招生 教师 参考 达到本科线 就读 初中的为"
-    idx = _ParagraphIndex(text, [])
+    idx = ParagraphIndex(text, [])
     for lo in range(len(text) + 1):
         for hi in range(len(text), lo - 1, -1):  # same hi for many lo, as a clause's numbers
             for word in [*list(pats["count_after_keywords"]), pats["top_rank_rx"]]:
@@ -1079,3 +1089,190 @@ def test_clause_lookups_equal_searching_a_copy_of_the_window():
                 assert idx.has_word(w, lo, hi) == (w in text[lo:hi])
             a, b = idx.stripped(lo, hi)
             assert text[a:b] == text[lo:hi].strip()
+
+
+# --- issue 10: family from context, roles, tables (own wording, not the real pages) -----------
+
+
+def _brief(text: str) -> list[tuple]:
+    return [(f["text"], f["family"], f["role"]) for f in figs(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a count in a clause about exams, with a metric word the lexicon does not know
+        ("今年全校大专线以上共有356人。", [("356人", "exam", "level")]),
+        ("学校开设9个教学班,在园300多名幼儿。", [("300多名", "enrollment", "level")]),
+        ("全校现有12个教学班,学生540名。", [("540名", "enrollment", "level")]),
+        # staff, aid lists, awards and nobody are not pupils
+        ("全县有教职工860人,学生家长会到会500人。", []),
+        ("获省级三好学生称号的有3名学生。", []),
+        ("全镇适龄儿童无一人辍学。", []),
+        ("本科18人,每人1000元。", [("1000元", "funding", "level")]),
+        # rates without %, and 万 without 元 in a funding clause
+        (
+            "小学入学率99.8,初中入学率98。",
+            [("99.8", "enrollment", "level"), ("98", "enrollment", "level")],
+        ),
+        ("初中辍学率为0。", [("0", "enrollment", "level")]),
+        ("当年校舍租金15万,由财政承担。", [("15万", "funding", "level")]),
+        # a pupil's score, never a threshold or a rubric
+        ("张同学以652分考入清华大学。", [("652分", "exam", "level")]),
+        ("600分以上考生120人。", [("120人", "exam", "level")]),
+    ],
+)
+def test_family_from_the_clause_context(text, expected):
+    assert _brief(text) == expected
+
+
+def test_comparison_base_and_target_are_figures_with_their_role():
+    out = figs("今年一本上线52人,比去年48人增加4人,比市下达目标40人超出12人。")
+    assert [(f["text"], f["metric"], f["role"], f["is_change"], f["planned"]) for f in out] == [
+        ("52人", "一本上线人数", "level", False, False),
+        ("48人", "一本上线人数", "base", False, False),
+        ("4人", "一本上线人数", "change", True, False),
+        ("40人", "一本上线人数", "target", False, True),
+        ("12人", "一本上线人数", "change", True, False),
+    ]
+
+
+def test_a_change_continues_the_count_before_it_and_growth_takes_its_family():
+    out = figs("全市毕业生1.6万人,比上年增加500人,增长3.2%;幼儿园数量增加了12.5%。")
+    assert [(f["text"], f["family"], f["role"]) for f in out] == [
+        ("1.6万人", "enrollment", "level"),
+        ("500人", "enrollment", "change"),
+        ("3.2%", "enrollment", "change"),
+        ("12.5%", "other", "change"),  # the clause names schools, not pupils
+    ]
+
+
+def test_metric_raw_keeps_the_words_as_written():
+    out = figs("今年全校大专线以上共有356人,本科上线率达到76%。")
+    assert [(f["metric"], f["metric_raw"]) for f in out] == [
+        ("考试人数", "大专线以上"),
+        ("本科上线率", "本科上线率"),
+    ]
+
+
+def test_aid_recipients_named_by_a_pupil_word_are_not_enrollment():
+    assert _brief("其中:寄宿生生活补助:4842人,金额343万元;") == [("343万元", "funding", "level")]
+
+
+def test_a_named_coefficient_is_an_other_figure():
+    out = figs("小学和初中综合差异系数分别为0.41和0.39,均低于要求。")
+    assert [(f["text"], f["family"], f["metric"]) for f in out] == [
+        ("0.41", "other", "差异系数"), ("0.39", "other", "差异系数"),
+    ]  # fmt: skip
+
+
+def test_range_ends_are_columns_not_a_flag():
+    (f,) = figs("全县在校生约3万至4万人。")
+    assert (f["range_low"], f["range_high"]) == (Decimal("30000"), Decimal("40000"))
+    assert not any(fl.startswith("range=") for fl in f["flags"])
+
+
+def test_a_table_flattened_one_cell_per_line_is_read_column_by_column():
+    from helpers.figures_tables import extract_cell_tables
+
+    cells = ["某镇期末统考成绩", "学校", "人数", "及格率", "平均分", "名次",
+             "东校", "120", "95. 5", "85.2", "1", "西校", "98", "90", "80.1", "2",
+             "全镇", "218", "93.0", "82.9"]  # fmt: skip
+    found = extract_cell_tables(cells)
+    got = [(i, f["family"], f["unit"], str(f["value"]), f["metric_raw"]) for i in sorted(found)
+           for f in found[i]]  # fmt: skip
+    assert got[:3] == [(7, "exam", "人", "120", "人数"), (8, "exam", "%", "95.5", "及格率"),
+                       (9, "exam", "分", "85.2", "平均分")]  # fmt: skip
+    assert len(got) == 9  # two schools and the totals row (no rank); ranks give nothing
+    assert "decimal_space_joined" in found[8][0]["flags"]
+    # a table about something unknown gives nothing
+    assert (
+        extract_cell_tables(["名单", "姓名", "身高", "体重", "甲", "150", "40", "乙", "160", "50"])
+        == {}
+    )
+
+
+def test_table_cells_keep_the_raw_contract():
+    raw = "某镇期末统考成绩\n学校\n人数\n及格率\n名次\n东校\n120\n95.5\n1\n西校\n98\n90\n2\n"
+    lines = raw.split("\n")
+    rows, texts, pos = [], {}, 0
+    for i, line in enumerate(lines):
+        if line:
+            rows.append(dict(doc_id="d", article_id=0, para_id=i, text=line,
+                             is_boilerplate=False, is_duplicate=False))  # fmt: skip
+            texts[("d", i)] = AlignedText.from_raw(raw).slice(pos, pos + len(line))
+        pos += len(line) + 1
+    df = extract_figures(pd.DataFrame(rows), texts, {"d": raw})
+    assert df["raw_text"].tolist() == ["120", "95.5", "98", "90"]
+    assert all(raw[r.raw_start : r.raw_end] == r.raw_text for r in df.itertuples())
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # parts in the sentence after a total, named by school
+        (
+            "全镇共有学生900名。其中:东街小学400名,西街小学300名,南街小学200名。",
+            [
+                ("900名", "enrollment"),
+                ("400名", "enrollment"),
+                ("300名", "enrollment"),
+                ("200名", "enrollment"),
+            ],
+        ),
+        # a parallel clause naming another school continues the count; an average does not
+        (
+            "甲小学在校生有100多人,乙小学有80多人,平均每校90人。",
+            [("100多人", "enrollment"), ("80多人", "enrollment")],
+        ),
+        # staff lists, quotas, degrees of teachers and aid loans are not pupils' figures
+        ("全县幼儿园共有教师592人,其中公办园324人,幼儿看护点140人。", []),
+        ("艺术高考复读生逐年增加,5000人争75名额。", [("5000人", "exam")]),
+        ("在职教师57人,本科学历13人,本科率23%。", [("23%", "other")]),
+        ("申请助学贷款的高校新生和在校生1062人。", []),
+        # a line named in its own words, and candidates of a vocational exam
+        ("其中上某某中学线4人。", [("4人", "exam")]),
+        ("职业学校185人参加对口升学,本科录取61人。", [("185人", "exam"), ("61人", "exam")]),
+        ("往届生7984人,占17.2%。", [("7984人", "exam"), ("17.2%", "exam")]),
+    ],
+)
+def test_batch2_kinds_of_real_report_phrasing(text, expected):
+    assert [(f["text"], f["family"]) for f in figs(text)] == expected
+
+
+def test_a_yearbook_table_under_a_unit_heading_gives_its_measure():
+    from helpers.figures_tables import extract_unit_tables
+
+    cells = ["一、学校数计量单位:所", "|", "120", "|", "118",
+             "二、毕业生数计量单位:人", "指标", "|", "2014年", "|", "2013年", "|", "1858239", "|",
+             "1831825", "|", "初中毕业生升学率(%)", "|", "100", "|", "99.76", "注:本表数据由教育局提供,其余略。", "5"]  # fmt: skip
+    found = extract_unit_tables(cells)
+    got = [(i, f["family"], f["unit"], str(f["value"])) for i in sorted(found) for f in found[i]]
+    assert got == [(12, "enrollment", "人", "1858239"), (14, "enrollment", "人", "1831825"),
+                   (18, "enrollment", "%", "100"), (20, "enrollment", "%", "99.76")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("高考二本上线达到2808人(其中文化生2191人)。", [("2808人", "exam"), ("2191人", "exam")]),
+        (
+            "在校生9000人,其中小学6700人、初中2300人。",
+            [("9000人", "enrollment"), ("6700人", "enrollment"), ("2300人", "enrollment")],
+        ),
+        ("今年全市2万多考生参加高考。", [("2万多", "exam")]),
+        ("有两个学生考取北大。", [("两个", "exam")]),
+        ("五年诞生7名省状元。", [("7名", "exam")]),
+        ("高中部设200个教学班,11000人。", [("11000人", "enrollment")]),
+        ("资助新生136人,其中本科一批18人、本科二批54人。", []),
+        ("每生每学期680元,我园661名学生。", [("680元", "funding"), ("661名", "enrollment")]),
+        ("力求使每一名学生全面发展。", []),
+        # a level share never borrows the growth named before it
+        (
+            "在园幼儿增加135万人,增长3.3%,占全国在园幼儿的比例87.8%。",
+            [("135万人", "enrollment"), ("3.3%", "enrollment"), ("87.8%", "other")],
+        ),
+    ],
+)
+def test_batch3_kinds_of_real_report_phrasing(text, expected):
+    assert [(f["text"], f["family"]) for f in figs(text)] == expected

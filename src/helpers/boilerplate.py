@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from .paths import resource_path
 from .spam import SPAM_KINDS, spam_line, spam_score
+from .vocab import CJK
 
 KINDS = (
     "breadcrumb",
@@ -47,7 +48,6 @@ KINDS = (
 )
 
 # ---------------------------------------------------------------------------- patterns
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|→)\s*")
 SENTENCE_PUNCT = re.compile(r"[。;；!！?？]")
 HEADING = re.compile(

@@ -1,21 +1,27 @@
 """Labelled figures (funding, enrollment, exam, other) from clean paragraphs, traceable to raw.
 
-One row per figure: what it measures (``metric``, normalised Simplified label), its family,
-stage, exact value (money in 元, rates in percent, counts as integers), precision (``approx``),
-whether it is a change (``提高3.86个百分点``) or a plan (``计划投资``), per-capita or not, the
-stated year, and the exact raw span. Word lists live in ``resources/metrics_lexicon.csv`` and
-``resources/figures_patterns.json``.
+One row per figure: what it measures (``metric``, normalised Simplified label, and
+``metric_raw`` as written), its family, stage, exact value (money in 元, rates in percent,
+counts as integers), ``role`` (level, change, base, target), precision (``approx``), plan,
+per-capita, the stated year, range ends, the sum of a total's parts, and the exact raw span.
+Word lists live in ``resources/metrics_lexicon.csv`` and ``resources/figures_patterns.json``.
+
+Stages: candidates (the numbers and their kinds) → context (exam / enrollment / funding
+vocabularies around a number) → family and metric (named rules per kind, :data:`RULES`) →
+rows and checks (roles, non-pupil rates, totals and parts, out-of-scale amounts). Tables
+flattened one cell per line are read by :mod:`helpers.figures_tables`.
 
 Policy (what is extracted): every money amount (funding); rates, counts and scores whose
-metric is in the lexicon (enrollment, exam); every other rate or ratio (other). Counts of
-teachers, schools, computers and the like are left out, and so are places in a ranking (前100名)
-and a milestone restated by the value after it (突破800人大关,达到826人). An exam-style rate of
-something other than pupils' results (食品抽检合格率, 干部考核优秀率) is ``other``. Flags: ``approx=余`` etc.,
-``range=LOW-HIGH``, ``rate_over_100``, ``out_of_scale``, ``parts_sum_ok``,
-``parts_sum_mismatch:sum=S``, ``part_of_total``, ``unit_inherited``.
+metric is in the lexicon or whose clause is about exams or pupils (enrollment, exam); every
+other rate or ratio (other). Counts of teachers, schools, computers, aid recipients and the
+like are left out, and so are places in a ranking (前100名) and a milestone restated by the
+value after it (突破800人大关,达到826人). An exam-style rate of something other than pupils'
+results (食品抽检合格率, 干部考核优秀率) is ``other``. Flags: ``approx=余`` etc.,
+``rate_over_100``, ``out_of_scale``, ``parts_sum_ok``, ``parts_sum_mismatch``,
+``part_of_total``, ``unit_inherited``, ``unit_implied``, ``percent_implied``, ``table_cell``.
 
-Not handled yet: figures in tables, ``三分之一``-style fractions, metrics named only in an
-earlier paragraph, per-capita amounts whose 每 sits after the amount.
+Not handled yet: tables in other layouts, ``三分之一``-style fractions, metrics named only in
+an earlier paragraph, per-capita amounts whose 每 sits after the amount.
 """
 
 from __future__ import annotations
@@ -24,22 +30,21 @@ import bisect
 import csv
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
 import pandas as pd
 
-from .aligned import AlignedText
+from .figures_index import ParagraphIndex
+from .figures_tables import extract_cell_tables, extract_unit_tables
 from .numbers import NumberMatch, find_numbers
 from .paths import resource_path
+from .vocab import FAMILIES, FIGURE_COLUMNS, TOP_HEADING
 
-FIGURE_COLUMNS = [
-    "doc_id", "article_id", "para_id", "family", "metric", "stage", "value", "unit", "approx",
-    "is_change", "planned", "per_capita", "year", "raw_start", "raw_end", "raw_text",
-    "sentence", "flags",
-]  # fmt: skip
-FAMILIES = ("funding", "enrollment", "exam", "other")
+# The columns and families live in helpers.vocab (report and pipeline read them too).
+__all__ = ["FAMILIES", "FIGURE_COLUMNS", "extract_figures", "extract_paragraph_figures"]
 
 SENTENCE_END = re.compile(r"[。！？!?]+")
 CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
@@ -143,6 +148,10 @@ def _score_follows_keyword(text: str, entry: MetricEntry, n: NumberMatch) -> boo
     if at < 0:
         return False
     gap = text[at + len(entry.keyword) : n.start]
+    if re.fullmatch(r"(?:比|较)[^，,。；;0-9]{0,4}", gap) and _comparison_operand(
+        text, n, (at, len(text))
+    ):
+        return True  # 折合分比县均79.23低4.13: the base of the comparison
     return SCORE_GAP.fullmatch(gap) is not None or _is_change(text, n, max(0, n.start - 8))
 
 
@@ -227,7 +236,10 @@ def _find_metric(
         return None, None
     wide = _nearest_before(rx, text, sent[0], m.start)
     if wide is not None and kind in ("money", "rate", "score", "ratio"):
-        return entries[wide.group()], wide.start()
+        entry = entries[wide.group()]
+        if entry.metric in pats["context_rate_metrics"] and not _is_change(text, m, sent[0]):
+            return None, None  # 增长3.32%,占…的比例87.78%: a level is not the growth before it
+        return entry, wide.start()
     return None, None
 
 
@@ -258,7 +270,11 @@ def _find_stage(text: str, lo: int, hi: int, metric: str) -> str:
     return default
 
 
-COMPARED_RX = re.compile(r"(?:比|较)[^，,。；;比较]{0,6}(?:高|低)$")
+COMPARED_RX = re.compile(r"(?:比|较)[^，,。；;比较]{0,6}(?:高|低|多|少)$")
+# 比县均79.23低4.13: the base value sits between 比 and 高/低.
+COMPARED_WITH_BASE_RX = re.compile(
+    r"(?:比|较)[^，,。；;比较0-9]{0,6}[0-9.]+[^，,。；;0-9]{0,2}(?:高|低)$"
+)
 
 
 def _is_change(text: str, m: NumberMatch, lo: int) -> bool:
@@ -267,7 +283,9 @@ def _is_change(text: str, m: NumberMatch, lo: int) -> bool:
         return True
     window = text[max(lo, m.start - 8) : m.start]
     window = re.sub(r"(约|近|了|达|为)+$", "", window)
-    if COMPARED_RX.search(window):
+    if COMPARED_RX.search(window) or COMPARED_WITH_BASE_RX.search(
+        text[max(lo, m.start - 20) : m.start]
+    ):
         return True  # 比全市平均分高12.3分
     for verb in load_patterns()["change_verbs"]:
         if window.endswith(verb):
@@ -318,7 +336,7 @@ def _find_year(
         if n.start >= pos:
             break
         if not text[max(0, n.start - 1) : n.start].endswith(base):
-            year = int(n.value if not n.is_range else n.low)
+            year = int(n.low if n.is_range and n.low is not None else n.value)
     return year
 
 
@@ -360,205 +378,652 @@ def _entry_in(text: str, kind: str) -> MetricEntry | None:
     return entries[hits[-1].group()] if hits else None
 
 
-class KeywordHits:
-    """Every hit of one pattern of literal words in a text, found once, so that "the last hit in
-    ``text[lo:hi]``" is a bisect, not a scan of the window.
+# --- stage 1: candidates (the numbers of a paragraph and what kind of value each is) --------
 
-    The answer is exactly that of ``list(rx.finditer(text, lo, hi))[-1]``, which can differ
-    from the hits of the whole text near the window's ends: a hit of the whole text may
-    straddle ``lo`` (the scan from ``lo`` then starts elsewhere) or run past ``hi`` (the
-    window then holds a shorter word, 入学 for 入学率). Both ends are re-scanned from the text
-    until the scan falls in step with the precomputed hits; with literal words that is at most
-    a few words' length (``scanned`` counts those characters, for tests).
 
-    >>> hits = KeywordHits(re.compile("入学率|入学|巩固率"), "小学入学率100%,巩固率99%")
-    >>> hits.last(0, 5).group(), hits.last(0, 4).group(), hits.last(3, 14).group()
-    ('入学率', '入学', '巩固率')
+@dataclass
+class Paragraph:
+    """One paragraph read once: its numbers, clause spans, search index and the rows so far."""
+
+    text: str
+    context: dict
+    nums: list[NumberMatch]
+    num_starts: list[int]
+    years: list[NumberMatch]
+    sentences: list[tuple[int, int]]
+    subclauses: list[tuple[int, int]]
+    clauses: list[tuple[int, int]]
+    idx: ParagraphIndex
+    rows: list[dict] = field(default_factory=list)
+    by_sent: dict[tuple[int, int], list[dict]] = field(default_factory=dict)
+    used: set[int] = field(default_factory=set)
+
+    def add(self, sent: tuple[int, int], made: list[dict]) -> None:
+        """Keep ``made`` (rows of sub-clause ``sent``), indexed for the continuation rules."""
+        self.rows.extend(made)
+        self.by_sent.setdefault(sent, []).extend(made)
+        starts = self.idx.row_starts.setdefault(sent, [])
+        for r in made:
+            bisect.insort(starts, r["start"])
+
+    def before(self, sent: tuple[int, int], pos: int, unit: str | None = None) -> list[dict]:
+        """The last rows (at most 20) of sub-clause ``sent`` ending at or before ``pos``."""
+        rows = self.by_sent.get(sent, [])[-20:]
+        return [r for r in rows if r["end"] <= pos and (unit is None or r["unit"] == unit)]
+
+
+def read_paragraph(text: str, context: dict | None = None) -> Paragraph:
+    """Numbers, clause spans and search index of one clean paragraph (stage 1).
+
+    >>> p = read_paragraph("在校生5万人,小学入学率100%。")
+    >>> [n.text for n in p.nums], len(p.clauses)
+    (['5万人', '100%'], 2)
     """
-
-    def __init__(self, rx: re.Pattern, text: str):
-        self.rx, self.text = rx, text
-        self.hits = list(rx.finditer(text))
-        self.starts = [h.start() for h in self.hits]
-        self.ends = [h.end() for h in self.hits]  # sorted too: hits do not overlap
-        self.scanned = 0
-
-    def _in_step(self, pos: int) -> bool:
-        """True when no precomputed hit straddles ``pos`` (a scan from ``pos`` then meets the
-        same hits as the scan of the whole text)."""
-        j = bisect.bisect_left(self.starts, pos) - 1
-        return j < 0 or self.ends[j] <= pos
-
-    def last(self, lo: int, hi: int) -> re.Match | None:
-        """Last match of ``rx.finditer(text, lo, hi)``, or ``None``."""
-        best = None
-        pos = lo
-        while not self._in_step(pos):
-            m = self.rx.search(self.text, pos, hi)
-            self.scanned += (m.end() if m else hi) - pos
-            if m is None:
-                return best
-            best, pos = m, m.end()
-        i = bisect.bisect_left(self.starts, pos)
-        j = bisect.bisect_right(self.ends, hi) - 1
-        if j >= i:
-            best = self.hits[j]
-        nxt = max(i, j + 1)
-        if nxt < len(self.hits) and self.starts[nxt] < hi:
-            # The next hit runs past hi: the window may still hold a shorter word from there.
-            self.scanned += hi - self.starts[nxt]
-            for m in self.rx.finditer(self.text, self.starts[nxt], hi):
-                best = m
-        return best
+    context = dict(context or {})
+    if _plan_prefix(text):
+        context["planned"] = True
+    numbers = find_numbers(text)
+    nums = [n for n in numbers if n.kind == "quantity"]
+    years = [n for n in numbers if n.kind == "year"]
+    return Paragraph(
+        text, context, nums, [n.start for n in nums], years, split_spans(text, SENTENCE_END),
+        split_spans(text, SUBCLAUSE_END), split_spans(text, CLAUSE_END),
+        ParagraphIndex(text, years),
+    )  # fmt: skip
 
 
-_NON_SPACE = re.compile(r"\S")
+@dataclass
+class Candidate:
+    """A number that may be a figure: its kind (money, rate, count, score, ratio), its
+    clause (``,`` … ``,``) and sub-clause (``;``/``。``), and flags set while reading it."""
+
+    k: int
+    n: NumberMatch
+    kind: str
+    clause: tuple[int, int]
+    sent: tuple[int, int]
+    flags: list[str] = field(default_factory=list)
+    chained: dict | None = None
 
 
-def _has_top_level_bar(pattern: str) -> bool:
-    """True when ``pattern`` has an alternation outside any group (``^a|b``)."""
-    depth, i, in_class = 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            i += 1 + pattern.startswith("^", i + 1)  # [^]...] and []...]: the ] is literal
-            i += pattern.startswith("]", i)
-            continue
-        elif ch in "()":
-            depth += 1 if ch == "(" else -1
-        elif ch == "|" and depth == 0:
-            return True
-        i += 1
-    return False
-
-
-@lru_cache(maxsize=64)
-def _window_rx(pattern: str) -> tuple[str, re.Pattern] | None:
-    """How to run ``re.search(pattern, text[lo:hi])`` on ``text`` itself, without the copy.
-
-    ``("at", rx)`` for a pattern anchored with a leading ``^`` (``rx.match(text, lo, hi)``),
-    ``("any", rx)`` for one with no anchor at the start and nothing that looks outside the
-    window (``rx`` is a lookahead, found at every position where ``pattern`` matches);
-    ``None`` when neither is safe (the caller then slices)."""
-    if re.search(r"\\[bBA]|\(\?<[=!]", pattern):
+def make_candidate(para: Paragraph, k: int) -> Candidate | None:
+    """The candidate for ``para.nums[k]``, or ``None`` when it cannot be a figure (a milestone
+    restated by the value after it, a unit the figures never use, a bare number nothing names).
+    """
+    n = para.nums[k]
+    clause, sent = _span_at(para.clauses, n.start), _span_at(para.subclauses, n.start)
+    if _is_milestone(para.text, n, para.nums, k + 1, sent):
+        return None  # 一本上线突破800人大关,达到826人: the milestone restates the figure after it
+    if n.unit == "元" and re.match(
+        load_patterns()["area_units_after_rx"], para.text[n.end : n.end + 3]
+    ):
+        return None  # 1.35万元平方米: an area with a stray 元
+    if re.match(load_patterns()["count_quota_after_rx"], para.text[n.end : n.end + 1]):
+        return None  # 75名额: a quota, not people
+    cand: Candidate | None = Candidate(k, n, _value_kind(n), clause, sent)
+    if n.unit == "个" and re.match(
+        load_patterns()["person_noun_after_rx"], para.text[n.end : n.end + 4]
+    ):
+        cand = Candidate(k, replace(n, unit="人"), "count", clause, sent)  # 两个学生考取北大
+    if cand is not None and cand.kind == "bare":
+        cand = read_bare_number(para, cand)
+    if cand is None or cand.kind == "other_unit":
         return None
-    if pattern.startswith("^") and not _has_top_level_bar(pattern):
-        rest = pattern[1:]
-        return None if "^" in rest.replace("[^", "") else ("at", re.compile(rest))
-    if "^" in pattern.replace("[^", ""):
+    cand.chained = _chained_previous(para.text, para.by_sent.get(sent, []), cand.n)
+    return cand
+
+
+def read_bare_number(para: Paragraph, cand: Candidate) -> Candidate | None:
+    """What a number with no unit is, if anything: a money continuation (``共计16800`` after an
+    amount in 元), a score (``上线万人比为68.24``), a rate whose keyword comes right before it
+    (``小学入学率99.8``, ``辍学率为0``: flag ``percent_implied``), or an amount in 万/亿 in a
+    funding clause (``租金15万``: flag ``unit_implied``)."""
+    text, n, sent = para.text, cand.n, cand.sent
+    inherited = _inherit_money_unit(para, n, sent)
+    if inherited is not None:
+        return replace(cand, n=inherited, kind="money", flags=["unit_inherited"])
+    entry = _entry_in(text[max(sent[0], n.start - 8) : n.start], "score")
+    if entry is None and _is_change(text, n, sent[0]):
+        # 上线万人比为68.24,...,比全市平均值高出12.65: the change of the same metric.
+        entry = _last_entry(para, "score", sent[0], n.start)
+    if entry is not None:
+        return replace(cand, kind="score")
+    if _rate_named_before(text, n, sent):
+        return replace(cand, n=replace(n, is_percent=True), kind="rate", flags=["percent_implied"])
+    if re.search(
+        load_patterns()["coefficient_before_rx"], text[max(sent[0], n.start - 16) : n.start]
+    ):
+        return replace(cand, kind="coefficient")  # 差异系数分别为0.4175和0.3986
+    if re.match(load_patterns()["person_noun_after_rx"], text[n.end : n.end + 4]):
+        return replace(cand, n=replace(n, unit="人"), kind="count", flags=["unit_implied"])
+    if n.scale in ("万", "亿") and _context_word(para, "funding", cand.clause, n) is not None:
+        return replace(cand, n=replace(n, unit="元"), kind="money", flags=["unit_implied"])
+    return None
+
+
+def _inherit_money_unit(para: Paragraph, n: NumberMatch, sent: tuple[int, int]):
+    """``共计16800`` after ``共计19200元`` in the same sub-clause: the amount in the earlier
+    amount's unit and scale (``None`` when the number is not such a continuation)."""
+    prev = [
+        r for r in para.by_sent.get(sent, [])[-20:] if r["unit"] == "元" and r["end"] <= n.start
+    ]
+    if not prev or not re.search(
+        r"(共计|合计|共|计)$", para.text[max(sent[0], n.start - 3) : n.start]
+    ):
         return None
-    return "any", re.compile("(?=(?:" + pattern + "))")
+    src = para.nums[bisect.bisect_left(para.num_starts, prev[-1]["start"])]
+    scale = Decimal(10**4) if src.scale == "万" else Decimal(10**8) if src.scale == "亿" else 1
+    return replace(n, value=n.value * scale, unit="元")
 
 
-class _ParagraphIndex:
-    """Positions the per-number finders look up, computed once per paragraph, so that each
-    number costs a few bisects instead of a scan of its sentence (which, in a paragraph with
-    no sentence punctuation, is the whole paragraph)."""
-
-    def __init__(self, text: str, years: list[NumberMatch]):
-        self.text = text
-        self.years = years
-        self.year_starts = [y.start for y in years]
-        self.colons = [m.start() for m in re.finditer("[:：]", text)]
-        self.commas = [m.start() for m in re.finditer("[,，]", text)]
-        self.row_starts: dict[tuple[int, int], list[int]] = {}  # sorted, per sub-clause
-        self._sentences: dict[tuple[int, int], str] = {}
-        self._keywords: dict[str, KeywordHits] = {}
-        self._last_match: dict[tuple[str, int], tuple[int, int]] = {}
-        self._words: dict[str, list[int]] = {}
-
-    def search(self, pattern: str, lo: int, hi: int) -> bool:
-        """``re.search(pattern, text[lo:hi]) is not None`` for windows that run to the end of
-        a clause (``hi``): the last position in the clause where the pattern matches is found
-        once per clause, so the numbers of a clause with no punctuation do not each re-read
-        the rest of it."""
-        how = _window_rx(pattern)
-        if how is None:
-            return re.search(pattern, self.text[lo:hi]) is not None
-        kind, rx = how
-        if kind == "at":
-            return rx.match(self.text, lo, hi) is not None
-        done = self._last_match.get((pattern, hi))
-        if done is None or lo < done[0]:
-            last = -1
-            first = re.compile(pattern).search(self.text, lo, hi)  # usually none: a fast scan
-            if first is not None:
-                for m in rx.finditer(self.text, first.start(), hi):
-                    last = m.start()
-            done = self._last_match[(pattern, hi)] = (lo, last)
-        return done[1] >= lo
-
-    def match(self, pattern: str, lo: int, hi: int, full: bool = False) -> bool:
-        """``re.match`` (``full``: ``re.fullmatch``) of ``pattern`` on ``text[lo:hi]``, in place."""
-        how = _window_rx(pattern)
-        if how is None:
-            found = (re.fullmatch if full else re.match)(pattern, self.text[lo:hi])
-            return found is not None
-        rx = how[1] if how[0] == "at" else re.compile(pattern)
-        return (rx.fullmatch if full else rx.match)(self.text, lo, hi) is not None
-
-    def has_word(self, word: str, lo: int, hi: int) -> bool:
-        """``word in text[lo:hi]``, by bisect into the word's offsets (found once)."""
-        if word not in self._words:
-            at, found = [], self.text.find(word)
-            while found >= 0:
-                at.append(found)
-                found = self.text.find(word, found + 1)
-            self._words[word] = at
-        at = self._words[word]
-        i = bisect.bisect_left(at, lo)
-        return i < len(at) and at[i] + len(word) <= hi
-
-    def stripped(self, lo: int, hi: int) -> tuple[int, int]:
-        """Bounds of ``text[lo:hi].strip()`` (as offsets into ``text``)."""
-        first = _NON_SPACE.search(self.text, lo, hi)
-        if first is None:
-            return hi, hi
-        end = hi
-        while self.text[end - 1].isspace():
-            end -= 1
-        return first.start(), end
-
-    def sentence(self, span: tuple[int, int]) -> str:
-        """``text[a:b]``, one string per span however many figures it holds."""
-        if span not in self._sentences:
-            self._sentences[span] = self.text[span[0] : span[1]]
-        return self._sentences[span]
-
-    def last_entry(self, kind: str, lo: int, hi: int) -> MetricEntry | None:
-        """``_entry_in(text[lo:hi], kind)`` without scanning the window."""
-        rx, entries = _keyword_rx(kind)
-        if kind not in self._keywords:
-            self._keywords[kind] = KeywordHits(rx, self.text)
-        hit = self._keywords[kind].last(lo, hi)
-        return entries[hit.group()] if hit else None
-
-    def last_colon(self, lo: int, hi: int) -> int:
-        """Offset of the last ``:``/``：`` in ``[lo, hi)``, or -1."""
-        i = bisect.bisect_left(self.colons, hi) - 1
-        return self.colons[i] if i >= 0 and self.colons[i] >= lo else -1
-
-    def has_comma(self, lo: int, hi: int) -> bool:
-        i = bisect.bisect_left(self.commas, lo)
-        return i < len(self.commas) and self.commas[i] < hi
-
-    def row_between(self, sent: tuple[int, int], lo: int, hi: int) -> bool:
-        """True when a row of sub-clause ``sent`` starts strictly between ``lo`` and ``hi``."""
-        starts = self.row_starts.get(sent, [])
-        i = bisect.bisect_right(starts, lo)
-        return i < len(starts) and starts[i] < hi
+def _rate_named_before(text: str, n: NumberMatch, sent: tuple[int, int]) -> bool:
+    """True when a rate keyword (``…率``, ``…比例``) ends right before a bare number of at
+    most 100, with only a verb or a whole-school subject between (``及格率全校为85.3``)."""
+    pats = load_patterns()
+    if n.value > 100 or n.is_range:
+        return False
+    rx, _ = _keyword_rx("rate")
+    hit = _nearest_before(rx, text, sent[0], n.start)
+    if hit is None or not re.search(pats["implied_percent_keyword_rx"], hit.group()):
+        return False
+    return re.fullmatch(pats["implied_percent_gap_rx"], text[hit.end() : n.start]) is not None
 
 
-# --- the paragraph extractor --------------------------------------------------------------
+# --- stage 2: context (which family's vocabulary surrounds a number) -----------------------
 
 
-def _row(text, m, entry, kind, stage, sent, idx, context, *, change=None, unit_from=None, flags=()):
+@lru_cache(maxsize=1)
+def _context_rx() -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern for the context vocabularies of ``figures_patterns.json`` and the family
+    of each word (longest first)."""
+    lookup: dict[str, str] = {}
+    for family, words in load_patterns()["context_words"].items():
+        for w in words:
+            lookup.setdefault(w, family)
+    words = sorted(lookup, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words)), lookup
+
+
+def _context_word(
+    para: Paragraph, family: str, zone: tuple[int, int], n: NumberMatch
+) -> re.Match | None:
+    """The word of ``family``'s context vocabulary nearest the number in ``zone`` (before it
+    first, then after it), unless a veto word of that family (staff, aid, non-pupils) is in
+    the number's own clause."""
+    found = _nearest_context(para, zone, n, (family,))
+    return found[1] if found else None
+
+
+def _nearest_context(
+    para: Paragraph, zone: tuple[int, int], n: NumberMatch, families: tuple[str, ...]
+) -> tuple[str, re.Match] | None:
+    """``(family, word)`` of the context word nearest the number in ``zone``, restricted to
+    ``families``; ``None`` when none, or when the clause holds a veto word of that family."""
+    rx, lookup = _context_rx()
+    text = para.text
+    after_words = set(load_patterns()["context_words_after_number"])
+    before = list(rx.finditer(text, max(zone[0], n.start - WINDOW), n.start))
+    after = [h for h in rx.finditer(text, n.end, min(zone[1], n.end + WINDOW))
+             if h.group() in after_words]  # fmt: skip
+    hits = [h for h in reversed(before) if lookup[h.group()] in (*families, "institution")]
+    hits += [h for h in after if lookup.get(h.group()) in families]
+    if not hits or lookup[hits[0].group()] == "institution":
+        return None  # 幼儿园数量增加了77.3%: the nearest word names schools, not pupils
+    family = lookup[hits[0].group()]
+    clause = _span_at(para.clauses, n.start)
+    vetoes = load_patterns()["context_vetoes"].get(family, [])
+    lo = min(clause[0], zone[0])  # a wider zone is vetoed as a whole
+    if any(para.idx.has_word(w, lo, clause[1]) for w in vetoes):
+        return None
+    return family, hits[0]
+
+
+def _written_metric(text: str, cand: Candidate) -> str:
+    """The words naming a figure as written, when no lexicon keyword does: the end of its
+    clause before the number without the verb (``大专线以上``), else the words after it
+    (``300多名幼儿`` → ``幼儿``)."""
+    pats = load_patterns()
+    before = text[max(cand.clause[0], cand.n.start - 24) : cand.n.start]
+    before = re.sub(pats["metric_raw_trailing_rx"], "", before).strip(" ,，:：")
+    before = re.sub(pats["metric_raw_leading_rx"], "", before)
+    if before:
+        return before[-12:]
+    after = re.match(r"[^，,。；;:：0-9]{0,8}", text[cand.n.end : cand.clause[1]])
+    return after.group().strip() if after else ""
+
+
+# --- stage 3: family and metric (named rules driven by the lexicon) ------------------------
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a figure measures: the lexicon entry (or one made by a rule), where its keyword
+    starts (``None`` when no keyword), and the metric as written (``metric_raw``)."""
+
+    entry: MetricEntry
+    kw_at: int | None = None
+    raw: str = ""
+
+
+Rule = Callable[[Paragraph, Candidate], "Resolution | None"]
+
+
+def rule_lexicon(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """The nearest lexicon keyword of the figure's kind (``巩固率达到99.98%``); a count's
+    keyword owns only its own count in a 、 list (``留守儿童2318名、困境儿童436名``)."""
+    n = cand.n
+    entry, at = _find_metric(para.text, n, cand.kind, cand.clause, cand.sent)
+    if entry is None or at is None:
+        return None
+    if cand.kind == "count" and (
+        _other_subject_between(para.text, at, n.start)
+        or _aid_between(para.text, min(at, cand.clause[0]), n.start)
+    ):
+        return None
+    return Resolution(entry, at, para.text[at : at + len(entry.keyword)])
+
+
+def _aid_between(text: str, kw_at: int, pos: int) -> bool:
+    """True when an aid word lies between a count's keyword and the count (``寄宿生生活补助:
+    4842人`` counts aid recipients, not boarders)."""
+    return any(w in text[kw_at:pos] for w in load_patterns()["count_aid_words"])
+
+
+def rule_count_pattern_before(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A count after a phrase of ``count_before_keywords`` (``参加体育中考4530人``), unless
+    its clause names staff (``参加教师资格考试320人``)."""
+    pats, text, n, clause = load_patterns(), para.text, cand.n, cand.clause
+    window = text[max(clause[0], n.start - WINDOW) : n.start]
+    for rx, (metric, family) in pats["count_before_keywords"].items():
+        hit = re.search(rx, window)
+        if hit is not None:
+            if any(para.idx.has_word(w, clause[0], n.start) for w in pats["staff_words"]):
+                return None
+            start = n.start - len(window) + hit.start()
+            return Resolution(MetricEntry(rx, metric, family, "count"), start, hit.group())
+    return None
+
+
+def rule_count_pattern_after(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A count named by the rest of its clause (``1200人参加中考``, ``86人上本科线``); the
+    last pattern of ``count_after_keywords`` that matches wins."""
+    pats, n, clause = load_patterns(), cand.n, cand.clause
+    found = None
+    for word, (metric, family) in pats["count_after_keywords"].items():
+        if para.idx.search(word, n.end, clause[1]) and not any(
+            para.idx.has_word(x, n.end, clause[1]) for x in pats["count_after_exclude"]
+        ):
+            found = Resolution(MetricEntry(word, metric, family, "count"), None, metric)
+    return found
+
+
+def rule_top_rank(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """``51名学生进入全市前一千名`` / ``前10名中,我区占4名``: counts at the top of a ranking are
+    results (the rank pattern before the count, or in the rest of its clause)."""
+    pats, text, n = load_patterns(), para.text, cand.n
+    near = text[max(cand.sent[0], n.start - 15) : n.start] + "|"
+    if re.search(pats["top_rank_rx"], near) or para.idx.search(
+        pats["top_rank_rx"], n.end, cand.clause[1]
+    ):
+        metric, family = pats["top_rank_metric"]
+        return Resolution(MetricEntry("", metric, family, "count"), None, "")
+    return None
+
+
+def rule_change_in_subclause(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A change (``比上年减少120人``) takes the keyword named earlier in its sub-clause."""
+    if not _is_change(para.text, cand.n, cand.sent[0]):
+        return None
+    entry, at = _find_metric(para.text, cand.n, cand.kind, cand.sent, cand.sent)
+    if entry is None:
+        return None
+    raw = para.text[at : at + len(entry.keyword)] if at is not None else ""
+    return Resolution(entry, at, raw)
+
+
+def rule_change_of_previous(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A change with no keyword in its sub-clause (``毕业生1616万人,比上年增加50万人``) measures
+    what the figure before it in the sub-clause, of the same unit, measures."""
+    if not _is_change(para.text, cand.n, cand.sent[0]):
+        return None
+    prev = para.before(cand.sent, cand.n.start, _normalised_value(cand.n)[1])
+    return _continue(prev[-1], cand) if prev else None
+
+
+def rule_comparison_operand(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """The earlier value or the target a comparison refers to (``上线52人,比去年48人增加4人``,
+    ``比市目标90人超出21人``) measures what the figure before it in the sub-clause measures."""
+    if _comparison_operand(para.text, cand.n, cand.sent) is None:
+        return None
+    prev = para.before(cand.sent, cand.n.start, _normalised_value(cand.n)[1])
+    if not prev:
+        return None
+    r = prev[-1]
+    return Resolution(MetricEntry("", r["metric"], r["family"], cand.kind), None, r["metric_raw"])
+
+
+def _lead(para: Paragraph, cand: Candidate) -> tuple[int, int]:
+    """Bounds of the words before a count in its clause, from the last ``(`` or ``、`` on
+    (``其中小学67424人、初中25564人``: the lead of 25564 is ``初中``)."""
+    lo = cand.clause[0]
+    for mark in "(（、":
+        at = para.text.rfind(mark, lo, cand.n.start)
+        lo = max(lo, at + 1) if at >= 0 else lo
+    return para.idx.stripped(lo, cand.n.start)
+
+
+def rule_stage_continuation(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A clause that is only a stage continues the count before it (``在校学生52360人,其中
+    小学生31200人``, ``考入本科的为11人,专科为23人``, ``其中小学6742人、初中2556人``)."""
+    pats, n = load_patterns(), cand.n
+    lead_at = _lead(para, cand)
+    prev = [
+        r
+        for r in para.by_sent.get(cand.sent, [])[-20:]
+        if r["unit"] == "人" and r["start"] < n.start
+    ]
+    if prev and (
+        para.idx.match(pats["count_continuation_rx"], *lead_at)
+        or para.idx.match(pats["count_parallel_lead_rx"], *lead_at)  # 乙小学有80多人
+    ):
+        return _continue(prev[-1], cand)
+    return None
+
+
+def rule_part_of_total(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """Parts after 其中 or after a stated total share the total's metric (``本科上线86人,其中
+    美术类52人,音乐类21人``, ``达到2808人(其中文化生2191人)``); a longer lead or one naming
+    staff is never a part."""
+    n, text = cand.n, para.text
+    lead_at = _lead(para, cand)
+    prev = [
+        r
+        for r in para.by_sent.get(cand.sent, [])[-20:]
+        if r["unit"] == "人" and r["start"] < n.start
+    ]
+    if (
+        prev
+        and lead_at[1] - lead_at[0] <= 10
+        and _is_part_after_qizhong(text, prev, cand.sent, n.start, text[lead_at[0] : lead_at[1]])
+    ):
+        return _continue(prev[-1], cand)
+    return None
+
+
+def rule_parts_after_total_sentence(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """Parts in a sentence opening with 其中 after a sentence that ends on a count (``共有学生
+    1094名。其中:中心小学410名,…``) share that count's metric, as parts after 其中 do."""
+    pats, n, text = load_patterns(), cand.n, para.text
+    opener = re.match(pats["parts_sentence_rx"], text[cand.sent[0] : n.start])
+    if opener is None or cand.sent[0] == 0:
+        return None
+    earlier = para.by_sent.get(_span_at(para.subclauses, cand.sent[0] - 1), [])
+    lead = text[slice(*para.idx.stripped(cand.clause[0], n.start))]
+    if not earlier or earlier[-1]["unit"] != "人" or _normalised_value(n)[1] != "人":
+        return None
+    if len(lead) > 10 or re.search(r"[0-9]", lead) or any(w in lead for w in pats["staff_words"]):
+        return None
+    return _continue(earlier[-1], cand)
+
+
+def rule_chained(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A count joined to the one before it by 、/和 only (``52人和21人``) continues it."""
+    return _continue(cand.chained, cand) if cand.chained is not None else None
+
+
+def rule_count_lead_in(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A keyword in a lead-in before a colon (``共招收新生:小学一年级4821人``) or in a
+    number-less subject clause (``本科上线人数连续5年保持增长,今年达到1526人``)."""
+    entry, at = _count_lead_in(para.text, cand.n, cand.sent, para.idx)
+    if entry is None or at is None or _aid_between(para.text, at, cand.n.start):
+        return None
+    return Resolution(entry, at, para.text[at : at + len(entry.keyword)])
+
+
+def rule_exam_or_enrollment_context(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A count or rate in a clause about exams (考试, 高考, 上线, 本科, 分数线…) or about
+    pupils (在校, 招生, 毕业, 学生, 幼儿…) whose metric word the lexicon does not know:
+    family from that vocabulary, metric the family's generic label, ``metric_raw`` the
+    words as written (``大专线以上356人`` → exam, ``300多名幼儿`` → enrollment)."""
+    pats, n = load_patterns(), cand.n
+    if re.search(pats["count_negation_rx"], para.text[max(0, n.start - 2) : n.start]):
+        return None  # 无一人辍学: nobody, not a count
+    money = any(m.unit == "元" and cand.clause[0] <= m.start < cand.clause[1] for m in para.nums)
+    if money or re.match(pats["aid_per_head_after_rx"], para.text[n.end : n.end + 4]):
+        return None  # 本科18人,每人1000元: the head count of an aid list
+    if _staff_list_before(para, cand):
+        return None  # 共有教师592人,其中…民办园128人,幼儿看护点140人: still staff
+    found = _nearest_context(para, cand.clause, n, ("exam", "enrollment"))
+    lead = para.idx.stripped(cand.clause[0], n.start)
+    if found is None and lead[1] - lead[0] <= 1:
+        # 高中部,设200个教学班,11000人: a count standing alone takes its sub-clause's subject
+        found = _nearest_context(para, (cand.sent[0], n.start), n, ("exam", "enrollment"))
+    if found is None:
+        return None
+    family, hit = found
+    metric = pats["context_metrics"][family][cand.kind]
+    entry = MetricEntry("", metric, family, cand.kind)
+    return Resolution(entry, hit.start(), _written_metric(para.text, cand))
+
+
+def _staff_list_before(para: Paragraph, cand: Candidate) -> bool:
+    """True when a staff or aid word comes earlier in the sub-clause and no figure lies between
+    it and the count (the count continues a list of staff or of aid recipients)."""
+    lo, pats = cand.sent[0], load_patterns()
+    words = pats["staff_words"] + pats["count_aid_words"]  # 资助136人,其中本科一批18人
+    at = max(para.text.rfind(w, lo, cand.n.start) for w in words)
+    return at >= 0 and not para.idx.row_between(cand.sent, at, cand.n.start)
+
+
+def rule_exam_score(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A pupil's or a class's score in exam words the lexicon does not name as a metric
+    (``某同学以652分``, ``以总分712分位列全省第3名``, ``人平82.5分``); never a threshold
+    (``600分以上``) or a scoring rubric (``总分100分``)."""
+    pats, text, n = load_patterns(), para.text, cand.n
+    if n.unit != "分" or n.approx or n.is_range:
+        return None
+    before = text[max(cand.clause[0], n.start - 20) : n.start]
+    after = text[n.end : min(cand.clause[1], n.end + 8)]
+    if re.search(pats["exam_score_after_veto_rx"], after):
+        return None
+    named = re.search(pats["exam_score_before_rx"], before)
+    ranked = re.search(pats["exam_score_by_rx"], before) and re.match(
+        pats["exam_score_rank_after_rx"], after
+    )
+    if not (named or ranked):
+        return None
+    entry = MetricEntry("", pats["context_metrics"]["exam"]["score"], "exam", "score")
+    return Resolution(entry, None, _written_metric(text, cand))
+
+
+def rule_share_of_exam_count(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """``700分以上考生85人,占全市的12.4%``: the share of an exam count is an exam rate (a
+    share of enrolled pupils, ``占在校生的11.3%``, stays other: it is composition)."""
+    text, n = para.text, cand.n
+    own = text[max(cand.clause[0], n.start - WINDOW) : n.start]
+    if re.search(load_patterns()["exam_share_rx"], own) or not own.lstrip().startswith("占"):
+        return None
+    prev = para.before(cand.sent, n.start, "人")
+    if not prev or prev[-1]["family"] != "exam":
+        return None
+    metric = prev[-1]["metric"].removesuffix("人数") + "比例"
+    return Resolution(MetricEntry("", metric, "exam", "rate"), None, own.strip())
+
+
+def rule_share_of_candidates(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """``一批上线人数占参考人数的比例为24.6%``: a share of the candidates is an exam rate."""
+    own = para.text[max(cand.clause[0], cand.n.start - WINDOW) : cand.n.start]
+    share = re.search(load_patterns()["exam_share_rx"], own)
+    if share is None:
+        return None
+    metric = "上线率" if "线" in own[: share.start()] else "比例"
+    return Resolution(MetricEntry("", metric, "exam", "rate"), None, share.group())
+
+
+def rule_generic_rate(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """Any ``X率`` in the clause names an ``other`` rate (``城镇化率达到45.6%``)."""
+    rx = re.compile(load_patterns()["generic_rate_rx"])
+    term = _nearest_before(rx, para.text, cand.clause[0], cand.n.start)
+    if term is None:
+        return None
+    return Resolution(
+        MetricEntry(term.group(), term.group(), "other", "rate"), term.start(), term.group()
+    )
+
+
+def rule_change_rate(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """A rate after a change verb with no name is a growth (or fall) rate."""
+    text, n = para.text, cand.n
+    if not _is_change(text, n, cand.sent[0]):
+        return None
+    window = text[max(cand.sent[0], n.start - 6) : n.start]
+    dec = any(v in window for v in load_patterns()["decrease_verbs"])
+    metric = "下降率" if dec else "增长率"
+    return Resolution(MetricEntry("", metric, "other", "rate"), None, "")
+
+
+def rule_fallback_rate(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """Every other rate is an ``other`` 比例."""
+    return Resolution(FALLBACK_RATE, None, "")
+
+
+def rule_named_ratio(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """``师生比为1:15.9``: any ``X比`` right before a ratio names it."""
+    named = re.search(load_patterns()["generic_ratio_rx"], para.text[cand.clause[0] : cand.n.start])
+    if named is None:
+        return None
+    word = named.group(1)
+    return Resolution(MetricEntry(word, word, "other", "ratio"), None, word)
+
+
+def rule_named_coefficient(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """``综合差异系数为0.4175``: an index named by the nearest ``X系数`` before it (other)."""
+    rx = re.compile(load_patterns()["coefficient_name_rx"])
+    term = _nearest_before(rx, para.text, cand.sent[0], cand.n.start)
+    if term is None:
+        return None
+    word = term.group()
+    return Resolution(MetricEntry(word, word, "other", "coefficient"), term.start(), word)
+
+
+def rule_money_anywhere(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """Every amount in 元 is funding: the nearest money keyword before it (even in an earlier
+    sentence, within :data:`WINDOW`), else the generic 金额."""
+    rx, entries = _keyword_rx("money")
+    earlier = _nearest_before(rx, para.text, 0, cand.n.start)
+    if earlier is None:
+        return Resolution(FALLBACK_MONEY, None, "")
+    return Resolution(entries[earlier.group()], earlier.start(), earlier.group())
+
+
+def _continue(prev: dict, cand: Candidate) -> Resolution:
+    """The metric of an earlier row, for a figure that continues it."""
+    return Resolution(
+        MetricEntry("", prev["metric"], prev["family"], cand.kind), None, prev["metric_raw"]
+    )
+
+
+# The rules tried for each kind of value, in order; the first that names the figure wins.
+RULES: dict[str, tuple[Rule, ...]] = {
+    "count": (
+        rule_lexicon, rule_count_pattern_before, rule_count_pattern_after, rule_top_rank,
+        rule_change_in_subclause, rule_change_of_previous, rule_comparison_operand,
+        rule_stage_continuation,
+        rule_part_of_total, rule_parts_after_total_sentence, rule_chained, rule_count_lead_in, rule_exam_or_enrollment_context,
+    ),
+    "rate": (
+        rule_lexicon, rule_share_of_exam_count, rule_share_of_candidates, rule_generic_rate,
+        rule_change_rate, rule_fallback_rate,
+    ),
+    "money": (rule_lexicon, rule_money_anywhere),
+    "score": (rule_lexicon, rule_exam_score),
+    "ratio": (rule_lexicon, rule_named_ratio),
+    "coefficient": (rule_named_coefficient,),
+}  # fmt: skip
+
+
+def resolve_metric(para: Paragraph, cand: Candidate) -> Resolution | None:
+    """The first rule of :data:`RULES` for the candidate's kind that names it, with the family
+    then refined from context (:func:`refine_family`); ``None`` when no rule does."""
+    for rule in RULES.get(cand.kind, ()):
+        found = rule(para, cand)
+        if found is not None:
+            return refine_family(para, cand, found)
+    return None
+
+
+def refine_family(para: Paragraph, cand: Candidate, res: Resolution) -> Resolution:
+    """A generic ``other`` rate in a clause about exams or pupils takes that family: a growth
+    rate (增长率) the family of the figure it follows in its sub-clause (``上线1200人,比去年
+    增长5%``) or of its own clause's vocabulary; a share (比例, 比重) only an exam family from
+    its own clause (a share of pupils, ``公办园在园幼儿占比51.5%``, is composition: other)."""
+    pats = load_patterns()
+    if cand.kind != "rate" or res.entry.family != "other":
+        return res
+    growth = res.entry.metric in pats["context_rate_metrics"]
+    if not growth and res.entry.metric not in pats["context_share_metrics"]:
+        return res
+    own = para.text[cand.clause[0] : cand.n.start]
+    named = len(re.sub(pats["growth_filler_rx"], "", own).strip()) >= 2  # 在园规模增加了56.4%
+    prev = para.before(cand.sent, cand.n.start) if growth and not named else []
+    families = ("exam", "enrollment") if growth else ("exam",)
+    if prev:
+        family = prev[-1]["family"]
+    else:
+        found = _nearest_context(para, (cand.clause[0], cand.n.start), cand.n, families)
+        family = found[0] if found else "other"
+    if family not in families:
+        return res
+    return replace(res, entry=replace(res.entry, family=family))
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+
+FALLBACK_RATE = MetricEntry("", "比例", "other", "rate")
+FALLBACK_MONEY = MetricEntry("", "金额", "funding", "money")
+
+
+def _comparison_operand(text: str, n: NumberMatch, sent: tuple[int, int]) -> str | None:
+    """``base`` for the earlier value of a comparison (``比去年48人增加4人``, ``由800元提高到
+    1050元``), ``target`` for a target it is compared with (``比市目标90人超出21人``), else
+    ``None``."""
+    pats = load_patterns()
+    before = text[max(sent[0], n.start - 12) : n.start]
+    after = text[n.end : min(sent[1], n.end + 10)]
+    compared = re.search(pats["comparison_before_rx"], before)
+    if compared and re.match(pats["comparison_after_rx"], after):
+        target = any(w in compared.group() for w in pats["target_words"])
+        return "target" if target else "base"
+    if re.search(pats["from_before_rx"], before) and re.match(pats["from_after_rx"], after):
+        return "base"
+    return None
+
+
+def figure_role(
+    text: str, n: NumberMatch, sent: tuple[int, int], is_change: bool, planned: bool
+) -> str:
+    """``change``, ``base`` (the earlier value a comparison refers to), ``target`` (a target or
+    plan) or ``level``.
+
+    >>> t = "上线52人,比去年48人增加4人"
+    >>> [figure_role(t, m, (0, len(t)), c, False) for m, c in zip(find_numbers(t), (False, False, True))]
+    ['level', 'base', 'change']
+    """
+    if is_change:
+        return "change"
+    operand = _comparison_operand(text, n, sent)
+    if operand is not None:
+        return operand
+    return "target" if planned else "level"
+
+
+def _row(
+    para: Paragraph, m: NumberMatch, res: Resolution, kind: str, stage: str,
+    sent: tuple[int, int], *, change=None, unit_from=None, flags=(),
+) -> dict:  # fmt: skip
+    """One figure as a dict (the columns of :data:`FIGURE_COLUMNS` that the paragraph knows)."""
+    text, entry = para.text, res.entry
     value, unit = _normalised_value(unit_from or m)
     if unit_from is not None and unit_from is not m:
         # 5、7、8个百分点: the bare numbers take the last one's unit.
@@ -569,48 +1034,185 @@ def _row(text, m, entry, kind, stage, sent, idx, context, *, change=None, unit_f
     fl = list(flags)
     if m.approx:
         fl.append(f"approx={m.approx_word}")
-    if m.is_range:
-        fl.append(f"range={m.low}-{m.high}")
-    metric, family = entry.metric, entry.family
-    if kind == "money":
-        family = "funding"
+    family = "funding" if kind == "money" else entry.family
     if family != "funding" and unit == "%" and value > 100 and not is_change:
         fl.append("rate_over_100")
     if kind == "count":
         value = value.to_integral_value()
+    planned = bool(para.context.get("planned")) or _is_planned(text, sent[0], m.start)
+    role = figure_role(text, m, sent, bool(is_change), planned)
+    prev = para.before(sent, m.start)
+    if (
+        role == "change"
+        and prev
+        and prev[-1]["role"] == "target"
+        and re.match(load_patterns()["comparison_after_rx"], text[prev[-1]["end"] : m.start])
+        and not para.context.get("planned")
+    ):
+        planned = False  # 比目标40人超出12人: the plan word names the target, the excess is actual
+    low, high = _range_ends(m, unit_from)
     return {
-        "family": family,
-        "metric": metric,
-        "stage": stage,
-        "value": value,
-        "unit": unit,
-        "approx": bool(m.approx),
-        "is_change": bool(is_change),
-        "planned": bool(context.get("planned")) or _is_planned(text, sent[0], m.start),
+        "family": family, "metric": entry.metric, "metric_raw": res.raw or entry.metric,
+        "stage": stage, "value": value, "unit": unit, "role": role, "approx": bool(m.approx),
+        "is_change": role == "change", "planned": role == "target" or (planned and role != "base"),
         "per_capita": _is_per_capita(text, sent[0], m),
-        "year": _find_year(idx.years, text, sent[0], m.start, idx.year_starts),
-        "start": m.start,
-        "end": m.end,
-        "text": text[m.start : m.end],
-        "sentence": idx.sentence(sent),
-        "flags": fl,
-    }
+        "year": _find_year(para.years, text, sent[0], m.start, para.idx.year_starts),
+        "range_low": low, "range_high": high, "parts_sum": None,
+        "start": m.start, "end": m.end, "text": text[m.start : m.end],
+        "sentence": para.idx.sentence(sent), "flags": fl,
+    }  # fmt: skip
 
 
-FALLBACK_RATE = MetricEntry("", "比例", "other", "rate")
-FALLBACK_MONEY = MetricEntry("", "金额", "funding", "money")
+def _range_ends(m: NumberMatch, unit_from: NumberMatch | None) -> tuple[Decimal | None, ...]:
+    """Low and high end of a range (``6-15``, ``30~40%``) in the figure's unit, else ``None``."""
+    if not m.is_range or m.low is None or m.high is None:
+        return None, None
+    per_mille = (unit_from or m).is_permille
+    return (m.low / 10, m.high / 10) if per_mille else (m.low, m.high)
+
+
+def emit_figure(para: Paragraph, cand: Candidate, res: Resolution) -> dict | None:
+    """The row of a resolved candidate, after the checks a score needs (a score counts only
+    right after its keyword, or chained to the score before it)."""
+    text, n, kind, entry = para.text, cand.n, cand.kind, res.entry
+    if kind == "score" and entry.applies_to == "score" and n.unit not in ("分", ""):
+        return None
+    if kind == "score" and not _score_follows_keyword(text, entry, n):
+        chained = cand.chained
+        if chained is None or chained["metric"] != entry.metric:
+            return None  # 最高分689分,600分以上人数: a threshold, not the 最高分
+        # 分别高出全市平均分23.1分和19.8分: the second value continues the first.
+        return _row(para, n, res, kind, chained["stage"], cand.sent, change=chained["is_change"])
+    stage = _find_stage(text, cand.sent[0], n.start, entry.metric)
+    if not stage and res.kw_at is not None and res.kw_at < cand.clause[0]:
+        # 补助标准,由每年800元: the stage named in the metric's own clause (农村初中...补助标准).
+        end = _span_at(para.clauses, res.kw_at)[1] - 1
+        stage = _find_stage(text, cand.sent[0], end, entry.metric)
+    return _row(para, n, res, kind, stage, cand.sent, flags=cand.flags)
+
+
+# --- list / shared-value forms ------------------------------------------------------------
+
+
+def extract_lists(para: Paragraph) -> None:
+    """Rows of lists bound by 分别/依次 (``优秀率、良好率分别提高5、7个百分点``) and of one value
+    shared by several metrics (``入学率、巩固率均保持100%``); their numbers are then used."""
+    pats = load_patterns()
+    markers = pats["list_markers"] + pats["shared_markers"]
+    # 生均/人均/平均 contain 均 but do not share a value.
+    marker_rx = re.compile("(?<![生人平])(?:" + "|".join(re.escape(w) for w in markers) + ")")
+    for mk in marker_rx.finditer(para.text):
+        sent = _span_at(para.subclauses, mk.start())
+        subjects = _subjects_before(para.text, mk.start(), sent[0])
+        if len(subjects) < 2:
+            continue
+        shared = mk.group() in pats["shared_markers"]
+        chain = _list_values(para, mk, sent, subjects, shared)
+        if chain is None or _value_kind(para.nums[chain[-1]]) in ("bare", "other_unit"):
+            continue
+        made = _list_rows(para, mk, sent, subjects, chain, shared)
+        if made is not None:
+            para.add(sent, made)
+            para.used.update(chain)
+
+
+def _list_values(para: Paragraph, mk: re.Match, sent, subjects, shared: bool) -> list[int] | None:
+    """Indices of the values of a list: the first run after the marker, in the same clause
+    chain, that fits (``分别高于四个实验区平均值的19.84分、6.5%、3.34%``: 四个 is not the run)."""
+    nums = para.nums
+    for k in range(bisect.bisect_left(para.num_starts, mk.end()), len(nums)):
+        n = nums[k]
+        if n.end > sent[1]:
+            return None  # numbers are sorted: every later one ends past the sub-clause too
+        if k in para.used or _value_kind(n) == "other_unit":
+            continue
+        if para.idx.has_comma(mk.end(), n.start):
+            return None
+        cand = [k] if shared else _value_chain(nums, para.text, k)
+        return cand if shared or len(cand) == len(subjects) else None
+    return None
+
+
+def _list_rows(para: Paragraph, mk, sent, subjects, chain: list[int], shared: bool):
+    """One row per subject of a list (``None`` when a subject names no metric)."""
+    text, nums, pats = para.text, para.nums, load_patterns()
+    last = nums[chain[-1]]
+    pairs = [(s, chain[0]) for s in subjects] if shared else list(zip(subjects, chain, strict=True))
+    verb_zone = text[mk.end() : nums[chain[0]].start]
+    change = any(v in verb_zone for v in pats["change_verbs"]) and not re.search(
+        r"(提高|增加|增长|上升|下降|降低)[到至]", verb_zone
+    )
+    first_stage = _find_stage(text, subjects[0][0], subjects[0][1], "")
+    made = []
+    for (sa, sb), k in pairs:
+        n = nums[k]
+        # 19.84分、6.5%、3.34%: each value keeps its own kind; bare ones take the last's.
+        kind = _value_kind(n) if _value_kind(n) != "bare" else _value_kind(last)
+        entry, stage = _list_subject_entry(para, sent, subjects, (sa, sb), kind, first_stage)
+        if entry is None:
+            return None
+        raw = text[sa:sb].strip() or entry.metric
+        unit_from = last if _value_kind(n) == "bare" else n
+        made.append(_row(para, n, Resolution(entry, None, raw), kind, stage, sent,
+                         change=change or None, unit_from=unit_from))  # fmt: skip
+    return made
+
+
+def _list_subject_entry(para: Paragraph, sent, subjects, span, kind: str, first_stage: str):
+    """The metric and stage of one subject of a list: its own keyword; a short subject or a
+    bare stage takes the keyword at the list's end (``小学、初中巩固率``, ``语文、数学平均分``);
+    a stage alone takes the keyword before the list (``合格学历:小学、初中分别达到…``)."""
+    text = para.text
+    sa, sb = span
+    entry = _entry_in(text[sa:sb], kind)
+    context_entry = _last_entry(para, kind, sent[0], subjects[0][0])
+    tail_entry = _entry_in(text[subjects[-1][0] : subjects[-1][1]], kind)
+    own_stage = _find_stage(text, sa, sb, "")
+    stage = own_stage or first_stage
+    if entry is None and tail_entry is not None and (own_stage or sb - sa <= 4):
+        entry = tail_entry
+    if entry is None:
+        if stage and context_entry is not None:
+            entry = context_entry
+        elif stage and kind == "rate":
+            entry = FALLBACK_RATE
+        elif kind == "count" and context_entry is not None and tail_entry is None:
+            entry = context_entry  # 一本人数…,甲中学、乙中学分别为3332人、3055人: named schools
+        elif kind == "money":
+            entry = FALLBACK_MONEY
+        else:
+            return None, ""
+    if not stage:
+        wide = _nearest_before(_stage_rx()[0], text, sent[0], sa)
+        stage = _stage_rx()[1][wide.group()] if wide else _find_stage(text, sa, sa, entry.metric)
+    return entry, stage
+
+
+def _last_entry(para: Paragraph, kind: str, lo: int, hi: int) -> MetricEntry | None:
+    """``_entry_in(text[lo:hi], kind)`` through the paragraph's index (no scan of the window)."""
+    rx, entries = _keyword_rx(kind)
+    hit = para.idx.last_hit(rx, lo, hi)
+    return entries[hit.group()] if hit else None
+
+
+# --- the paragraph extractor --------------------------------------------------------------
 
 
 def extract_paragraph_figures(text: str, context: dict | None = None) -> list[dict]:
     """Labelled figures in one clean Simplified paragraph (offsets relative to ``text``).
+
+    Stages: candidates (:func:`read_paragraph`, :func:`make_candidate`) → context and
+    family/metric resolution (:func:`resolve_metric`, the rules of :data:`RULES`) → rows
+    (:func:`emit_figure`) → checks (non-pupil rates, totals and parts, out-of-scale amounts).
 
     Args:
         text: the paragraph's clean text.
         context: optional ``{"planned": bool}`` carried from the document (plan sections).
 
     Returns:
-        One dict per figure with ``family, metric, stage, value (Decimal), unit, approx,
-        is_change, planned, per_capita, year, start, end, text, sentence, flags (list)``.
+        One dict per figure with ``family, metric, metric_raw, stage, value (Decimal), unit,
+        role, approx, is_change, planned, per_capita, year, range_low, range_high,
+        parts_sum, start, end, text, sentence, flags (list)``.
 
     Example:
         >>> [(f["metric"], f["value"]) for f in extract_paragraph_figures("小学入学率、巩固率均达到100%。")]
@@ -618,276 +1220,22 @@ def extract_paragraph_figures(text: str, context: dict | None = None) -> list[di
         >>> extract_paragraph_figures("总分100分,职业道德满分10分;2020年6月24日")
         []
     """
-    context = dict(context or {})
-    if _plan_prefix(text):
-        context["planned"] = True
-    pats = load_patterns()
-    numbers = find_numbers(text)
-    nums = [n for n in numbers if n.kind == "quantity"]
-    years = [n for n in numbers if n.kind == "year"]
-    num_starts = [n.start for n in nums]
-    sentences = split_spans(text, SENTENCE_END)
-    subclauses = split_spans(text, SUBCLAUSE_END)
-    clauses = split_spans(text, CLAUSE_END)
-    idx = _ParagraphIndex(text, years)
-    rows: list[dict] = []
-    by_sent: dict[tuple[int, int], list[dict]] = {}  # rows per sub-clause, for continuations
-    used: set[int] = set()
-
-    def add(sent: tuple[int, int], made: list[dict]) -> None:
-        by_sent.setdefault(sent, []).extend(made)
-        starts = idx.row_starts.setdefault(sent, [])
-        for r in made:
-            bisect.insort(starts, r["start"])
-
-    # 1. Lists (分别/依次) and one value shared by several metrics (均/都).
-    markers = pats["list_markers"] + pats["shared_markers"]
-    # 生均/人均/平均 contain 均 but do not share a value.
-    marker_rx = re.compile("(?<![生人平])(?:" + "|".join(re.escape(w) for w in markers) + ")")
-    for mk in marker_rx.finditer(text):
-        sent = _span_at(subclauses, mk.start())
-        subjects = _subjects_before(text, mk.start(), sent[0])
-        if len(subjects) < 2:
+    para = read_paragraph(text, context)
+    extract_lists(para)
+    for k in range(len(para.nums)):
+        if k in para.used:
             continue
-        shared = mk.group() in pats["shared_markers"]
-        # The values: the first run after the marker, in the same clause chain, that fits
-        # (分别高于四个实验区平均值的19.84分、6.5%、3.34%: 四个 is not the run).
-        chain = None
-        for k in range(bisect.bisect_left(num_starts, mk.end()), len(nums)):
-            n = nums[k]
-            if n.end > sent[1]:
-                break  # numbers are sorted: every later one ends past the sub-clause too
-            if k in used or _value_kind(n) == "other_unit":
-                continue
-            if idx.has_comma(mk.end(), n.start):
-                break
-            cand = [k] if shared else _value_chain(nums, text, k)
-            if shared or len(cand) == len(subjects):
-                chain = cand
-            break
-        if chain is None:
+        cand = make_candidate(para, k)
+        res = resolve_metric(para, cand) if cand is not None else None
+        if cand is None or res is None:
             continue
-        first = chain[0]
-        last = nums[chain[-1]]
-        kind = _value_kind(last)
-        if kind in ("bare", "other_unit"):
-            continue
-        pairs = (
-            [(s, chain[0]) for s in subjects] if shared else list(zip(subjects, chain, strict=True))
-        )
-        verb_zone = text[mk.end() : nums[first].start]
-        change = any(v in verb_zone for v in pats["change_verbs"]) and not re.search(
-            r"(提高|增加|增长|上升|下降|降低)[到至]", verb_zone
-        )
-        first_stage = _find_stage(text, subjects[0][0], subjects[0][1], "")
-        made = []
-        for (sa, sb), k in pairs:
-            subject = text[sa:sb]
-            n = nums[k]
-            # 19.84分、6.5%、3.34%: each value keeps its own kind; bare ones take the last's.
-            kind = _value_kind(n) if _value_kind(n) != "bare" else _value_kind(last)
-            entry = _entry_in(subject, kind)
-            context_entry = idx.last_entry(
-                kind, sent[0], subjects[0][0]
-            )  # = _entry_in(lead_in, kind)
-            # 小学、初中巩固率均达到100%: a bare stage takes the metric named at the list's end.
-            tail_entry = _entry_in(text[subjects[-1][0] : subjects[-1][1]], kind)
-            stage = _find_stage(text, sa, sb, "") or first_stage
-            if (
-                entry is None
-                and tail_entry is not None
-                and (_find_stage(text, sa, sb, "") or sb - sa <= 4)
-            ):
-                # also 语文、数学、英语平均分分别为…: short subjects share the last one's metric
-                entry = tail_entry
-            if entry is None:
-                if stage and context_entry is not None:
-                    entry = context_entry
-                elif stage and kind == "rate":
-                    entry = FALLBACK_RATE
-                elif kind == "money":
-                    entry = FALLBACK_MONEY
-                else:
-                    break
-            if not stage:
-                wide = _nearest_before(_stage_rx()[0], text, sent[0], sa)
-                stage = (
-                    _stage_rx()[1][wide.group()]
-                    if wide
-                    else _find_stage(text, sa, sa, entry.metric)
-                )
-            unit_from = last if _value_kind(n) == "bare" else n
-            made.append(_row(text, n, entry, kind, stage, sent, idx, context, change=change or None,
-                             unit_from=unit_from))  # fmt: skip
-        else:
-            rows.extend(made)
-            add(sent, made)
-            used.update(chain)
-
-    # 2. Every other number, one at a time.
-    count_after = pats["count_after_keywords"]
-    for k, n in enumerate(nums):
-        if k in used:
-            continue
-        kind = _value_kind(n)
-        clause = _span_at(clauses, n.start)
-        sent = _span_at(subclauses, n.start)
-        flags: list[str] = []
-        if _is_milestone(text, n, nums, k + 1, sent):
-            continue  # 一本上线突破800人大关,达到826人: the milestone restates the figure after it
-        if kind == "bare":
-            # 共计16800 after 共计19200元: a continuation keeps the earlier money unit.
-            prev = [
-                r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "元" and r["end"] <= n.start
-            ]
-            before = text[max(sent[0], n.start - 3) : n.start]
-            if prev and re.search(r"(共计|合计|共|计)$", before):
-                src = nums[bisect.bisect_left(num_starts, prev[-1]["start"])]
-                scale = (
-                    Decimal(10**4)
-                    if src.scale == "万"
-                    else Decimal(10**8)
-                    if src.scale == "亿"
-                    else 1
-                )
-                n = NumberMatch(
-                    **{
-                        **{f: getattr(n, f) for f in n.__dataclass_fields__},
-                        "value": n.value * scale,
-                        "unit": "元",
-                    }
-                )
-                kind, flags = "money", ["unit_inherited"]
-            else:
-                entry = _entry_in(text[max(sent[0], n.start - 8) : n.start], "score")
-                if entry is None and _is_change(text, n, sent[0]):
-                    # 上线万人比为68.24,...,比全市平均值高出12.65: the change of the same metric.
-                    entry = idx.last_entry("score", sent[0], n.start)
-                if entry is None:
-                    continue
-                kind = "score"
-        if kind == "other_unit":
-            continue
-        entry, kw_at = _find_metric(text, n, kind, clause, sent)
-        if kind == "count" and entry is not None and _other_subject_between(text, kw_at, n.start):
-            entry = (
-                None  # 留守儿童2318名、困境儿童436名: 436 counts a noun the lexicon does not know
-            )
-        chained = _chained_previous(text, by_sent.get(sent, []), n)
-        if kind == "count" and entry is None:
-            before_rx = next((rx for rx in pats["count_before_keywords"]
-                              if re.search(rx, text[max(clause[0], n.start - WINDOW) : n.start])), None)  # fmt: skip
-            if before_rx is not None and any(
-                idx.has_word(w, clause[0], n.start) for w in pats["staff_words"]
-            ):
-                before_rx = None  # 参加教师资格考试320人: staff, not pupils
-            if before_rx is not None:  # 参加体育中考4530人
-                entry = MetricEntry(before_rx, *pats["count_before_keywords"][before_rx], "count")
-        if kind == "count" and entry is None:
-            # The rest of the clause (text[n.end:clause[1]]), looked up without copying it.
-            for word, (metric, family) in count_after.items():
-                if idx.search(word, n.end, clause[1]) and not any(
-                    idx.has_word(x, n.end, clause[1]) for x in pats["count_after_exclude"]
-                ):
-                    entry = MetricEntry(word, metric, family, "count")
-            # 51名学生进入全市前一千名 / 前10名中,我区占4名: top-of-ranking counts are results.
-            # The rank pattern is searched before the count and in the rest of its clause (the
-            # two pieces were once joined by "|", which the pattern never matches).
-            near = text[max(sent[0], n.start - 15) : n.start] + "|"
-            if entry is None and (
-                re.search(pats["top_rank_rx"], near)
-                or idx.search(pats["top_rank_rx"], n.end, clause[1])
-            ):
-                entry = MetricEntry("", *pats["top_rank_metric"], "count")
-            if entry is None and _is_change(text, n, sent[0]):
-                entry, kw_at = _find_metric(text, n, kind, sent, sent)
-            # 在校学生52360人,其中小学生31200人,初中生21160人 / 考入本科的为11人,专科为23人:
-            # a clause that is only a stage continues the previous count's metric.
-            lead_at = idx.stripped(
-                clause[0], n.start
-            )  # text[clause[0]:n.start].strip(), not copied
-            prev = [
-                r for r in by_sent.get(sent, [])[-20:] if r["unit"] == "人" and r["start"] < n.start
-            ]
-            if entry is None and prev and idx.match(pats["count_continuation_rx"], *lead_at):
-                entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
-            if (
-                entry is None
-                and prev
-                and lead_at[1] - lead_at[0] <= 10
-                and _is_part_after_qizhong(text, prev, sent, n.start, text[lead_at[0] : lead_at[1]])
-            ):  # (a longer lead is never a part)
-                # 本科上线86人,其中美术类52人,音乐类21人: parts after 其中 share the total's metric
-                entry = MetricEntry("", prev[-1]["metric"], prev[-1]["family"], "count")
-            if entry is None and chained is not None:
-                entry = MetricEntry("", chained["metric"], chained["family"], "count")
-            if entry is None:
-                entry, kw_at = _count_lead_in(text, n, sent, idx)
-        if entry is None:
-            if kind == "rate":
-                entry = FALLBACK_RATE
-                term = _nearest_before(
-                    re.compile(pats["generic_rate_rx"]), text, clause[0], n.start
-                )
-                own = text[max(clause[0], n.start - WINDOW) : n.start]
-                share = re.search(pats["exam_share_rx"], own)
-                prev_exam = [
-                    r
-                    for r in by_sent.get(sent, [])[-20:]
-                    if r["unit"] == "人" and r["end"] <= n.start
-                ]
-                if (
-                    share is None
-                    and prev_exam
-                    and prev_exam[-1]["family"] == "exam"
-                    and own.lstrip().startswith("占")
-                ):
-                    # 700分以上考生85人,占全市的12.4%: the share of an exam count is an exam rate
-                    # (a share of enrolled pupils, 占在校生的11.3%, stays other: it is composition).
-                    metric = prev_exam[-1]["metric"].removesuffix("人数") + "比例"
-                    entry = MetricEntry("", metric, "exam", "rate")
-                elif share is not None:
-                    # 一批上线人数占参考人数的比例为24.6%: a share of the candidates is an exam rate.
-                    line = "线" in own[: share.start()]
-                    entry = MetricEntry("", "上线率" if line else "比例", "exam", "rate")
-                elif term is not None:
-                    entry = MetricEntry(term.group(), term.group(), "other", "rate")
-                elif _is_change(text, n, sent[0]):
-                    window = text[max(sent[0], n.start - 6) : n.start]
-                    dec = any(v in window for v in pats["decrease_verbs"])
-                    entry = MetricEntry("", "下降率" if dec else "增长率", "other", "rate")
-            elif kind == "ratio":
-                # 师生比为1:15.9: any "X比" right before a ratio names it.
-                named = re.search(pats["generic_ratio_rx"], text[clause[0] : n.start])
-                if named is None:
-                    continue
-                entry = MetricEntry(named.group(1), named.group(1), "other", "ratio")
-            elif kind == "money":
-                rx, entries = _keyword_rx("money")
-                earlier = _nearest_before(rx, text, 0, n.start)  # bounded by WINDOW
-                entry = entries[earlier.group()] if earlier else FALLBACK_MONEY
-            else:
-                continue
-        if kind == "score" and entry.applies_to == "score" and n.unit not in ("分", ""):
-            continue
-        if kind == "score" and not _score_follows_keyword(text, entry, n):
-            if chained is None or chained["metric"] != entry.metric:
-                continue  # 最高分689分,600分以上人数: a threshold, not the 最高分
-            # 分别高出全市平均分23.1分和19.8分: the second value continues the first.
-            rows.append(_row(text, n, entry, kind, chained["stage"], sent, idx, context,
-                             change=chained["is_change"]))  # fmt: skip
-            add(sent, rows[-1:])
-            continue
-        stage = _find_stage(text, sent[0], n.start, entry.metric)
-        if not stage and kw_at is not None and kw_at < clause[0]:
-            # 补助标准,由每年800元: the stage named in the metric's own clause (农村初中...补助标准).
-            stage = _find_stage(text, sent[0], _span_at(clauses, kw_at)[1] - 1, entry.metric)
-        rows.append(_row(text, n, entry, kind, stage, sent, idx, context, flags=flags))
-        add(sent, rows[-1:])
-
-    _relabel_non_school_rates(text, rows, clauses)
+        row = emit_figure(para, cand, res)
+        if row is not None:
+            para.add(cand.sent, [row])
+    rows = para.rows
+    _relabel_non_school_rates(text, rows, para.clauses)
     rows.sort(key=lambda r: (r["start"], r["metric"]))
-    _check_totals(text, rows, sentences)
+    _check_totals(text, rows, para.sentences)
     flag_out_of_scale(rows)
     return rows
 
@@ -951,7 +1299,7 @@ def _is_part_after_qizhong(
     )
 
 
-def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], idx: _ParagraphIndex):
+def _count_lead_in(text: str, n: NumberMatch, sent: tuple[int, int], idx: ParagraphIndex):
     """Count keyword for a count whose own clause names none, taken from earlier in its
     sub-clause when the keyword owns no figure yet: a lead-in before a colon (``共招收新生:
     小学一年级4821人``) or a subject clause (``本科上线人数连续5年保持增长,今年达到1526人``)."""
@@ -1068,11 +1416,8 @@ def _check_totals(text: str, rows: list[dict], sentences: list[tuple[int, int]])
         if abs(got - total) <= tolerance:
             r["flags"].append("parts_sum_ok")
         else:
-            r["flags"].append(f"parts_sum_mismatch:sum={_plain(got)}")
-
-
-def _plain(d: Decimal) -> str:
-    return format(d.normalize() if d != d.to_integral_value() else d.quantize(Decimal(1)), "f")
+            r["flags"].append("parts_sum_mismatch")
+        r["parts_sum"] = got
 
 
 def flag_out_of_scale(rows: list[dict]) -> None:
@@ -1117,13 +1462,42 @@ def _opens_plan_section(text: str) -> bool:
 
 
 def _is_top_heading(text: str) -> bool:
-    return bool(re.match(r"\s*[一二三四五六七八九十]+、", text))
+    return TOP_HEADING.match(text) is not None
 
 
 def _plan_prefix(text: str) -> bool:
     """``1.事业发展目标:...``: a paragraph whose lead-in before the colon names a target."""
     m = re.match(r"[^:：。]{0,16}[:：]", text)
-    return bool(m) and _names_plan(m.group())
+    return m is not None and _names_plan(m.group())
+
+
+def _usable_paragraphs(paragraphs: pd.DataFrame, para_text: dict) -> dict[tuple, list[tuple]]:
+    """``(doc_id, article_id) -> [(row, text, AlignedText, planned)]`` of the paragraphs that
+    are neither boilerplate nor duplicates, in order, with the plan context each inherits."""
+    order = (
+        paragraphs.sort_values(["doc_id", "article_id", "para_id"], kind="stable")
+        if len(paragraphs)
+        else paragraphs
+    )
+    plan_carry: dict[tuple, bool] = {}
+    out: dict[tuple, list[tuple]] = {}
+    for row in order.itertuples(index=False):
+        key = (row.doc_id, row.article_id)
+        text = str(row.text)
+        if bool(getattr(row, "is_boilerplate", False)) or bool(getattr(row, "is_duplicate", False)):
+            continue
+        if _is_top_heading(text):
+            plan_carry[key] = False
+        section = str(getattr(row, "section", "") or "")
+        planned = (
+            plan_carry.get(key, False) or _plan_prefix(text) or (bool(section) and _names_plan(section))
+        )  # fmt: skip
+        if _opens_plan_section(text):
+            plan_carry[key] = True
+        aligned = para_text.get((row.doc_id, row.para_id), para_text.get(row.para_id))
+        if aligned is not None:
+            out.setdefault(key, []).append((row, text, aligned, planned))
+    return out
 
 
 def extract_figures(
@@ -1158,50 +1532,36 @@ def extract_figures(
         [['funding', '投资', 400000.0, '40万元']]
     """
     out: list[dict] = []
-    if len(paragraphs):
-        order = paragraphs.sort_values(["doc_id", "article_id", "para_id"], kind="stable")
-    else:
-        order = paragraphs
-    plan_carry: dict[tuple, bool] = {}
     article_rows: dict[tuple, list[dict]] = {}
-    for row in order.itertuples(index=False):
-        key = (row.doc_id, row.article_id)
-        text = str(row.text)
-        if bool(getattr(row, "is_boilerplate", False)) or bool(getattr(row, "is_duplicate", False)):
-            continue
-        if _is_top_heading(text):
-            plan_carry[key] = False
-        section = str(getattr(row, "section", "") or "")
-        planned = (
-            plan_carry.get(key, False) or _plan_prefix(text) or (bool(section) and _names_plan(section))
-        )  # fmt: skip
-        if _opens_plan_section(text):
-            plan_carry[key] = True
-        aligned: AlignedText | None = para_text.get(
-            (row.doc_id, row.para_id), para_text.get(row.para_id)
-        )
-        if aligned is None:
-            continue
-        raw = raw_texts[row.doc_id]
-        figs = extract_paragraph_figures(text, {"planned": planned})
-        for f in figs:
-            rs, re_ = aligned.raw_span(f["start"], f["end"])
-            rec = {
-                "doc_id": row.doc_id, "article_id": row.article_id, "para_id": row.para_id,
-                **{k: f[k] for k in ("family", "metric", "stage", "value", "unit", "approx",
-                                     "is_change", "planned", "per_capita", "year", "sentence")},
-                "raw_start": rs, "raw_end": re_, "raw_text": raw[rs:re_], "_flags": f["flags"],
-            }  # fmt: skip
-            out.append(rec)
-            article_rows.setdefault(key, []).append(rec)
+    for key, items in _usable_paragraphs(paragraphs, para_text).items():
+        raw = raw_texts[key[0]]
+        texts = [text for _, text, _, _ in items]
+        cells = {**extract_unit_tables(texts), **extract_cell_tables(texts)}
+        for i, (row, text, aligned, planned) in enumerate(items):
+            figs = cells.get(i) or extract_paragraph_figures(text, {"planned": planned})
+            for f in figs:
+                rs, re_ = aligned.raw_span(f["start"], f["end"])
+                rec = {
+                    "doc_id": row.doc_id, "article_id": row.article_id, "para_id": row.para_id,
+                    **{k: f[k] for k in FIGURE_COLUMNS if k in f},
+                    "raw_start": rs, "raw_end": re_, "raw_text": raw[rs:re_], "_flags": f["flags"],
+                }  # fmt: skip
+                out.append(rec)
+                article_rows.setdefault(key, []).append(rec)
     for recs in article_rows.values():
         view = [{"family": r["family"], "per_capita": r["per_capita"], "value": r["value"],
                  "flags": r["_flags"], "unit": r["unit"]} for r in recs]  # fmt: skip
         flag_out_of_scale(view)
+    return _figures_frame(out)
+
+
+def _figures_frame(out: list[dict]) -> pd.DataFrame:
+    """The figures table from row dicts: flags joined with ``;``, columns typed."""
     frame = pd.DataFrame(out, columns=[*FIGURE_COLUMNS, "_flags"])
     frame["flags"] = [";".join(f) for f in frame["_flags"]] if len(frame) else pd.Series(dtype=str)
     frame = frame.drop(columns="_flags")
-    frame["value"] = frame["value"].astype(float)
+    for col in ("value", "range_low", "range_high", "parts_sum"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     frame["year"] = frame["year"].astype("Int64")
     for col in ("approx", "is_change", "planned", "per_capita"):
         frame[col] = frame[col].astype(bool)

@@ -50,6 +50,7 @@ from .jieba_cache import load_plain_tokenizer
 from .paths import resource_path
 from .script import convert_aligned_to_simplified
 from .spam import spam_line, strong_token_regex
+from .vocab import CJK, HEADING_NUMBER
 
 # The uniform redaction token. U+25A1 WHITE SQUARE is what Chinese documents themselves use
 # for redacted names (□□镇); it is not a CJK ideograph, so jieba never glues it into a word,
@@ -60,7 +61,6 @@ PLACEHOLDER = "\u25a1"
 MOJIBAKE_MARK = "\u3013"
 
 # ---------------------------------------------------------------------------- patterns
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "\u3001\u3002\u300a-\u3011\u2018-\u201d\uff01-\uff5e\u2014\u2026"
 TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 PINYIN_LETTERS = "a-zü" + TONE_VOWELS
@@ -174,9 +174,7 @@ CIRCLE_PLACEHOLDER = re.compile(
 PLACEHOLDER_CONTEXT = re.compile(rf"[{CJK}{CJK_PUNCT}0-9\u25a1(),:;、]")
 
 HSPACE = "[ \t\u00a0\u2002-\u200b\u3000]"
-HEADING_START = re.compile(
-    r"(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])"
-)
+HEADING_START = re.compile(HEADING_NUMBER)
 INNER_SPACE = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}0-9]){HSPACE}+(?=[{CJK}{CJK_PUNCT}0-9\"'])")
 EDGE_SPACE = re.compile(rf"(?m)^{HSPACE}+|[ \t\u00a0\u3000\r]+$|\r(?=\n)")
 
@@ -271,9 +269,22 @@ def detect_options(raw: str) -> NormalizeOptions:
     True
     >>> detect_options("全國中小學教師。").taiwan_localised
     False
+
+    Education terms alone are evidence too: one 國小/國中/會考 in a text about schools
+    (``國小輟學率為0``) is localisation, since a mainland text writes 小学/初中/中考 there;
+    ``我國中小學`` (our primary and middle schools) is not.
+
+    >>> detect_options("全縣國小輟學率為0,學生入學率100%。").taiwan_localised
+    True
+    >>> detect_options("我國中小學教育,學生入學率100%。").taiwan_localised
+    False
     """
     is_html = len(HTML_EVIDENCE.findall(raw[:200_000])) >= 3
     taiwan = len(TAIWAN_EVIDENCE.findall(raw)) >= MIN_TAIWAN_EVIDENCE
+    if not taiwan:
+        school_term = r"(?<![全中我各])[國国](?:小(?![學学說说康])|中(?![學学說说央文華华小]))|會考"
+        education = r"學生|学生|學校|学校|輟學|辍学|入學|入学|教育|師生|师生|教師|教师"
+        taiwan = bool(re.search(school_term, raw)) and len(re.findall(education, raw)) >= 2
     glossed = len(GLOSS_EVIDENCE.findall(raw)) >= MIN_GLOSS_EVIDENCE
     table = build_mojibake_table(raw) if "?" in raw else {}
     return NormalizeOptions(is_html, taiwan, glossed, table)

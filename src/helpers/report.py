@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import paths
 from .tables import load_table
+from .vocab import FAMILIES, FIGURE_COLUMNS
 
 # Documented columns of every table (docs/ARCHITECTURE.md); used for empty stand-ins.
 TABLE_COLUMNS: dict[str, list[str]] = {
@@ -62,33 +63,13 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "topic_id",
         "topic_score",
     ],
-    "figures": [
-        "doc_id",
-        "article_id",
-        "para_id",
-        "family",
-        "metric",
-        "stage",
-        "value",
-        "unit",
-        "approx",
-        "is_change",
-        "planned",
-        "per_capita",
-        "year",
-        "raw_start",
-        "raw_end",
-        "raw_text",
-        "sentence",
-        "flags",
-    ],
+    "figures": list(FIGURE_COLUMNS),
     "topics": ["topic_id", "label", "top_terms", "size"],
     "doc_topics": ["doc_id", "topic_id", "share"],
     "quality_log": ["doc_id", "path", "stage", "kind", "count", "detail"],
     "topic_sweep": ["method", "k"],
     "topic_representatives": ["topic_id", "rank", "doc_id", "para_id", "topic_score", "text"],
 }
-FAMILIES = ("funding", "enrollment", "exam", "other")
 FAMILY_LABELS = {
     "funding": "经费",
     "enrollment": "入学与巩固",
@@ -129,7 +110,9 @@ SUMMARY_LABELS = {
 # Flags of the figures stage that describe a figure rather than warn about it; any other
 # flag (rate_over_100, out_of_scale, parts_sum_mismatch:…, and flags added later) is a
 # problem the reader should look at.
-INFO_FLAG_PATTERN = re.compile(r"^(approx=|range=|parts_sum_ok$|part_of_total$|unit_inherited$)")
+INFO_FLAG_PATTERN = re.compile(
+    r"^(approx=|range=|parts_sum_ok$|part_of_total$|unit_inherited$|unit_implied$|percent_implied$)"
+)
 PARTS_SUM_PATTERN = re.compile(r"^parts_sum_(ok|mismatch)(?::sum=(-?[0-9.]+))?$")
 PART_OF_TOTAL = "part_of_total"
 # Problem flags that keep a figure out of sums and report charts (it stays in notebook 02).
@@ -580,7 +563,8 @@ def parts_vs_total_checks(figures: pd.DataFrame) -> pd.DataFrame:
 
     >>> f = pd.DataFrame({"doc_id": ["a"], "metric": ["资助金额"], "unit": ["元"],
     ...     "value": [7850400.0], "raw_text": ["785.04万元"], "sentence": ["…"],
-    ...     "raw_start": [5], "raw_end": [13], "flags": ["parts_sum_mismatch:sum=4263375"]})
+    ...     "raw_start": [5], "raw_end": [13], "flags": ["parts_sum_mismatch"],
+    ...     "parts_sum": [4263375.0]})
     >>> parts_vs_total_checks(f)[["total", "parts_sum", "status"]].to_dict("records")
     [{'total': 7850400.0, 'parts_sum': 4263375.0, 'status': 'mismatch'}]
     """
@@ -598,15 +582,20 @@ def parts_vs_total_checks(figures: pd.DataFrame) -> pd.DataFrame:
         "raw_end",
     ]
     rows = []
-    for row in figures.reindex(columns=[*cols[:3], "value", "flags", *cols[7:]]).itertuples(
-        index=False
-    ):
+    frame = figures.reindex(columns=[*cols[:3], "value", "flags", "parts_sum", *cols[7:]])
+    for row in frame.itertuples(index=False):
         for flag in split_flags(row.flags):
             m = PARTS_SUM_PATTERN.match(flag)
             if not m:
                 continue
             total = float(row.value)
-            parts = total if m.group(1) == "ok" or m.group(2) is None else float(m.group(2))
+            # The sum is the parts_sum column; tables written before it carried it in the flag.
+            if m.group(2) is not None:
+                parts = float(m.group(2))
+            elif pd.notna(row.parts_sum):
+                parts = float(row.parts_sum)
+            else:
+                parts = total
             rows.append(
                 {
                     "doc_id": row.doc_id,

@@ -14,10 +14,11 @@ from pathlib import Path
 from opencc import OpenCC
 
 from .aligned import AlignedText
+from .vocab import CJK_WITH_SUPPLEMENT
 
 # CJK ideographs: basic block, extension A, compatibility block and the supplementary planes.
-CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
-CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+CJK_RUN = re.compile(f"[{CJK_WITH_SUPPLEMENT}]+")
+CJK_CHAR = re.compile(f"[{CJK_WITH_SUPPLEMENT}]")
 
 # Below this share of the other script's characters, a document counts as single-script.
 SINGLE_SCRIPT_SHARE = 0.10

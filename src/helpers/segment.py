@@ -41,6 +41,7 @@ from .boilerplate import (
     title_from_toc_link,
 )
 from .normalize import NormalizedDoc
+from .vocab import CJK
 
 ARTICLE_COLUMNS = [
     "doc_id",
@@ -69,7 +70,6 @@ PARAGRAPH_COLUMNS = [
 ]
 
 # ---------------------------------------------------------------------------- patterns
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CN_DIGITS = "零一二三四五六七八九十百"
 # Heading styles, highest level first (the canonical rank used for numbering restarts).
 HEADING_STYLES: list[tuple[str, re.Pattern]] = [
