@@ -381,3 +381,42 @@ def test_resolve_meaning(header, label, titles, metric, family, unit):
 )
 def test_resolve_meaning_refuses(header, label, titles):
     assert resolve_meaning(header, label, titles, "") is None
+
+
+def test_one_row_per_year_cell_per_line():
+    raw = "近三年入学情况\n年份\n招生人数\n入学率\n2021年\n1320\n99.2\n2022年\n1288\n99.5\n2023年\n1301\n99.7\n"
+    df = run(raw)
+    assert df.value.tolist() == [1320.0, 99.2, 1288.0, 99.5, 1301.0, 99.7]
+    assert df.metric.tolist()[:2] == ["招生人数", "入学率"]
+    assert df.year.tolist() == [2021, 2021, 2022, 2022, 2023, 2023]
+
+
+def test_one_row_per_year_with_bars():
+    raw = "近两年在园幼儿\n年度 | 在园幼儿 | 入园率\n2022年 | 2210 | 96.1%\n2023年 | 2305 | 97.4%\n"
+    df = run(raw)
+    assert df.value.tolist() == [2210.0, 96.1, 2305.0, 97.4]
+    assert df.year.tolist() == [2022, 2022, 2023, 2023]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "教师年度考核结果\n学校\n参考人数\n优秀人数\n一中\n86\n17\n二中\n54\n11\n三中\n40\n8\n",
+        "学生资助情况\n学段 | 资助人数 | 受助学生数\n小学 | 320 | 318\n初中 | 210 | 205\n",
+    ],
+)
+def test_heads_of_teachers_and_aid_recipients_are_not_figures(raw):
+    assert run(raw).empty
+
+
+def test_aid_amounts_stay_funding():
+    raw = "学生资助情况\n学段 | 资助人数 | 资助金额(万元)\n小学 | 320 | 16.5\n初中 | 210 | 26.25\n"
+    df = run(raw)
+    assert df.value.tolist() == [165000.0, 262500.0] and set(df.family) == {"funding"}
+
+
+def test_a_word_among_the_values_drops_the_row():
+    raw = "各校成绩\n学校 | 人数 | 等级 | 平均分\n一中 | 120 | 优 | 81.5\n二中 | 98 | 88 | 79.5\n三中 | 101 | 90 | 78\n"
+    df = run(raw)
+    assert 81.5 not in set(df.value) and 120.0 not in set(df.value)
+    assert df.value.tolist() == [98.0, 79.5, 101.0, 78.0]  # the 等级 column maps to nothing

@@ -283,7 +283,10 @@ def table_from_cells(cells: list[Cell], context: list[str]) -> Table | None:
         return None
     k = _row_width([len(v) for _, v in runs])
     label: Cell | None = None
-    if lead[-1].kind == "text" and len(lead) >= k + 1:
+    # The last lead cell is the first row's label when it is a word, or a year while the
+    # other rows are labelled by years too (a table with one row per year).
+    year_rows = any(lab is not None and lab.kind == "year" for lab, _ in runs[1:])
+    if len(lead) >= k + 1 and (lead[-1].kind == "text" or year_rows):
         label, lead = lead[-1], lead[:-1]
     runs[0] = (label, runs[0][1])
     columns: list[Cell | None] = [None] * max(0, k - len(lead)) + list(lead[-k:])
@@ -300,9 +303,10 @@ def table_from_cells(cells: list[Cell], context: list[str]) -> Table | None:
 def table_from_rows(lines: list[list[Cell]], context: list[str]) -> Table | None:
     """A table from one-row-per-line text: a header row, then rows of label + values.
 
-    Values align with the headers from the right (a header row may omit the label column);
-    a number before the label (an index) is not a value; rows whose width differs from the
-    most common one are dropped.
+    A row's values are its trailing numbers and its label the cell before them (a number
+    before the label, an index, is not a value); values align with the headers from the
+    right (a header row may omit the label column); rows whose width differs from the most
+    common one are dropped (a word among the numbers, a missing cell).
 
     >>> rows = [[Cell(t, 0, 0, len(t), *parse_cell(t)) for t in r.split()]
     ...         for r in ("学校 在校生 经费", "1 一中 1200 35.5", "2 二中 900 20")]
@@ -315,10 +319,12 @@ def table_from_rows(lines: list[list[Cell]], context: list[str]) -> Table | None
     for r in lines:
         if not any(c.kind == "num" for c in r):
             continue
-        pos = next((i for i, c in enumerate(r) if c.kind == "text"), -1)
-        if any(c.kind == "text" for c in r[pos + 1 :]):
-            continue  # words among the values: not a row of this table
-        data.append((r[pos] if pos >= 0 else None, r[pos + 1 :]))
+        j = len(r)
+        while j > 0 and r[j - 1].kind in ("num", "null"):
+            j -= 1  # the values are the trailing numbers; the cell before them is the label
+        label = r[j - 1] if j > 0 and r[j - 1].kind in ("text", "year") else None
+        if any(c.kind == "num" for c in r[j:]):
+            data.append((label, r[j:]))
     if not data:
         return None
     k = Counter(len(v) for _, v in data).most_common(1)[0][0]
@@ -447,6 +453,10 @@ def resolve_meaning(header: str, label: str, titles: list[str], context: str) ->
     family = entry.family if entry else ""
     if family in ("*", ""):
         family = context_family(f"{head}{lab}{''.join(titles)}{context}")
+    if kind == "people_units" and _words_in(
+        f"{head}{lab}{''.join(titles)}{context}", "non_pupil_words"
+    ):
+        return None  # heads of teachers, trainees or aid recipients: not pupils
     if kind == "money_units":
         family = "funding"
     elif family == "funding" or not kind:
