@@ -58,6 +58,8 @@ HEADING = re.compile(
 )
 PUNCTUATION = re.compile(r"[。，；！？、;!?:：]|,(?!\d{3})")
 SPLIT_DECIMAL = re.compile(r"\d+\.$")
+# A line longer than this is prose, never a table row (a row of 12 cells fits easily).
+MAX_LINE_CHARS = 200
 CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -575,7 +577,9 @@ def _make_line(n: int, key: tuple, text: str, aligned: AlignedText, usable: bool
     stripped = text.strip()
     if stripped and SEPARATOR_LINE.fullmatch(stripped) and ("|" in text or "-" in text):
         return _Line(key, text, aligned, usable, "sep", [])
-    gaps = raw_gaps(aligned, raw) if raw and len(text) <= 200 else []
+    if len(text) > MAX_LINE_CHARS:
+        return _Line(key, text, aligned, usable, "other", [])  # prose: never a table row
+    gaps = raw_gaps(aligned, raw) if raw else []
     spans = split_cells(text, gaps)
     cells = [Cell(text[a:b], n, a, b, *parse_cell(text[a:b])) for a, b in spans]
     kind = "table" if is_table_line(text, spans) else "other"
@@ -640,19 +644,27 @@ def _figure_columns() -> list[str]:
     return list(figures.FIGURE_COLUMNS)
 
 
-def _document_lines(paragraphs: pd.DataFrame, para_text: dict, raw: str) -> list[_Line]:
-    rows = paragraphs.sort_values(["article_id", "para_id"], kind="stable")
+def _records(paragraphs: pd.DataFrame) -> list[dict]:
+    """Paragraph rows as plain dicts in document order (plain lists: pandas row access would
+    cost more than the whole table search on a document with no table)."""
+    cols = {c: paragraphs[c].tolist() for c in ("doc_id", "article_id", "para_id", "text")}
+    n = len(paragraphs)
+    for c in ("section", "is_boilerplate", "is_duplicate"):
+        cols[c] = paragraphs[c].tolist() if c in paragraphs else [None] * n
+    recs = [{c: v[i] for c, v in cols.items()} for i in range(n)]
+    return sorted(recs, key=lambda r: (str(r["doc_id"]), r["article_id"], r["para_id"]))
+
+
+def _document_lines(recs: list[dict], para_text: dict, raw: str) -> list[_Line]:
     lines: list[_Line] = []
-    for r in rows.itertuples(index=False):
-        aligned = para_text.get((r.doc_id, r.para_id), para_text.get(r.para_id))
+    for r in recs:
+        aligned = para_text.get((r["doc_id"], r["para_id"]), para_text.get(r["para_id"]))
         if aligned is None:
             continue
-        usable = not (
-            bool(getattr(r, "is_boilerplate", False)) or bool(getattr(r, "is_duplicate", False))
-        )
-        key = (r.doc_id, r.article_id, r.para_id)
-        line = _make_line(len(lines), key, str(r.text), aligned, usable, raw)
-        line.section = str(getattr(r, "section", "") or "")
+        usable = not (bool(r["is_boilerplate"]) or bool(r["is_duplicate"]))
+        key = (r["doc_id"], r["article_id"], r["para_id"])
+        line = _make_line(len(lines), key, str(r["text"]), aligned, usable, raw)
+        line.section = str(r["section"] or "")
         lines.append(line)
     return lines
 
@@ -713,18 +725,29 @@ def extract_table_figures(
     columns = _figure_columns()
     out: list[dict] = []
     if len(paragraphs):
-        for doc_id, group in paragraphs.groupby("doc_id", sort=True):
+        for doc_id, recs in itertools.groupby(_records(paragraphs), key=lambda r: r["doc_id"]):
             raw = (raw_texts or {}).get(str(doc_id), "")
-            out.extend(_document_figures(_document_lines(group, para_text, raw), raw))
+            out.extend(_document_figures(_document_lines(list(recs), para_text, raw), raw))
     return _as_frame(out, columns)
 
 
 def _as_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     """Rows reindexed to ``columns`` with the figures table's types; columns the rows do not
     fill are left empty."""
+    if not rows:
+        return _empty_frame(tuple(columns)).copy()
     for r in rows:
         r["flags"] = ";".join(r["flags"])
-    frame = pd.DataFrame(rows).reindex(columns=columns)
+    return _typed(pd.DataFrame(rows).reindex(columns=columns))
+
+
+@lru_cache(maxsize=4)
+def _empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:
+    """The empty table (most documents hold no table): built once per column set."""
+    return _typed(pd.DataFrame(columns=list(columns)))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     typed = {"value": "float64", "year": "Int64", "raw_start": "int64", "raw_end": "int64",
              "para_id": "int64"}  # fmt: skip
     for col, dtype in typed.items():
