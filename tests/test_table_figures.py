@@ -420,3 +420,39 @@ def test_a_word_among_the_values_drops_the_row():
     df = run(raw)
     assert 81.5 not in set(df.value) and 120.0 not in set(df.value)
     assert df.value.tolist() == [98.0, 79.5, 101.0, 78.0]  # the 等级 column maps to nothing
+
+
+def test_gaokao_table_with_score_band_and_line_columns():
+    raw = (
+        "2023年高考成绩统计\n学校 | 参考人数 | 600分以上 | 本科上线 | 本科上线率\n"
+        "一中 | 1200 | 86 | 905 | 75.4%\n二中 | 860 | 21 | 520 | 60.5%\n"
+    )
+    df = run(raw)
+    assert df.metric.tolist()[:4] == ["参考人数", "分数段人数", "上线人数", "上线率"]
+    assert set(df.family) == {"exam"} and set(df.year) == {2023} and len(df) == 8
+
+
+def test_title_above_the_unit_line_gives_year_and_unit():
+    raw = "2023年教育经费预算表\n单位:万元\n项目 | 预算数 | 执行数\n人员经费 | 3200 | 3150.5\n公用经费 | 860 | 842\n"
+    df = run(raw)
+    assert df.value.tolist() == [32000000.0, 31505000.0, 8600000.0, 8420000.0]
+    assert set(df.family) == {"funding"} and set(df.year) == {2023}
+
+
+def test_change_column_is_a_change():
+    raw = "全县教育经费统计 单位:万元\n项目 | 2020年 | 2021年 | 增减\n总投入 | 52000 | 56400 | 4400\n财政拨款 | 46000 | 49800 | 3800\n"
+    df = run(raw)
+    assert df.is_change.tolist() == [False, False, True] * 2
+    assert df.year.tolist()[:2] == [2020, 2021]
+    if "role" in df:
+        assert df.role.tolist()[:3] == ["level", "level", "change"]
+
+
+def test_space_separated_yearbook_rows_with_a_spread_out_header_word():
+    raw = (
+        "普通中学基本情况\n指 标 2022年 2021年\n在校学生数(人) 45210 44108\n"
+        "毕业生数(人) 14020 13876\n招生数(人) 15330 15012\n"
+    )
+    df = run(raw)
+    assert df.metric.tolist() == ["在校学生数"] * 2 + ["毕业生数"] * 2 + ["招生人数"] * 2
+    assert df.year.tolist() == [2022, 2021] * 3 and set(df.family) == {"enrollment"}

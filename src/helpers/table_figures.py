@@ -604,14 +604,17 @@ def _blocks(lines: list[_Line]) -> list[tuple[int, int]]:
 
 
 def _context(lines: list[_Line], start: int) -> list[str]:
-    """Short lines right above a block (its title, its unit line), earliest first."""
+    """Short lines right above a block (its title, its unit line), earliest first: lines with
+    no number (a short title is cell-shaped, ``2023年经费预算表`` above ``单位:万元``)."""
     pats = load_table_patterns()
     out: list[str] = []
     i = start - 1
     while i >= 0 and len(out) < pats["context_lines"]:
         line = lines[i]
-        if line.kind != "other" or len(line.text) > pats["max_context_chars"]:
+        if line.kind == "sep" or len(line.text) > pats["max_context_chars"]:
             break
+        if any(c.kind == "num" for c in line.cells):
+            break  # the last row of the table above
         if line.text.lstrip().startswith(tuple(pats["note_prefixes"])) or "。" in line.text:
             break  # a note under the table above, or prose
         if line.key[:2] == lines[start].key[:2]:
