@@ -456,3 +456,14 @@ def test_space_separated_yearbook_rows_with_a_spread_out_header_word():
     df = run(raw)
     assert df.metric.tolist() == ["在校学生数"] * 2 + ["毕业生数"] * 2 + ["招生人数"] * 2
     assert df.year.tolist() == [2022, 2021] * 3 and set(df.family) == {"enrollment"}
+
+
+def test_columns_the_figures_stage_adds_are_filled_or_left_empty(monkeypatch):
+    import helpers.figures
+
+    wider = [*FIGURE_COLUMNS, "role", "metric_raw", "range_low"]
+    monkeypatch.setattr(helpers.figures, "FIGURE_COLUMNS", wider)
+    df = run(EXAM_CELL_PER_LINE)
+    assert list(df.columns) == wider
+    assert df.metric_raw.tolist()[:3] == ["人数", "数及", "数及率"]
+    assert set(df.role) == {"level"} and df.range_low.isna().all()
