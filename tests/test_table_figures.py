@@ -467,3 +467,10 @@ def test_columns_the_figures_stage_adds_are_filled_or_left_empty(monkeypatch):
     assert list(df.columns) == wider
     assert df.metric_raw.tolist()[:3] == ["人数", "数及", "数及率"]
     assert set(df.role) == {"level"} and df.range_low.isna().all()
+
+
+def test_a_rate_row_under_a_count_unit_title_stays_a_rate():
+    raw = "三、毕业生数 计量单位:人\n指标 | 2022年 | 2021年\n小学 | 4120 | 4056\n初中 | 3980 | 3874\n初中升学率 | 98.6 | 98.1\n"
+    df = run(raw)
+    assert df.unit.tolist() == ["人"] * 4 + ["%"] * 2
+    assert df.metric.tolist()[-1] == "升学率"

@@ -419,14 +419,31 @@ def _title_entry(titles: list[str]) -> tuple[HeaderEntry | None, str]:
     return entry, unit
 
 
-def resolve_meaning(header: str, label: str, titles: list[str], context: str) -> Meaning | None:
+def _pick_entry(lab: str, head: str, titles: list[str]) -> tuple[HeaderEntry | None, str]:
+    """The lexicon entry naming a cell's metric and the words it was read from: the row
+    label when it names a rate or the header names nothing, else the header, else the title.
+    A skip entry in the label wins (a row of teachers in a table of pupils)."""
+    by_label = match_header(lab) if lab else None
+    by_head = match_header(head) if head else None
+    if by_label is not None and (
+        by_label.family == "skip" or by_head is None or by_label.unit == "%"
+    ):
+        return by_label, lab
+    if by_head is not None:
+        return by_head, head
+    title_entry, _ = _title_entry(titles)
+    return title_entry, title_entry.keyword if title_entry else ""
+
+
+def resolve_meaning(
+    header: str, label: str, titles: list[str], context: str, cell_unit: str = ""
+) -> Meaning | None:
     """What a column measures in one row, or None when it is not a figure.
 
-    The row label names the metric when it is a metric word (``升学率(%)``), else the column
-    header, else the nearest table title line that names one (a year column: ``在校学生数``).
-    A skip word (名次, 学校数, 教师) that would name the metric means no figure. The unit comes
-    from the label, the header or the nearest title's ``单位:``; a family the lexicon leaves
-    open (人数) comes from the context words.
+    The metric: see :func:`_pick_entry`; a skip word (名次, 学校数, 教师) means no figure. The
+    unit, first found of: the cell, the row label or header in parentheses, a rate's ``%``,
+    the nearest title's ``单位:`` (it states the counts' unit), the lexicon's default. A family
+    the lexicon leaves open (人数) comes from the context words.
 
     >>> resolve_meaning("语及率", "汉昌", [], "抽考")
     Meaning(metric='及格率', family='exam', unit='%', metric_raw='语及率')
@@ -436,28 +453,18 @@ def resolve_meaning(header: str, label: str, titles: list[str], context: str) ->
     True
     """
     (lab, lab_unit), (head, head_unit) = _bare(label), _bare(header)
-    title_entry, title_unit = _title_entry(titles)
-    unit = lab_unit or head_unit or title_unit
-    by_label, by_head = match_header(label) if label else None, match_header(header)
-    if by_label is not None and by_label.family == "skip":
-        return None
-    entry, raw = by_head, head
-    if by_label is not None and (by_head is None or by_label.unit == "%"):
-        entry, raw = by_label, lab
-    elif entry is None and title_entry is not None:
-        entry, raw = title_entry, title_entry.keyword
+    entry, raw = _pick_entry(lab, head, titles)
     if entry is not None and entry.family == "skip":
         return None
+    rate = "%" if entry is not None and entry.unit == "%" else ""
+    unit = cell_unit or lab_unit or head_unit or rate or _title_entry(titles)[1]
     unit = unit or (entry.unit if entry else "")
     kind = _unit_kind(unit)
     if kind == "unknown":
         return None  # 所, 个, 平方米: not a figure of ours
-    family = entry.family if entry else ""
-    if family in ("*", ""):
-        family = context_family(f"{head}{lab}{''.join(titles)}{context}")
-    if kind == "people_units" and _words_in(
-        f"{head}{lab}{''.join(titles)}{context}", "non_pupil_words"
-    ):
+    words = f"{head}{lab}{''.join(titles)}{context}"
+    family = entry.family if entry and entry.family != "*" else context_family(words)
+    if kind == "people_units" and _words_in(words, "non_pupil_words"):
         return None  # heads of teachers, trainees or aid recipients: not pupils
     if kind == "money_units":
         family = "funding"
@@ -525,7 +532,7 @@ def cell_figure(cell: Cell, header: Cell | None, label: Cell | None, table: Tabl
     head_text = header.text if header is not None else ""
     lab_text = label.text if label is not None and label.kind == "text" else ""
     context = " ".join([table.section, *table.extra])
-    meaning = resolve_meaning(head_text, lab_text, table.context, context)
+    meaning = resolve_meaning(head_text, lab_text, table.context, context, cell.unit)
     if meaning is None:
         return None
     got = cell_value(cell, meaning.unit)
