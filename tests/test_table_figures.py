@@ -92,8 +92,8 @@ def test_total_row_without_rank_keeps_its_cells():
 
 
 YEARBOOK_WITH_BARS = """\
-表5 教育基本情况
-一、学校数 计量单位:所
+附表3 全区教育概况
+一、学校(单位:所)
 项 目
 |
 2022年
@@ -112,7 +112,7 @@ YEARBOOK_WITH_BARS = """\
 |
 12
 |
-二、在校学生数 计量单位:人
+二、在校学生(单位:人)
 项 目
 |
 2022年
@@ -350,11 +350,11 @@ def test_split_cells(text, gaps, expected):
         ("语及率", "一小", [], "及格率", "exam", "%"),
         ("人数", "一小", ["期中抽考成绩"], "人数", "exam", "人"),
         ("人数", "一小", ["秋季招生情况"], "人数", "enrollment", "人"),
-        ("2014年", "初中", ["三、毕业生数 计量单位:人"], "毕业生数", "enrollment", "人"),
+        ("2014年", "初中", ["三、毕业生(单位:人)"], "毕业生数", "enrollment", "人"),
         (
             "2014年",
             "初中毕业生升学率(%)",
-            ["三、毕业生数 计量单位:人"],
+            ["三、毕业生(单位:人)"],
             "升学率",
             "enrollment",
             "%",
@@ -372,7 +372,7 @@ def test_resolve_meaning(header, label, titles, metric, family, unit):
     "header, label, titles",
     [
         ("名次", "一小", ["抽考成绩"]),
-        ("2014年", "小学", ["一、学校数 计量单位:所"]),
+        ("2014年", "小学", ["一、学校(单位:所)"]),
         ("专任教师", "一中", []),
         ("2014年", "专任教师", ["单位:人"]),
         ("人数", "一小", []),  # a count of nothing the context names
@@ -470,7 +470,7 @@ def test_columns_the_figures_stage_adds_are_filled_or_left_empty(monkeypatch):
 
 
 def test_a_rate_row_under_a_count_unit_title_stays_a_rate():
-    raw = "三、毕业生数 计量单位:人\n指标 | 2022年 | 2021年\n小学 | 4120 | 4056\n初中 | 3980 | 3874\n初中升学率 | 98.6 | 98.1\n"
+    raw = "三、毕业生(单位:人)\n指标 | 2022年 | 2021年\n小学 | 4120 | 4056\n初中 | 3980 | 3874\n初中升学率 | 98.6 | 98.1\n"
     df = run(raw)
     assert df.unit.tolist() == ["人"] * 4 + ["%"] * 2
     assert df.metric.tolist()[-1] == "升学率"

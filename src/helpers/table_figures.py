@@ -12,12 +12,12 @@ A run of short lines is a table when it opens with header cells (words, or year 
 as ``2014年``) and continues with rows of a label plus ``k`` numeric cells, ``k`` the same in
 every row. Each numeric cell becomes a figure: its column header says the metric
 (``resources/table_headers.csv``: 语及率 → 及格率, 语平 → 平均分, 在校 → 在校学生数 …); a header
-that names no metric (a year column) takes the metric of the table title (``二、在校学生数
-计量单位:人``); the family of a header the lexicon leaves open (人数) comes from the table's
+that names no metric (a year column) takes the metric of the table title (``二、在校生
+单位:人``); the family of a header the lexicon leaves open (人数) comes from the table's
 context words (``resources/table_patterns.json``: 抽考/成绩 → exam, 招生/毕业 → enrollment).
 The unit comes from the cell, the row label (``升学率(%)``), the header (``经费(万元)``) or the
-title (``计量单位:人``), in that order. Ranks (名次), index numbers (序号) and counts of schools,
-classes or teachers (``计量单位:所``) are not figures.
+title (``单位:人``), in that order. Ranks (名次), index numbers (序号) and counts of schools,
+classes or teachers (``单位:所``) are not figures.
 
 Not handled yet: tables whose header spans two lines, transposed tables whose metric names
 are row labels and whose rows hold no label column, empty cells written as nothing at all in
@@ -392,7 +392,7 @@ def match_header(text: str) -> HeaderEntry | None:
 def context_family(words: str) -> str:
     """The family a table's context words point to (first family in file order), or ``""``.
 
-    >>> context_family("五年级语文抽考到学区分析"), context_family("各校招生情况"), context_family("学校")
+    >>> context_family("七年级数学抽考各校分析"), context_family("各校招生情况"), context_family("学校")
     ('exam', 'enrollment', '')
     """
     for family, keys in load_table_patterns()["family_context"].items():
@@ -447,9 +447,9 @@ def resolve_meaning(
 
     >>> resolve_meaning("语及率", "汉昌", [], "抽考")
     Meaning(metric='及格率', family='exam', unit='%', metric_raw='语及率')
-    >>> resolve_meaning("2014年", "幼儿园", ["二、在校学生数计量单位:人"], "")
-    Meaning(metric='在校学生数', family='enrollment', unit='人', metric_raw='在校学生数')
-    >>> resolve_meaning("2014年", "中职", ["一、学校数计量单位:所"], "") is None
+    >>> resolve_meaning("2014年", "幼儿园", ["二、在校生 单位:人"], "")
+    Meaning(metric='在校学生数', family='enrollment', unit='人', metric_raw='在校生')
+    >>> resolve_meaning("2014年", "中职", ["一、学校 单位:所"], "") is None
     True
     """
     (lab, lab_unit), (head, head_unit) = _bare(label), _bare(header)
