@@ -320,6 +320,7 @@ def test_merge_drops_table_rows_the_extractor_already_has():
         ("2014年", ("year", Decimal("2014"), "")),
         ("2019年度", ("year", Decimal("2019"), "")),
         ("—", ("null", None, "")),
+        ("-2.5", ("null", None, "")),
         ("汉昌", ("text", None, "")),
         ("2023年6月", ("text", None, "")),
         ("9:00", ("text", None, "")),
@@ -474,3 +475,10 @@ def test_a_rate_row_under_a_count_unit_title_stays_a_rate():
     df = run(raw)
     assert df.unit.tolist() == ["人"] * 4 + ["%"] * 2
     assert df.metric.tolist()[-1] == "升学率"
+
+
+def test_a_negative_change_holds_its_cell_and_gives_nothing():
+    raw = "在校生变化 单位:人\n学段 | 2022年 | 2023年 | 增减\n小学 | 5210 | 5104 | -106\n初中 | 3020 | 3155 | 135\n"
+    df = run(raw)
+    assert df.value.tolist() == [5210.0, 5104.0, 3020.0, 3155.0, 135.0]
+    assert df.is_change.tolist() == [False, False, False, False, True]

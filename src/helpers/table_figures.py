@@ -120,6 +120,8 @@ def parse_cell(text: str) -> tuple[str, Decimal | None, str]:
     y = YEAR_CELL.fullmatch(s)
     if y:
         return "year", Decimal(y.group("year")), ""
+    if s[:1] in "-−–+" and NUMBER_CELL.fullmatch(s[1:].lstrip()):
+        return "null", None, ""  # a signed change: it holds its column, negatives are not read
     m = NUMBER_CELL.fullmatch(s)
     if m:
         digits = m.group("int").replace(",", "")
