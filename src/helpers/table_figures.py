@@ -376,6 +376,7 @@ def _bare(text: str) -> tuple[str, str]:
     return re.sub(r"[#*\s]", "", name), unit
 
 
+@lru_cache(maxsize=4096)
 def match_header(text: str) -> HeaderEntry | None:
     """Lexicon entry of a header, label or title: longest keyword, ``end`` ones only at the end.
 
