@@ -70,6 +70,8 @@ SENTENCE_LINE = re.compile(r"。$")
 # A bar of links: three or more short labels between | separators (首页 | 工作总结 | ...).
 LINK_BAR_SEP = re.compile(r"\s*[|｜]\s*")
 MAX_LINK_LABEL = 10
+# A cell of a table row (``一中 | 1520 | 85.6``): a row with two such cells is not a link bar.
+TABLE_NUMBER_CELL = re.compile(r"\d[\d,]*(?:\.\s?\d+)?\s*[%‰]?")
 # A list header (相关推荐, 热门文章...) is followed by its items: short link titles, possibly
 # with a bullet, a list number or a trailing date.
 LIST_ITEM_DECOR = re.compile(
@@ -135,14 +137,18 @@ def is_breadcrumb(line: str) -> bool:
 
 
 def is_link_bar(line: str) -> bool:
-    """A navigation bar: three or more short labels separated by ``|``.
+    """A navigation bar: three or more short labels separated by ``|``; a table row holding
+    two or more numbers is not one.
 
     >>> is_link_bar("首页 | 工作总结 | 工作计划 | 心得体会"), is_link_bar("语文|数学两科平均分")
     (True, False)
+    >>> is_link_bar("二中 | 980 | 52 | 2")
+    False
     """
     parts = LINK_BAR_SEP.split(line.strip())
     return (
         len(parts) >= 3
+        and sum(TABLE_NUMBER_CELL.fullmatch(p) is not None for p in parts) < 2
         and all(0 < len(p) <= MAX_LINK_LABEL for p in parts)
         and not any(SENTENCE_PUNCT.search(p) or re.search(r"[,，]", p) for p in parts)
     )

@@ -41,6 +41,7 @@ from .figures_index import ParagraphIndex
 from .figures_tables import extract_cell_tables, extract_unit_tables
 from .numbers import NumberMatch, find_numbers
 from .paths import resource_path
+from .table_figures import extract_table_figures, merge_table_figures
 from .vocab import FAMILIES, FIGURE_COLUMNS, TOP_HEADING
 
 # The columns and families live in helpers.vocab (report and pipeline read them too).
@@ -1552,7 +1553,10 @@ def extract_figures(
         view = [{"family": r["family"], "per_capita": r["per_capita"], "value": r["value"],
                  "flags": r["_flags"], "unit": r["unit"]} for r in recs]  # fmt: skip
         flag_out_of_scale(view)
-    return _figures_frame(out)
+    # Row- and column-shaped tables (`|` rows, space-aligned columns) the cell readers above
+    # leave alone; a table row never replaces a figure already read at its span.
+    tables = extract_table_figures(paragraphs, para_text, raw_texts)
+    return merge_table_figures(_figures_frame(out), tables)
 
 
 def _figures_frame(out: list[dict]) -> pd.DataFrame:
