@@ -21,14 +21,24 @@ Order of the steps (each one assumes the previous ones):
 5. ``t2s``           OpenCC Traditional -> Simplified (characters and phrases, no regional
                      vocabulary rewriting)
 6. ``taiwan_vocab``  only when the document shows Taiwan localisation (國小 = 小学 ...)
-7. ``url``           URLs and bare domains spliced into sentences (``down.kt250.com``)
-8. ``share_bar``     runs of share buttons (``QQ空间 新浪微博 腾讯微博 人人网 更多``)
-9. ``placeholder``   redactions (``XX``, ``x``, ``**``, ``##``, ``__``, ``20xx年``, ``〇〇`` ...) -> :data:`PLACEHOLDER`
-10. ``space``        stray spaces inside Chinese text, spaces and ``\\r`` at line edges
-11. ``broken_line``  lines broken mid-word by the scraper (``学科教师配。\\n\\n置不齐``) re-joined
+7. ``field_code``    Word field codes (``HYPERLINK "…"``, ``PAGE \\* MERGEFORMAT``)
+8. ``md_image``      Markdown images ``![alt](url)``
+9. ``url``           URLs and bare domains spliced into sentences (``down.kt250.com``)
+10. ``share_bar``    runs of share buttons (``QQ空间 新浪微博 腾讯微博 人人网 更多``)
+11. ``spam_token``   gambling/porn tokens and glyph runs injected into sentences and numbers
+                     (:mod:`helpers.spam`); whole spam lines are left for the boilerplate stage
+12. ``doc_site``     document-site banners, page counters, dash rules, site watermarks
+13. ``punct_repeat`` doubled commas (``,,`` ``,。``)
+14. ``placeholder``  redactions (``XX``, ``x``, ``**``, ``##``, ``__``, ``20xx年``, ``〇〇`` ...) -> :data:`PLACEHOLDER`
+15. ``space``        stray spaces inside Chinese text, spaces and ``\\r`` at line edges
+16. ``broken_line``  lines broken mid-word by the scraper (``学科教师配。\\n\\n置不齐``) re-joined
+17. ``truncation``   a paywall's cut mark at a line end (``…………``), after re-joining
+18. ``title_fragment`` pieces of the page title scrambled into sentences (decided on the
+                     clean text by :func:`normalize_document`, kept in the options)
 
 Decisions that need the whole document (Taiwan localisation, pinyin glossing, mojibake
-repairs) are taken once by :func:`detect_options`; the steps themselves only look at a
+repairs) are taken once by :func:`detect_options` (title fragments by
+:func:`normalize_document`); the steps themselves only look at a
 line's own characters, so normalising a paragraph's raw slice with the document's options
 gives exactly the paragraph's text (the offset contract test relies on this).
 """
