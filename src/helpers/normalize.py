@@ -57,6 +57,7 @@ from functools import lru_cache
 
 from .aligned import AlignedText
 from .jieba_cache import load_plain_tokenizer
+from .numbers import is_split_number_unit
 from .paths import resource_path
 from .script import convert_aligned_to_simplified
 from .spam import spam_line, strong_token_regex
@@ -195,6 +196,9 @@ NON_INITIAL = frozenset("了的地得着过们吗呢吧啊么")
 # A line break inside a sentence: a long line ending on a character or a comma.
 OPEN_BREAK = re.compile(rf"(?<=[{CJK},、《“(]){HSPACE}*\r?\n{HSPACE}*(?=[{CJK}《“])")
 MIN_BROKEN_LINE = 40
+# A line break between a number and its unit (``5230`` / ``万元``, ``412 万`` / ``元``): the
+# candidates; :func:`helpers.numbers.is_split_number_unit` decides.
+NUMBER_UNIT_BREAK = re.compile(rf"(?<=[0-9万亿千百]){HSPACE}*(?:\r?\n{HSPACE}*)+(?=[万亿千百元])")
 # A navigation bar (首页 | 工作总结 | 工作计划 ...) or a row of page fields (上传时间: … 下载次数: …)
 # is a line of its own, never a broken sentence.
 LINK_BAR = re.compile(r"[|｜](?:[^|｜\n]*[|｜]){1,}")
@@ -651,8 +655,12 @@ def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
     already (a title never does), when the next line does not start a heading and the line is
     not a navigation bar (``首页 | 工作总结 | …``) or a row of page fields (``上传时间: … 下载次数: …``).
 
+    A line break between a number and its unit is dropped too (``安排资金5230`` / ``万元``).
+
     >>> rejoin_broken_lines(AlignedText.from_raw("解决学科教师配。\\n\\n置不齐的问题。\\n\\n二、加强"))[0].text
     '解决学科教师配置不齐的问题。\\n\\n二、加强'
+    >>> rejoin_broken_lines(AlignedText.from_raw("共安排资金5230\\n万元,用于校舍"))[0].text
+    '共安排资金5230万元,用于校舍'
     """
 
     def period(m: re.Match) -> str:
@@ -684,7 +692,15 @@ def rejoin_broken_lines(aligned: AlignedText) -> tuple[AlignedText, int]:
         return ""
 
     a, n2 = a.sub(OPEN_BREAK, open_break)
-    return a, n1 + n2
+
+    def number_unit(m: re.Match) -> str:
+        text = m.string
+        s, e = m.span()
+        before = text[text.rfind("\n", 0, s) + 1 : s]
+        return "" if is_split_number_unit(before, text[e : e + 4]) else m.group()
+
+    a, n3 = a.sub(NUMBER_UNIT_BREAK, number_unit)
+    return a, n1 + n2 + n3
 
 
 # ---------------------------------------------------------------------------- injected junk
