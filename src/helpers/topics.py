@@ -943,7 +943,8 @@ def match_gold(paragraphs: pd.DataFrame, gold: pd.DataFrame) -> pd.Series:
         Integer positions (``iloc`` into ``paragraphs``), indexed like ``gold``.
     """
     pos = pd.Series(-1, index=gold.index, dtype=int)
-    by_doc = dict(paragraphs.reset_index(drop=True).groupby("doc_id"))
+    # list(): dict() of a GroupBy calls its `keys` attribute, a string in pandas 3
+    by_doc = dict(list(paragraphs.reset_index(drop=True).groupby("doc_id")))
     for i, row in gold.iterrows():
         cand = by_doc.get(row.doc_id)
         if cand is None:
