@@ -224,30 +224,30 @@ def test_cli_unreachable_scheduler_exits_2_and_writes_no_tables(
     assert not list(out.glob("*.csv")) and not list(out.glob("*.parquet"))
 
 
-def test_topic_tokens_come_from_the_per_document_map(seed_dir, tmp_path, monkeypatch):
-    # process_document tokenises exactly the paragraphs topics may use; the topic step
-    # after the map (serial) must not tokenise again, and no tokens reach the tables.
-    from helpers import topics
+def test_themes_and_discovery_tokens_come_from_the_per_document_map(
+    seed_dir, tmp_path, monkeypatch
+):
+    # process_document assigns themes and tokenises only the paragraphs discovery may use
+    # (其他 or a low score); the serial step after the map must not tokenise again, and no
+    # tokens reach the tables.
+    from helpers import themes, topics
     from helpers.load import load_documents
 
     doc = next(d for d in load_documents(seed_dir) if d.ok)
     result = pipeline.process_document(doc)
-    para = result.paragraphs
-    selected = topics.select_paragraphs(para, topics.MIN_CHARS)
-    assert 0 < len(selected) < len(para)
-    assert list(result.tokens) == [(doc.doc_id, int(p)) for p in para.para_id.iloc[selected]]
-    first = para.iloc[selected[0]]
-    assert result.tokens[(doc.doc_id, int(first.para_id))] == " ".join(topics.tokenize(first.text))
+    para, th = result.paragraphs, result.themes
+    assert th[["doc_id", "para_id"]].values.tolist() == para[["doc_id", "para_id"]].values.tolist()
+    themed = th[th.theme_id != ""]
+    assert len(themed) == int(themes.content_mask(para).sum()) > 0
+    unsure = themed[(themed.theme_id == "other") | (themed.theme_score < themes.LOW_SCORE)]
+    assert sorted(result.tokens) == sorted((doc.doc_id, int(p)) for p in unsure.para_id)
+    assert len(result.tokens) < len(themed)
 
-    real_cluster = pipeline.cluster_topics
+    def no_tokenising(text):
+        pytest.fail("re-tokenised after the map")
 
-    def cluster_without_tokenising(*args, **kwargs):
-        with monkeypatch.context() as m:
-            m.setattr(topics, "tokenize", lambda text: pytest.fail("re-tokenised after the map"))
-            return real_cluster(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "cluster_topics", cluster_without_tokenising)
-    summary = pipeline.run_pipeline(seed_dir, tmp_path / "out", workers=1, k=9)
-    assert summary.table_rows["topics"] == 9
+    monkeypatch.setattr(topics, "tokenize", no_tokenising)
+    summary = pipeline.run_pipeline(seed_dir, tmp_path / "out", workers=1)
+    assert summary.table_rows["themes"] == len(themes.load_taxonomy().ids)
     header = (tmp_path / "out" / "paragraphs.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "tokens" not in header.split(",")

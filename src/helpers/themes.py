@@ -12,7 +12,7 @@ by ``、``). Every content paragraph (not boilerplate, not a duplicate, at least
    ``中小学`` never counts as ``小学`` for 义务教育 and ``技能培训`` never counts as ``培训``
    for 教研与教师发展.
 2. **Context from the same document** (:func:`add_context`): the paragraph's heading path
-   (``section``) adds half its evidence, and the paragraphs just before and after it in the
+   (``section``) adds its evidence, and the paragraphs just before and after it in the
    same article add ``NEIGHBOUR_WEIGHT`` of theirs, so a short line cut out of a longer
    passage follows its passage.
 3. **Choice** (:func:`choose_themes`): the theme with most evidence wins; ``其他`` starts
@@ -31,7 +31,7 @@ a seeded sample, to suggest new themes; it never changes any paragraph's theme.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,7 +47,7 @@ THEME_COLUMNS = ["theme_id", "name_zh", "name_en", "description", "seed_terms", 
 TERM_SEP = "、"
 OTHER_ID = "other"
 MIN_CHARS = 30  # the same selection as topics: shorter paragraphs get no theme
-SECTION_WEIGHT = 0.5  # share of the heading path's evidence added to each paragraph
+SECTION_WEIGHT = 1.0  # the heading path counts as much as the paragraph itself
 NEIGHBOUR_WEIGHT = 0.3  # share of each neighbour's own evidence added
 OTHER_PRIOR = 1.5  # evidence 其他 starts with: below this, nothing else wins
 SECOND_RATIO = 0.5  # runner-up becomes theme2 with at least this share of the winner
@@ -343,3 +343,338 @@ def _score_unique(texts: list[str], tax: Taxonomy) -> np.ndarray:
     uniq = list(dict.fromkeys(texts))
     scores = dict(zip(uniq, score_texts(uniq, tax), strict=True))
     return np.vstack([scores[t] for t in texts]) if texts else np.zeros((0, len(tax.ids)))
+
+
+# ---------------------------------------------------------------------------------------
+# Tables by theme
+# ---------------------------------------------------------------------------------------
+def _themed(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The rows that carry a theme, with their length in characters."""
+    ids = paragraphs["theme_id"].fillna("").astype(str)
+    live = paragraphs[ids != ""].copy()
+    live["_n_chars"] = live["text"].fillna("").astype(str).str.len()
+    return live
+
+
+def theme_shares(
+    paragraphs: pd.DataFrame, keys: Sequence[str], taxonomy: Taxonomy | None = None
+) -> pd.DataFrame:
+    """Per group in ``keys`` (a document or an article): paragraphs, characters and share by theme.
+
+    ``share`` is the theme's share of the group's themed characters, so it sums to 1 per
+    group. Rows follow the groups' order, then the taxonomy order.
+
+    >>> p = pd.DataFrame(dict(doc_id="a", text=["教" * 30, "育" * 90], theme_id=["aid", "it"],
+    ...                       theme=["学生资助与教育扶贫", "教育信息化"]))
+    >>> theme_shares(p, ["doc_id"])[["theme_id", "n_chars", "share"]].values.tolist()
+    [['aid', 30, 0.25], ['it', 90, 0.75]]
+    """
+    tax = taxonomy or load_taxonomy()
+    keys = list(keys)
+    cols = [*keys, *DOC_THEME_COLUMNS[1:]]
+    live = _themed(paragraphs)
+    if live.empty:
+        return pd.DataFrame(columns=cols)
+    out = (
+        live.groupby([*keys, "theme_id"], sort=False)
+        .agg(n_paragraphs=("theme_id", "size"), n_chars=("_n_chars", "sum"))
+        .reset_index()
+    )
+    total = out.groupby(keys, sort=False)["n_chars"].transform("sum")
+    out["share"] = np.round(out["n_chars"] / total.where(total > 0, 1), 4)
+    out["theme"] = out["theme_id"].map(dict(zip(tax.ids, tax.names, strict=True)))
+    rank = {t: i for i, t in enumerate(tax.ids)}
+    out = out.sort_values(
+        [*keys, "theme_id"], key=lambda s: s.map(rank) if s.name == "theme_id" else s
+    )
+    return out[cols].reset_index(drop=True)
+
+
+def pick_examples(paragraphs: pd.DataFrame, n: int = N_EXAMPLES) -> pd.DataFrame:
+    """Up to ``n`` example paragraphs per theme: highest score, one per document first.
+
+    Returns:
+        Columns :data:`EXAMPLE_COLUMNS` (+ ``raw_start, raw_end`` when present).
+    """
+    extra = [c for c in ("raw_start", "raw_end") if c in paragraphs]
+    live = _themed(paragraphs)
+    if live.empty:
+        return pd.DataFrame(columns=EXAMPLE_COLUMNS + extra)
+    live = live.sort_values(["theme_score", "doc_id", "para_id"], ascending=[False, True, True])
+    out = []
+    for _, grp in live.groupby("theme_id", sort=False):
+        spread = grp.drop_duplicates("doc_id").head(n)
+        picked = pd.concat([spread, grp.drop(spread.index)]).head(n)
+        out.append(picked.assign(rank=range(1, len(picked) + 1)))
+    tax_rank = {t: i for i, t in enumerate(load_taxonomy().ids)}
+    frame = pd.concat(out)
+    frame = frame.assign(_o=frame.theme_id.map(tax_rank)).sort_values(["_o", "rank"])
+    return frame[EXAMPLE_COLUMNS + extra].reset_index(drop=True)
+
+
+def themes_table(
+    paragraphs: pd.DataFrame, examples: pd.DataFrame, taxonomy: Taxonomy | None = None
+) -> pd.DataFrame:
+    """The taxonomy with each theme's size in this corpus.
+
+    Every theme of the taxonomy has a row, even with no paragraph (size 0), so tables and
+    charts of two runs line up.
+
+    Returns:
+        Columns :data:`THEMES_TABLE_COLUMNS`: ``size`` (paragraphs), ``share`` of themed
+        paragraphs, ``n_chars``, ``n_docs``, ``mean_score``, ``n_examples``.
+    """
+    tax = taxonomy or load_taxonomy()
+    out = tax.table[["theme_id", "name_zh", "name_en", "description", "seed_terms"]].copy()
+    live = _themed(paragraphs)
+    grp = live.groupby("theme_id")
+    out["size"] = out.theme_id.map(grp.size()).fillna(0).astype(int)
+    out["share"] = np.round(out["size"] / max(1, len(live)), 4)
+    out["n_chars"] = out.theme_id.map(grp["_n_chars"].sum()).fillna(0).astype(int)
+    out["n_docs"] = out.theme_id.map(grp["doc_id"].nunique()).fillna(0).astype(int)
+    out["mean_score"] = out.theme_id.map(grp["theme_score"].mean()).astype(float).round(4)
+    out["n_examples"] = out.theme_id.map(examples.groupby("theme_id").size()).fillna(0).astype(int)
+    return out[THEMES_TABLE_COLUMNS]
+
+
+# ---------------------------------------------------------------------------------------
+# Discovery: clusters among the paragraphs no theme fits well
+# ---------------------------------------------------------------------------------------
+DISCOVERY_SAMPLE = 1500  # the sweep is fitted on at most this many paragraphs (seeded)
+DISCOVERY_KS = tuple(range(3, 9))
+DISCOVERY_SEEDS = 2  # fits per k for the stability figure
+MIN_POOL = 12  # fewer unsure paragraphs: no discovery
+MIN_CANDIDATE_SIZE = 3
+MIN_CANDIDATE_DOCS = 2  # a cluster from one document is that document's quirk, not a theme
+PARAGRAPHS_PER_K = 5  # sweep only k <= pool / 5
+CANDIDATE_COLUMNS = [
+    "candidate_id",
+    "label",
+    "top_terms",
+    "size",
+    "n_docs",
+    "coherence_npmi",
+    "near_theme",
+    "rank",
+    "doc_id",
+    "para_id",
+    "score",
+    "text",
+    "raw_start",
+    "raw_end",
+]
+
+
+@lru_cache(maxsize=1)
+def load_furniture_terms() -> tuple[str, ...]:
+    """Site-furniture and spam words that never name a candidate theme.
+
+    >>> {"会员", "下载", "仅供参考", "付费"} <= set(load_furniture_terms())
+    True
+    """
+    text = resource_path(FURNITURE_FILE).read_text(encoding="utf-8")
+    return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and ln[0] != "#")
+
+
+def is_furniture(token: str) -> bool:
+    """Whether a token contains a site-furniture word.
+
+    >>> is_furniture("会员分享"), is_furniture("资助")
+    (True, False)
+    """
+    return any(w in token for w in load_furniture_terms())
+
+
+def discovery_pool(paragraphs: pd.DataFrame, low_score: float = LOW_SCORE) -> pd.DataFrame:
+    """Themed paragraphs that fit no theme well (``其他`` or a score below ``low_score``).
+
+    Paragraphs naming two or more furniture words (会员…下载…) are left out.
+    """
+    live = _themed(paragraphs)
+    unsure = (live["theme_id"] == OTHER_ID) | (live["theme_score"].astype(float) < low_score)
+    pool = live[unsure.to_numpy()]
+    furniture = load_furniture_terms()
+    junk = [sum(w in t for w in furniture) >= 2 for t in pool["text"].fillna("").astype(str)]
+    return pool.loc[~np.array(junk, dtype=bool)].drop(columns="_n_chars")
+
+
+def discover_candidates(
+    paragraphs: pd.DataFrame,
+    tokens: Mapping[tuple[str, int], Sequence[str] | str] | None = None,
+    seed: int = 0,
+    ks: Sequence[int] = DISCOVERY_KS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cluster the unsure paragraphs into candidate themes (NMF, k from a bounded sweep).
+
+    The sweep (coherence, diversity, silhouette, stability over ``DISCOVERY_SEEDS`` seeds)
+    runs on a seeded sample of at most ``DISCOVERY_SAMPLE`` paragraphs, silhouette on at
+    most that many; only the chosen k is fitted on the whole pool. Furniture words are
+    removed from the tokens; clusters smaller than ``MIN_CANDIDATE_SIZE`` or from a single
+    document are not reported.
+
+    Args:
+        paragraphs: paragraphs with ``theme_id, theme, theme_score`` (:func:`assign_themes`).
+        tokens: topic tokens by ``(doc_id, para_id)`` (``helpers.topics.tokenize``);
+            missing ones are computed.
+        seed: seed of the sample and the fits.
+        ks: candidate numbers of clusters.
+
+    Returns:
+        ``(candidates, sweep)``: :data:`CANDIDATE_COLUMNS`, one row per example paragraph
+        of each candidate; the sweep table (``helpers.topics.SWEEP_COLUMNS``).
+    """
+    from threadpoolctl import threadpool_limits
+
+    from . import topics as tp
+
+    empty = pd.DataFrame(columns=CANDIDATE_COLUMNS), pd.DataFrame(columns=tp.SWEEP_COLUMNS)
+    pool = discovery_pool(paragraphs).reset_index(drop=True)
+    if len(pool) < MIN_POOL:
+        return empty
+    toks = {}
+    for d, p, t in zip(pool.doc_id, pool.para_id, pool.text.fillna(""), strict=True):
+        given = tokens.get((d, p)) if tokens is not None else None
+        words = given.split() if isinstance(given, str) else given
+        words = tp.tokenize(t) if words is None else words
+        toks[(d, p)] = [w for w in words if not is_furniture(w)]
+    try:
+        corpus = tp.build_corpus(pool, MIN_CHARS, tokens=toks)
+    except ValueError:
+        return empty
+    n = corpus.tfidf.shape[0]
+    sweep_ks = tuple(k for k in ks if 2 <= k <= n // PARAGRAPHS_PER_K)
+    if n < MIN_POOL or not sweep_ks:
+        return empty
+    sample = tp.sample_corpus(corpus, DISCOVERY_SAMPLE, seed)
+    with threadpool_limits(limits=1):
+        sweep, fits = tp.sweep_topics(sample, sweep_ks, ("nmf",), seed, DISCOVERY_SEEDS)
+        _, k, _ = tp.choose_setting(sweep)
+        if sample is corpus:
+            labels, scores = fits[("nmf", k)]
+        else:
+            labels, scores = tp.fit_partition(corpus.tfidf, "nmf", k, seed)
+    sweep["chosen"] = sweep.k == k
+    frame = pool.loc[corpus.rows].assign(_c=labels, score=np.round(scores, 4))
+    terms = tp.rank_topic_terms(corpus.counts, labels, k, tp.N_TOP_TERMS)
+    words = [corpus.vocab[t].tolist() for t in terms]
+    coh = [tp.coherence_npmi(tp._occurs(corpus), t) for t in terms]
+    cands = _candidate_rows(frame, words, coh)
+    return cands, sweep.round(4).reset_index(drop=True)
+
+
+def _candidate_rows(frame: pd.DataFrame, words: list[list[str]], coh: list[float]) -> pd.DataFrame:
+    """One row per example paragraph of each reportable cluster, largest cluster first."""
+    rows = []
+    sizes = frame.groupby("_c").size().sort_values(ascending=False, kind="stable")
+    cid = 0
+    for c, size in sizes.items():
+        grp = frame[frame._c == c]
+        if size < MIN_CANDIDATE_SIZE or grp.doc_id.nunique() < MIN_CANDIDATE_DOCS or not words[c]:
+            continue
+        near = grp.loc[grp.theme_id != OTHER_ID, "theme"].value_counts()
+        grp = grp.sort_values(["score", "doc_id", "para_id"], ascending=[False, True, True])
+        spread = grp.drop_duplicates("doc_id").head(N_EXAMPLES)
+        for rank, row in enumerate(spread.itertuples(), start=1):
+            rows.append(
+                dict(
+                    candidate_id=cid,
+                    label="·".join(words[c][:3]),
+                    top_terms=TERM_SEP.join(words[c]),
+                    size=int(size),
+                    n_docs=int(grp.doc_id.nunique()),
+                    coherence_npmi=round(float(coh[c]), 4),
+                    near_theme=str(near.index[0]) if len(near) else "",
+                    rank=rank,
+                    doc_id=row.doc_id,
+                    para_id=row.para_id,
+                    score=row.score,
+                    text=row.text,
+                    raw_start=getattr(row, "raw_start", np.nan),
+                    raw_end=getattr(row, "raw_end", np.nan),
+                )
+            )
+        cid += 1
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------
+# What the pipeline calls
+# ---------------------------------------------------------------------------------------
+def theme_document(
+    paragraphs: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[tuple[str, int], str]]:
+    """Themes of one document's paragraphs, and topic tokens of those discovery may use.
+
+    Run per document inside the pipeline's parallel, cached map: a theme depends only on
+    its own document. Only the paragraphs discovery may cluster (``其他`` or a score below
+    ``LOW_SCORE``) are tokenised, space-joined.
+
+    Returns:
+        ``(themes, tokens)``: ``doc_id, para_id`` + :data:`PARAGRAPH_THEME_COLUMNS`, and
+        ``{(doc_id, para_id): "词 词"}``.
+    """
+    from .topics import tokenize
+
+    themes = assign_themes(paragraphs)
+    if themes.empty:
+        return themes, {}
+    unsure = (themes.theme_id == OTHER_ID) | (themes.theme_score < LOW_SCORE)
+    rows = np.flatnonzero(unsure.to_numpy() & (themes.theme_id != "").to_numpy())
+    texts = paragraphs["text"].fillna("").astype(str).to_numpy()
+    tokens = {
+        (themes.doc_id.iat[i], int(themes.para_id.iat[i])): " ".join(tokenize(texts[i]))
+        for i in rows
+    }
+    return themes, tokens
+
+
+def build_theme_tables(
+    paragraphs: pd.DataFrame,
+    themes: pd.DataFrame,
+    tokens: Mapping[tuple[str, int], str] | None = None,
+    seed: int = 0,
+    k: int | None = None,
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Paragraphs with their themes, and the theme tables of the corpus.
+
+    Args:
+        paragraphs: all paragraphs, cross-document duplicates flagged.
+        themes: :func:`theme_document` output of every document (concatenated).
+        tokens: topic tokens for discovery, by paragraph.
+        seed: seed of discovery.
+        k: fixed number of discovery clusters (``None``: chosen by the bounded sweep).
+
+    Returns:
+        ``(paragraphs + theme columns, tables)`` with tables ``themes``, ``doc_topics``,
+        ``article_topics``, ``theme_examples``, ``theme_candidates``, ``topic_sweep``.
+        A paragraph that repeats an earlier file's paragraph keeps no theme.
+    """
+    out = paragraphs.drop(columns=PARAGRAPH_THEME_COLUMNS, errors="ignore")
+    if len(themes):
+        out = out.merge(themes, on=["doc_id", "para_id"], how="left")
+    for col in PARAGRAPH_THEME_COLUMNS:
+        if col not in out:
+            out[col] = np.nan if col == "theme_score" else ""
+    dup = _flag(out, "is_duplicate") | _flag(out, "is_boilerplate")
+    out.loc[dup, ["theme_id", "theme", "theme2"]] = ""
+    out.loc[dup, "theme_score"] = np.nan
+    for col in ("theme_id", "theme", "theme2"):
+        out[col] = out[col].fillna("").astype(str)
+    out["theme_score"] = out["theme_score"].astype(float)
+    examples = pick_examples(out)
+    ks = DISCOVERY_KS if k is None else (k,)
+    candidates, sweep = discover_candidates(out, tokens, seed=seed, ks=ks)
+    article = (
+        theme_shares(out, ["doc_id", "article_id"])
+        if "article_id" in out
+        else pd.DataFrame(columns=ARTICLE_THEME_COLUMNS)
+    )
+    tables = {
+        "themes": themes_table(out, examples),
+        "doc_topics": theme_shares(out, ["doc_id"]),
+        "article_topics": article,
+        "theme_examples": examples,
+        "theme_candidates": candidates,
+        "topic_sweep": sweep,
+    }
+    return out, tables
