@@ -1,6 +1,9 @@
 """Themes against hand labels, side by side with today's NMF k-sweep and the plain baselines.
 
-Run:  .venv/bin/python bench/eval_topics.py [--seeds-only] [--n-seeds 3]
+Run:  .venv/bin/python bench/eval_topics.py [--seeds-only] [--n-seeds 1] [--save]
+
+``--save`` writes the tables to ``bench/theme_quality.csv`` and
+``bench/theme_quality_per_theme.csv``, which notebook 03 shows (it never re-scores).
 
 Two labelled samples, both with the 15 themes of ``src/helpers/resources/themes.csv``:
 
@@ -45,6 +48,8 @@ BENCH = PROJECT_ROOT / "bench"
 SEED_GOLD = BENCH / "gold_topics.csv"
 REAL_GOLD = BENCH / "gold_themes_real.csv"
 REAL_DIR = PROJECT_ROOT.parent / "shared" / "real-reports"
+SUMMARY_OUT = BENCH / "theme_quality.csv"
+PER_THEME_OUT = BENCH / "theme_quality_per_theme.csv"
 NO_LABEL = "(none)"
 
 
@@ -162,8 +167,9 @@ def evaluate(name: str, paragraphs: pd.DataFrame, gold: pd.DataFrame, n_seeds: i
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n-seeds", type=int, default=3)
+    ap.add_argument("--n-seeds", type=int, default=1)
     ap.add_argument("--seeds-only", action="store_true")
+    ap.add_argument("--save", action="store_true", help="write the stored quality tables")
     args = ap.parse_args()
     pd.set_option("display.width", 200)
     corpora = [("seeds", RAW_DIR, SEED_GOLD)]
@@ -178,9 +184,15 @@ def main() -> None:
         tables.append(table)
         f1s[name] = f1
         print(f"{name}: {len(paras)} paragraphs; gold per theme: {dict(counts)}")
-    print("\n" + pd.concat(tables).round(3).to_string(index=False))
+    summary = pd.concat(tables).round(3)
+    per_theme = pd.DataFrame(f1s).rename_axis("theme_id").reset_index()
+    print("\n" + summary.to_string(index=False))
     print("\nguided themes, F1 per theme:")
-    print(pd.DataFrame(f1s).to_string())
+    print(per_theme.to_string(index=False))
+    if args.save:
+        summary.drop(columns="seconds").to_csv(SUMMARY_OUT, index=False)
+        per_theme.to_csv(PER_THEME_OUT, index=False)
+        print(f"\nwrote {SUMMARY_OUT.name} and {PER_THEME_OUT.name}")
 
 
 if __name__ == "__main__":
