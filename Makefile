@@ -50,7 +50,7 @@ run: data notebooks  ## the whole analysis: install if needed, pipeline, noteboo
 test: $(STAMP)  ## install if needed, run the test suite (executes the notebooks too)
 	$(PY) -m pytest
 
-bench: $(STAMP)  ## benchmarks (speed, memory, extraction and topic quality); not tests
+bench: $(STAMP)  ## benchmarks (speed, memory, extraction and theme quality); not tests
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) bench/run_all.py
 
