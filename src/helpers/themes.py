@@ -218,9 +218,9 @@ def add_context(
     [[2.0, 0.0], [0.6, 0.0], [0.0, 3.0]]
     """
     total = own + section_weight * section
-    group = np.asarray(group, dtype=object)
+    ids = np.asarray(group, dtype=object)
     if len(own) > 1:
-        same = group[1:] == group[:-1]
+        same = ids[1:] == ids[:-1]
         total[1:][same] += neighbour_weight * own[:-1][same]
         total[:-1][same] += neighbour_weight * own[1:][same]
     return total
@@ -531,12 +531,12 @@ def discover_candidates(
     pool = discovery_pool(paragraphs).reset_index(drop=True)
     if len(pool) < MIN_POOL:
         return empty
-    toks = {}
+    toks: dict[tuple[str, int], list[str]] = {}
     for d, p, t in zip(pool.doc_id, pool.para_id, pool.text.fillna(""), strict=True):
         given = tokens.get((d, p)) if tokens is not None else None
-        words = given.split() if isinstance(given, str) else given
-        words = tp.tokenize(t) if words is None else words
-        toks[(d, p)] = [w for w in words if not is_furniture(w)]
+        got = given.split() if isinstance(given, str) else given
+        got = tp.tokenize(t) if got is None else got
+        toks[(d, p)] = [w for w in got if not is_furniture(w)]
     try:
         corpus = tp.build_corpus(pool, MIN_CHARS, tokens=toks)
     except ValueError:
@@ -556,8 +556,9 @@ def discover_candidates(
     sweep["chosen"] = sweep.k == k
     frame = pool.loc[corpus.rows].assign(_c=labels, score=np.round(scores, 4))
     terms = tp.rank_topic_terms(corpus.counts, labels, k, tp.N_TOP_TERMS)
-    words = [corpus.vocab[t].tolist() for t in terms]
-    coh = [tp.coherence_npmi(tp._occurs(corpus), t) for t in terms]
+    words: list[list[str]] = [[str(w) for w in corpus.vocab[t]] for t in terms]
+    occurs = tp._occurs(corpus)
+    coh = [tp.coherence_npmi(occurs, t) for t in terms]
     cands = _candidate_rows(frame, words, coh)
     return cands, sweep.round(4).reset_index(drop=True)
 
