@@ -283,9 +283,8 @@ def measure_stages(raw: Path, topics_mode: str, topics_seconds: float = 0) -> di
             with _time_limit(topics_seconds), _timed("themes", times, cpu):
                 # what the pipeline does: per document in the map, then the corpus tables
                 per_doc = [theme_document(g) for _, g in paragraphs.groupby("doc_id", sort=False)]
-                assigned = pd.concat([t for t, _ in per_doc], ignore_index=True)
-                tokens = {key: v for _, tok in per_doc for key, v in tok.items()}
-                _, tables = build_theme_tables(paragraphs, assigned, tokens, seed=0, k=k)
+                assigned = pd.concat(per_doc, ignore_index=True)
+                _, tables = build_theme_tables(paragraphs, assigned, seed=0, k=k)
         except _OverBudget:
             times["themes"] = cpu["themes"] = None
             notes.append(f"themes: stopped after {topics_seconds:.0f} s (budget), not measured")
@@ -295,9 +294,8 @@ def measure_stages(raw: Path, topics_mode: str, topics_seconds: float = 0) -> di
                 chosen_k = int(sweep.loc[sweep["chosen"], "k"].iloc[0])
                 chosen_setting = [chosen_k, "nmf"]
                 how = "fixed (as `--k`)" if k else "bounded sweep"
-                topic_note = (
-                    f"themes: discovery k={chosen_k} ({how}), {len(tokens)} unsure paragraphs"
-                )
+                n_cands = tables["theme_candidates"]["candidate_id"].nunique()
+                topic_note = f"themes: discovery k={chosen_k} ({how}), {n_cands} candidates"
     elif paragraphs is not None and topics_mode != "skip":
         notes.append("themes: helpers.themes not present, skipped")
 

@@ -119,10 +119,6 @@ class DocResult:
     repairs: dict[str, int]
     counts: dict[str, int]
     error: str = ""
-    # Topic tokens of the paragraphs theme discovery may cluster, {(doc_id, para_id): "词 词"}:
-    # space-joined (topic tokens never contain spaces) because one string per paragraph
-    # pickles far smaller than a list of small strings. Not written to any table.
-    tokens: dict[tuple[str, int], str] = field(default_factory=dict)
     # doc_id, para_id, theme_id, theme, theme_score, theme2 (helpers.themes.theme_document)
     themes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -131,9 +127,8 @@ def process_document(doc: RawDocument) -> DocResult:
     """Normalise, segment, extract figures and assign themes, for one document.
 
     Pure (no disk access). A paragraph's theme depends only on its own document, so it is
-    assigned here, in the parallel, cached map, with the topic tokens (jieba, the costly
-    part) of the few paragraphs theme discovery may cluster; paragraphs found to repeat
-    another document later lose their theme in :func:`helpers.themes.build_theme_tables`.
+    assigned here, in the parallel, cached map; paragraphs found to repeat another document
+    later lose their theme in :func:`helpers.themes.build_theme_tables`.
 
     A failure inside a stage is caught and returned as ``error`` so that one odd file
     cannot stop a run over thousands; the quality log names the file and the error.
@@ -143,7 +138,7 @@ def process_document(doc: RawDocument) -> DocResult:
         seg = segment_document(doc.doc_id, norm)
         para_text = {(doc.doc_id, pid): a for pid, a in seg.para_text.items()}
         figs = extract_figures(seg.paragraphs, para_text, {doc.doc_id: doc.text})
-        themes, tokens = theme_document(seg.paragraphs) if len(seg.paragraphs) else ({}, {})
+        themes = theme_document(seg.paragraphs) if len(seg.paragraphs) else pd.DataFrame()
         return DocResult(
             doc_id=doc.doc_id,
             articles=seg.articles,
@@ -151,8 +146,7 @@ def process_document(doc: RawDocument) -> DocResult:
             figures=figs,
             repairs=dict(norm.repairs),
             counts=dict(seg.counts),
-            tokens=tokens,
-            themes=themes if len(seg.paragraphs) else pd.DataFrame(),
+            themes=themes,
         )
     except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
         empty = pd.DataFrame()
@@ -300,10 +294,9 @@ def build_tables(
             QualityEvent(doc_id, "figures", "flagged_figure", int(n), path=path_of.get(doc_id, ""))
         )
 
-    tokens = {key: toks for r in results for key, toks in r.tokens.items()}
     themes = _concat([r.themes for r in results], ["doc_id", "para_id"])
     paragraphs, topic_tables, topic_choice = run_themes(
-        paragraphs, themes, k=k, seed=seed, events=events, tokens=tokens
+        paragraphs, themes, k=k, seed=seed, events=events
     )
 
     documents = enrich_documents(documents, results)
@@ -325,14 +318,13 @@ def run_themes(
     k: int | None,
     seed: int,
     events: list[QualityEvent],
-    tokens: dict[tuple[str, int], str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], str]:
     """Theme tables and discovery; a corpus too small for discovery is logged, not fatal.
 
-    ``themes`` and ``tokens`` come from the per-document map (:attr:`DocResult.themes`,
-    :attr:`DocResult.tokens`).
+    ``themes`` come from the per-document map (:attr:`DocResult.themes`); discovery
+    tokenises only its bounded sample.
     """
-    paragraphs, tables = build_theme_tables(paragraphs, themes, tokens, seed=seed, k=k)
+    paragraphs, tables = build_theme_tables(paragraphs, themes, seed=seed, k=k)
     n_themed = int((paragraphs["theme_id"] != "").sum())
     n_other = int((paragraphs["theme_id"] == "other").sum())
     if n_themed:
