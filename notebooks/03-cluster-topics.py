@@ -111,25 +111,28 @@ quality, per_theme = report.load_theme_quality()
 display(quality if len(quality) else Markdown("_No stored quality figures._"))
 display(per_theme if len(per_theme) else Markdown("_No per-theme F1._"))
 system_names = {
-    "guided themes": "主题模型（本项目）",
-    "nmf_sweep": "NMF k 扫描（旧）",
-    "tfidf_kmeans": "基线 TF-IDF+KMeans",
-    "plain_nmf": "基线 NMF（默认分词）",
+    "guided themes": "主题模型",
+    "nmf_sweep": "旧 NMF k 扫描",
+    "tfidf_kmeans": "TF-IDF+KMeans",
+    "plain_nmf": "NMF（默认分词）",
 }
 corpus_names = {"seeds": "种子", "real pages": "真实网页"}
+measures = {"nmi": "NMI", "accuracy": "准确率"}
 table = (
-    quality.assign(
-        name=quality["system"].map(system_names) + "｜" + quality["corpus"].map(corpus_names)
+    quality.assign(system=quality["system"].map(system_names)).pivot_table(
+        index="system", columns="corpus", values=list(measures), sort=False
     )
-    .set_index("name")[["nmi", "accuracy", "macro_f1"]]
-    .rename(columns={"nmi": "NMI", "accuracy": "准确率", "macro_f1": "宏平均 F1"})
     if len(quality)
     else pd.DataFrame()
 )
+if len(table):
+    table.columns = [f"{measures[m]}（{corpus_names.get(c, c)}）" for m, c in table.columns]
+    table = table.reindex([n for n in system_names.values() if n in table.index])
 fig = charts.plot_grouped_bars(
     table,
     "主题质量：主题模型 vs 旧方法与基线",
     "分数（0…1）",
+    highlight="主题模型",
     note_if_empty="没有存储的质量结果（运行 bench/eval_topics.py）",
 )
 charts.save_fig(fig, "03_theme_quality_vs_baselines", figures_dir, caption=caption)
