@@ -371,3 +371,22 @@ def test_every_theme_keeps_one_distinct_colour_from_the_taxonomy_order():
     assert colors["other"] == colors["其他"] == charts.OTHER_THEME_COLOR not in named
     assert charts.theme_colors() == colors  # the same in every call and run
     assert len(charts.THEME_PALETTE) >= 15
+
+
+def test_spam_vocabulary_of_the_cleaning_stage_is_furniture_too(tmp_path, monkeypatch):
+    (tmp_path / themes.FURNITURE_FILE).write_text("# comment\n会员\n", encoding="utf-8")
+    (tmp_path / themes.SPAM_VOCAB_FILE).write_text(
+        "kind,term,strength,note\ngambling_spam,博彩公司,strong,\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(themes, "resource_path", lambda name: tmp_path / name)
+    themes.load_furniture_terms.cache_clear()
+    themes._furniture_pattern.cache_clear()
+    themes.is_furniture.cache_clear()
+    try:
+        assert themes.load_furniture_terms() == ("会员", "博彩公司")
+        assert themes.is_furniture("某博彩公司") and not themes.is_furniture("资助")
+    finally:
+        monkeypatch.undo()
+        themes.load_furniture_terms.cache_clear()
+        themes._furniture_pattern.cache_clear()
+        themes.is_furniture.cache_clear()

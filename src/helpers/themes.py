@@ -43,6 +43,9 @@ from .paths import resource_path
 
 THEMES_FILE = "themes.csv"
 FURNITURE_FILE = "themes_furniture_terms.txt"
+# The cleaning stage's spam vocabulary (column ``term``), when the project has one: its
+# words never name a candidate theme either.
+SPAM_VOCAB_FILE = "spam_vocab.csv"
 THEME_COLUMNS = ["theme_id", "name_zh", "name_en", "description", "seed_terms", "exclude_terms"]
 TERM_SEP = "、"
 OTHER_ID = "other"
@@ -498,11 +501,20 @@ CANDIDATE_COLUMNS = [
 def load_furniture_terms() -> tuple[str, ...]:
     """Site-furniture and spam words that never name a candidate theme.
 
+    ``themes_furniture_terms.txt``, plus the ``term`` column of ``spam_vocab.csv`` when
+    that resource exists.
+
     >>> {"会员", "下载", "仅供参考", "付费"} <= set(load_furniture_terms())
     True
     """
     text = resource_path(FURNITURE_FILE).read_text(encoding="utf-8")
-    return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and ln[0] != "#")
+    terms = [ln.strip() for ln in text.splitlines() if ln.strip() and ln[0] != "#"]
+    spam = resource_path(SPAM_VOCAB_FILE)
+    if spam.is_file():
+        table = pd.read_csv(spam, dtype=str, encoding="utf-8")
+        if "term" in table:
+            terms += [t.strip() for t in table["term"].dropna() if t.strip()]
+    return tuple(dict.fromkeys(terms))
 
 
 @lru_cache(maxsize=65536)
