@@ -62,7 +62,7 @@ format: $(STAMP)  ## rewrite the tree in the project's style (ruff format + safe
 test: lint  ## install if needed, lint, then run the test suite (executes the notebooks too)
 	$(PY) -m pytest
 
-bench: $(STAMP)  ## benchmarks (speed, memory, extraction and topic quality); not tests
+bench: $(STAMP)  ## benchmarks (speed, memory, extraction and theme quality); not tests
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) bench/run_all.py
 

@@ -6,9 +6,11 @@ temp folder) so that peak memory (``ru_maxrss``) belongs to that measurement alo
 - ``pipeline``: ``run_pipeline`` end to end (all stages the lead has wired, tables written),
   with 1 worker at every size and with 2 workers at 100x (the speed-up);
 - ``stages``: each stage function called directly on the same corpus (load, normalise,
-  segment, extract, topics); a stage whose module is not there yet is skipped with a note;
+  segment, extract, themes = theme assignment + discovery tokens per document, then the
+  theme tables and bounded discovery); a stage whose module is not there yet is skipped;
 - ``floor``: what a minimal peer pipeline pays on the same files: read + decode, OpenCC
-  ``t2s`` and ``jieba.lcut``. Our cost without topic clustering is reported as a ratio of it;
+  ``t2s`` and ``jieba.lcut``. Our per-document stages and the whole pipeline are reported
+  as ratios of it (target <= 2), and the theme stage as a share of all stages;
 - a 20 MB single-line file through ``run_pipeline`` (the bad-input case, at full size);
 - ``extract_money``: JioNLP's money extractor against ours on the same paragraphs, when
   ``jionlp`` is installed (``pip install -e ".[bench]"``).
@@ -49,12 +51,12 @@ sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(HERE))
 
 RESULTS_DIR = HERE / "results"
-STAGES = ("load", "normalize", "segment", "extract", "topics")
+STAGES = ("load", "normalize", "segment", "extract", "themes")
 STAGE_MODULES = {
     "normalize": "helpers.normalize",
     "segment": "helpers.segment",
     "extract": "helpers.figures",
-    "topics": "helpers.topics",
+    "themes": "helpers.themes",
 }
 # Paragraph length from which a line counts as prose for the extractor comparison.
 MIN_PARA_CHARS = 10
@@ -273,28 +275,29 @@ def measure_stages(raw: Path, topics_mode: str, topics_seconds: float = 0) -> di
 
     topic_note = ""
     chosen_setting = None
-    if paragraphs is not None and topics_mode != "skip" and _has_module(STAGE_MODULES["topics"]):
-        from helpers.topics import cluster_topics
+    if paragraphs is not None and topics_mode != "skip" and _has_module(STAGE_MODULES["themes"]):
+        from helpers.themes import build_theme_tables, theme_document
 
-        kwargs = {}
-        if topics_mode != "default":  # what run_pipeline(k=K) does: no sweep over k
-            kwargs = dict(k=int(topics_mode.split(":")[1]))
-            topic_note = f"topics: k={kwargs['k']} fixed (as `--k`), no sweep over k"
+        k = None if topics_mode == "default" else int(topics_mode.split(":")[1])
         try:
-            with _time_limit(topics_seconds), _timed("topics", times, cpu):
-                res = cluster_topics(paragraphs, seed=0, **kwargs)
+            with _time_limit(topics_seconds), _timed("themes", times, cpu):
+                # what the pipeline does: per document in the map, then the corpus tables
+                per_doc = [theme_document(g) for _, g in paragraphs.groupby("doc_id", sort=False)]
+                assigned = pd.concat(per_doc, ignore_index=True)
+                _, tables = build_theme_tables(paragraphs, assigned, seed=0, k=k)
         except _OverBudget:
-            times["topics"] = cpu["topics"] = None
-            notes.append(f"topics: stopped after {topics_seconds:.0f} s (budget), not measured")
+            times["themes"] = cpu["themes"] = None
+            notes.append(f"themes: stopped after {topics_seconds:.0f} s (budget), not measured")
         else:
-            chosen = getattr(res, "chosen", None) or {}
-            if "k" in chosen and "method" in chosen:
-                chosen_setting = [int(chosen["k"]), str(chosen["method"])]
-                topic_note = topic_note or (
-                    f"topics: default sweep (chose k={chosen['k']}, {chosen['method']})"
-                )
+            sweep = tables["topic_sweep"]
+            if len(sweep) and sweep["chosen"].any():
+                chosen_k = int(sweep.loc[sweep["chosen"], "k"].iloc[0])
+                chosen_setting = [chosen_k, "nmf"]
+                how = "fixed (as `--k`)" if k else "bounded sweep"
+                n_cands = tables["theme_candidates"]["candidate_id"].nunique()
+                topic_note = f"themes: discovery k={chosen_k} ({how}), {n_cands} candidates"
     elif paragraphs is not None and topics_mode != "skip":
-        notes.append("topics: helpers.topics not present, skipped")
+        notes.append("themes: helpers.themes not present, skipped")
 
     return {
         "times": times,
@@ -552,9 +555,9 @@ def run_benchmark(sizes: list[int], big_mb: int, budget_s: float) -> dict:
                 "n_bytes": sum(p.stat().st_size for p in dirs[size].rglob("*.txt")),
             }
             report["sizes"][size] = res
-            # The default topic sweep over k (what a plain run does) is measured at the
-            # smallest size; larger sizes run with k fixed to what it chose (`--k`), since
-            # sweeping is for choosing k once, not for every large run.
+            # The discovery sweep over k (what a plain run does) is measured at the smallest
+            # size; larger sizes run with k fixed to what it chose (`--k`). Themes themselves
+            # never depend on k.
             topics_mode, k_args = "default", []
             if prev is not None:
                 k, _ = _chosen_setting(report["sizes"][min(sizes)])
@@ -625,7 +628,7 @@ def _stages_without_topics(prev: dict, ratio: float) -> float | None:
     st = prev.get("stages", {})
     if "process_seconds" not in st:
         return None
-    topics = (st.get("times") or {}).get("topics") or 0
+    topics = (st.get("times") or {}).get("themes") or 0
     return (st["process_seconds"] - topics) * ratio
 
 
@@ -648,6 +651,12 @@ def _no_topics_seconds(stages: dict, key: str = "cpu") -> float | None:
     return sum(p for p in parts if p is not None) if t.get("load") is not None else None
 
 
+def _ratio(cpu: float | None, r: dict) -> float | None:
+    """A run's CPU seconds over the floor's on the same files."""
+    floor = (r.get("floor") or {}).get("cpu_seconds")
+    return cpu / floor if cpu and floor else None
+
+
 def _chars(r: dict) -> int | None:
     return (r.get("stages") or {}).get("n_chars") or (r.get("floor") or {}).get("n_chars")
 
@@ -658,8 +667,9 @@ def render_markdown(report: dict) -> str:
     lines = [
         "### Whole pipeline (`run_pipeline`, 1 worker, cold cache)",
         "",
-        "| corpus | files | MB | chars | topics | wall s | CPU s | µs CPU per char | peak MB |",
-        "|---|---:|---:|---:|---|---:|---:|---:|---:|",
+        "| corpus | files | MB | chars | discovery | wall s | CPU s | µs CPU per char | peak MB "
+        "| ÷ floor (CPU) |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for size, r in sizes.items():
         p = r.get("pipeline_w1", {})
@@ -669,12 +679,13 @@ def render_markdown(report: dict) -> str:
             f"| {size}x | {r['n_files']} | {r['n_bytes'] / 1e6:.1f} | {_fmt(chars, ',')} | "
             f"{topics} | {_fmt(p.get('seconds'))} | {_fmt(cpu)} | "
             f"{_fmt(cpu / chars * 1e6 if chars and cpu else None, '.1f')} | "
-            f"{_fmt(p.get('peak_mb'), '.0f')} |"
+            f"{_fmt(p.get('peak_mb'), '.0f')} | {_fmt(_ratio(cpu, r), '.2f')} |"
         )
     lines += [
         "",
-        "Linear cost = a constant µs per char across sizes run with the same topic "
-        "setting (the k sweep at the smallest size is a fixed extra cost).",
+        "Linear cost = a constant µs per char across sizes run with the same discovery "
+        "setting (the k sweep at the smallest size is a fixed extra cost). ÷ floor = the "
+        "whole run's CPU over the floor's CPU on the same files (target <= 2).",
     ]
     top = max(sizes)
     w1, w2 = sizes[top].get("pipeline_w1", {}), sizes[top].get("pipeline_w2", {})
@@ -697,11 +708,13 @@ def render_markdown(report: dict) -> str:
         "### Per stage (CPU seconds, stage functions called directly) and the floor",
         "",
         "Floor = what a minimal peer pipeline pays on the same files: read + decode, OpenCC "
-        "`t2s`, `jieba.lcut`. Ratio = ours without topics / floor (target <= 2).",
+        "`t2s`, `jieba.lcut`. Ratio = per-document stages (load to extract) / floor "
+        "(target <= 2). Themes share = the theme stage's share of all stages' CPU; "
+        "themes ÷ per-doc = the theme stage against the per-document stages (target <= 1).",
         "",
-        "| corpus | load | normalise | segment | extract | topics | ours w/o topics | "
-        "floor | ratio (CPU) | ratio (wall) | harness peak MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| corpus | load | normalise | segment | extract | themes | ours w/o themes | "
+        "floor | ratio (CPU) | ratio (wall) | themes share | themes ÷ per-doc | harness peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, r in sizes.items():
         st = r.get("stages", {})
@@ -711,9 +724,13 @@ def render_markdown(report: dict) -> str:
         ratio = ours / fl["cpu_seconds"] if ours and fl.get("cpu_seconds") else None
         ratio_wall = ours_wall / fl["seconds"] if ours_wall and fl.get("seconds") else None
         cells = " | ".join(_fmt(t.get(s), ".2f") for s in STAGES)
+        th = t.get("themes")
+        share = th / (ours + th) if th is not None and ours else None
         lines.append(
             f"| {size}x | {cells} | {_fmt(ours, '.2f')} | {_fmt(fl.get('cpu_seconds'), '.2f')} "
             f"| {_fmt(ratio, '.2f')} | {_fmt(ratio_wall, '.2f')} | "
+            f"{_fmt(share * 100 if share is not None else None, '.0f')} % | "
+            f"{_fmt(th / ours if th is not None and ours else None, '.2f')} | "
             f"{_fmt(st.get('peak_mb'), '.0f')} |"
         )
     lines += [
@@ -805,7 +822,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--child"]:
         return child_main(argv[1:])
     p = argparse.ArgumentParser(description="Pipeline benchmark (not a test).")
-    p.add_argument("--sizes", default="1,10,100", help="corpus multiples of the seeds")
+    p.add_argument("--sizes", default="1,10,20,100", help="corpus multiples of the seeds")
     p.add_argument("--big-mb", type=int, default=20, help="single-line file size, 0 to skip")
     p.add_argument("--budget", type=float, default=540, help="seconds for the whole benchmark")
     p.add_argument("--out", type=Path, default=RESULTS_DIR)

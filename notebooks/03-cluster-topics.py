@@ -12,17 +12,19 @@
 # ---
 
 # %% [markdown]
-# # 03 · 主题聚类 Cluster topics
+# # 03 · 主题 Themes
 #
-# What the reader sees: how the number of topics k was chosen (the sweep over k and two
-# methods, with coherence, diversity, silhouette and stability across seeds), each topic's
-# terms and its most representative paragraphs, and how much of each document each topic
-# takes (share of the document's clustered characters).
+# What the reader sees: the theme taxonomy (`src/helpers/resources/themes.csv`, editable),
+# how many paragraphs of this corpus each theme holds, example paragraphs, how much of each
+# document goes to each theme, how well the theme model agrees with hand labels (measured
+# by `bench/eval_topics.py`, stored), and candidate new themes found among the paragraphs
+# that fit no theme well.
 #
-# Watch out: topics are clusters of paragraphs, labelled by their top three terms; a label
-# is a hint, read the representative paragraphs. Boilerplate, duplicate and very short
-# paragraphs are not clustered (topic -1). Pass `k` to fix the number of topics; then the
-# clustering is run here with `seed`.
+# Watch out: every content paragraph (not boilerplate, not a duplicate, ≥ 30 characters)
+# gets one primary theme from its own words, its heading path and its two neighbours;
+# nothing is fitted on the corpus, so adding files never changes a theme already given.
+# `theme_score` is the winner's share of the evidence (low = mixed or unclear paragraph);
+# `theme2` names a strong runner-up. This notebook only reads the pipeline's tables.
 
 # %% tags=["parameters"]
 from helpers import paths
@@ -30,9 +32,8 @@ from helpers import paths
 raw_dir = str(paths.RAW_DIR)
 processed_dir = str(paths.PROCESSED_DIR)
 figures_dir = str(paths.FIGURES_DIR)
-seed = 0
-k = None
-baseline_seeds = 2  # runs per system in the baseline comparison (bench/eval_topics.py uses 5)
+seed = 0  # unused here: the pipeline's --seed drives discovery
+k = None  # unused here: the pipeline's --k fixes the number of discovery clusters
 
 # %%
 import pandas as pd
@@ -43,95 +44,50 @@ from helpers.tables import load_table
 
 charts.setup_cjk_font()
 pd.set_option("display.max_colwidth", 120)
-paragraphs = report.load_optional_table(processed_dir, "paragraphs")
 caption = report.source_caption(load_table(processed_dir, "documents"), raw_dir)
-result = report.load_topic_tables(processed_dir, paragraphs, k=k, seed=seed)
-topics, doc_topics, sweep = result["topics"], result["doc_topics"], result["sweep"]
-if result["note"]:
-    display(Markdown(f"**{result['note']}**"))
-print(f"source: {result['source'] or '-'}; chosen: {result['chosen']}")
+tables = report.load_theme_tables(processed_dir)
+themes = tables["themes"]
+colors = charts.theme_colors()
+if tables["note"]:
+    display(Markdown(f"**{tables['note']}**"))
 
 # %% [markdown]
-# ## Choosing k: the sweep
-# One line per method; the dashed line marks the chosen k. Higher is better for every
-# panel; stability (ARI between seeds) below 0.8 means the clusters change with the seed.
+# ## The taxonomy and each theme's size in this corpus
+# One row per theme in the order of `themes.csv` (the order also fixes each theme's colour
+# in every chart). `size` counts paragraphs, `share` is of all themed paragraphs,
+# `mean_score` the mean confidence.
 
 # %%
-display(sweep)
-fig = charts.plot_sweep(
-    sweep,
-    result["chosen"].get("k"),
-    report.SWEEP_LABELS,
-    "主题数 k 的选择",
-    note_if_empty="没有主题数扫描结果（语料太小或未保存）",
+display(themes.drop(columns=["seed_terms"], errors="ignore"))
+sizes = themes.set_index("name_zh")["size"] if len(themes) else pd.Series(dtype=int)
+fig = charts.plot_barh(
+    sizes[sizes > 0], "各主题的段落数", "段落数（段）", note_if_empty="没有主题段落", colors=colors
 )
-charts.save_fig(fig, "03_topic_k_sweep", figures_dir, caption=caption)
+charts.save_fig(fig, "03_theme_sizes", figures_dir, caption=caption)
 
 # %% [markdown]
-# ## Topics: terms, size and quality
-# `coherence_npmi` is computed over this corpus (−1…1, higher = terms co-occur more).
+# ## Example paragraphs (highest score, different documents first)
 
 # %%
-display(topics if len(topics) else Markdown("_No topic._"))
-labels = report.topic_labels(topics)
-sizes = (
-    topics.assign(name=topics["topic_id"].map(labels)).set_index("name")["size"]
-    if len(topics)
-    else pd.Series(dtype=int)
-)
-fig = charts.plot_barh(sizes, "各主题的段落数", "段落数（段）", note_if_empty="没有主题")
-charts.save_fig(fig, "03_topic_sizes", figures_dir, caption=caption)
-
-# %% [markdown]
-# ## Representative paragraphs (highest topic score, different documents first)
-
-# %%
-reps = result["representatives"]
-if len(reps):
-    for tid, grp in reps.groupby("topic_id"):
-        display(Markdown(f"### {labels.get(int(tid), tid)}"))
-        for row in grp.itertuples():
-            display(
-                Markdown(
-                    f"- `{row.doc_id}` #{row.para_id} (score {row.topic_score:.2f}): "
-                    f"{str(row.text)[:160]}"
-                )
+examples = tables["theme_examples"]
+for theme, grp in examples.groupby("theme", sort=False):
+    display(Markdown(f"### {theme}"))
+    for row in grp.itertuples():
+        display(
+            Markdown(
+                f"- `{row.doc_id}` #{row.para_id} (score {row.theme_score:.2f}): "
+                f"{str(row.text)[:160]}"
             )
-else:
-    display(Markdown("_No representative paragraph._"))
+        )
+if examples.empty:
+    display(Markdown("_No example paragraph._"))
 
 # %% [markdown]
-# ## Quality against the baselines
-# NMI and ARI against the hand-labelled sample (`bench/gold_topics.csv`, matched to these
-# paragraphs by raw offsets) for this project's two methods and the plain baselines
-# (default jieba, no stop words, TF-IDF+KMeans and LDA), all at the chosen k on the same
-# paragraphs; stability is the mean ARI between `baseline_seeds` runs with different seeds
-# (kept small here for speed; `make bench` reports 5 seeds). On reports nobody has labelled
-# there is no gold: the note says so.
+# ## Document × theme
+# Each row sums to 100 %: the share of the document's themed text in each theme.
 
 # %%
-quality, quality_note = report.load_baseline_comparison(
-    paragraphs, result["chosen"], seed=seed, n_seeds=baseline_seeds
-)
-display(quality if len(quality) else Markdown(f"_{quality_note}_"))
-chosen_label = report.SYSTEM_LABELS.get(result["chosen"].get("method"))
-fig = charts.plot_grouped_bars(
-    quality.assign(system=quality["system"].map(report.SYSTEM_LABELS))
-    .set_index("system")[["nmi", "ari", "stability_ari"]]
-    .rename(columns={"nmi": "NMI", "ari": "ARI", "stability_ari": "稳定性 ARI"}),
-    "主题质量：本项目方法 vs 基线",
-    "分数（0…1）",
-    highlight=chosen_label,
-    note_if_empty=quality_note or "没有比较结果",
-)
-charts.save_fig(fig, "03_topic_quality_vs_baselines", figures_dir, caption=caption)
-
-# %% [markdown]
-# ## Document × topic
-# Each row sums to 100 %: the share of the document's clustered text in each topic.
-
-# %%
-shares = report.doc_topic_percent(doc_topics, topics)
+shares = report.doc_topic_percent(tables["doc_topics"], themes)
 fig = charts.plot_heatmap(
     shares,
     "文档 × 主题（占比）",
@@ -140,4 +96,74 @@ fig = charts.plot_heatmap(
     "占文档正文比例（%）",
     note_if_empty="没有文档主题分布",
 )
-charts.save_fig(fig, "03_doc_topic_heatmap", figures_dir, caption=caption)
+charts.save_fig(fig, "03_doc_theme_heatmap", figures_dir, caption=caption)
+
+# %% [markdown]
+# ## Quality against hand labels (stored, from `bench/eval_topics.py`)
+# NMI, accuracy and macro F1 of the guided themes, of the label-free NMF k-sweep used
+# before themes, and of two plain baselines (TF-IDF+KMeans and NMF on default jieba
+# tokens), on the labelled seed paragraphs and on labelled real report pages. Clusters
+# have no names: their accuracy and F1 use each cluster's majority label, which flatters
+# them. These numbers describe the model, not this corpus.
+
+# %%
+quality, per_theme = report.load_theme_quality()
+display(quality if len(quality) else Markdown("_No stored quality figures._"))
+display(per_theme if len(per_theme) else Markdown("_No per-theme F1._"))
+system_names = {
+    "guided themes": "主题模型",
+    "nmf_sweep": "旧 NMF k 扫描",
+    "tfidf_kmeans": "TF-IDF+KMeans",
+    "plain_nmf": "NMF（默认分词）",
+}
+corpus_names = {"seeds": "种子", "real pages": "真实网页"}
+measures = {"nmi": "NMI", "accuracy": "准确率"}
+table = (
+    quality.assign(system=quality["system"].map(system_names)).pivot_table(
+        index="system", columns="corpus", values=list(measures), sort=False
+    )
+    if len(quality)
+    else pd.DataFrame()
+)
+if len(table):
+    table.columns = [f"{measures[m]}（{corpus_names.get(c, c)}）" for m, c in table.columns]
+    table = table.reindex([n for n in system_names.values() if n in table.index])
+fig = charts.plot_grouped_bars(
+    table,
+    "主题质量：主题模型 vs 旧方法与基线",
+    "分数（0…1）",
+    highlight="主题模型",
+    note_if_empty="没有存储的质量结果（运行 bench/eval_topics.py）",
+)
+charts.save_fig(fig, "03_theme_quality_vs_baselines", figures_dir, caption=caption)
+
+# %% [markdown]
+# ## Candidate new themes (discovery)
+# Paragraphs that fit no theme well (其他 or a low score), clustered with NMF on a seeded
+# sample; k is chosen without labels from the sweep below. Each candidate shows its top
+# terms and example paragraphs; site furniture words never name one. To adopt a candidate,
+# add a row (or seed words) to `themes.csv` and re-run `make data`.
+
+# %%
+cands = tables["theme_candidates"]
+if len(cands):
+    summary = cands.drop_duplicates("candidate_id")[
+        ["candidate_id", "label", "size", "n_docs", "near_theme", "top_terms"]
+    ]
+    display(summary)
+    for cid, grp in cands.groupby("candidate_id"):
+        display(Markdown(f"### 候选 {cid}: {grp['label'].iloc[0]}"))
+        for row in grp.itertuples():
+            display(Markdown(f"- `{row.doc_id}` #{row.para_id}: {str(row.text)[:160]}"))
+else:
+    display(Markdown("_No candidate theme: too few paragraphs fit no theme._"))
+sweep = tables["sweep"]
+chosen = sweep.loc[sweep["chosen"].astype(bool), "k"] if "chosen" in sweep else []
+fig = charts.plot_sweep(
+    sweep,
+    int(chosen.iloc[0]) if len(chosen) else None,
+    report.SWEEP_LABELS,
+    "候选主题聚类数 k 的选择",
+    note_if_empty="没有候选主题扫描（不确定的段落太少）",
+)
+charts.save_fig(fig, "03_discovery_k_sweep", figures_dir, caption=caption)

@@ -16,7 +16,7 @@
 #
 # Report-ready charts, exported as PNG (300 dpi), SVG and PDF into `figures_dir`:
 # funding by metric and by document (万元), enrollment rates by stage (100 % reference
-# line), exam results, topic shares per document, and a one-page summary table.
+# line), exam results, theme shares per document, and a one-page summary table.
 #
 # Watch out: funding sums leave out per-capita amounts (生均) and changes, and may count a
 # total and its parts twice when a report gives both; hatched bars contain approximate
@@ -83,16 +83,19 @@ exam_counts = report.count_figures(figures, "exam")
 display(exam_counts if len(exam_counts) else Markdown("_No exam head count or score._"))
 
 # %% [markdown]
-# ## Topic shares per document
+# ## Theme shares per document
+# Each bar sums to 100 % of the document's themed text; a theme has the same colour here as
+# in notebook 03 and in every run (taxonomy order, `helpers.charts.theme_colors`).
 
 # %%
-topic_tables = report.load_topic_tables(processed_dir, paragraphs, k=k, seed=seed)
-shares = report.doc_topic_percent(topic_tables["doc_topics"], topic_tables["topics"])
+theme_tables = report.load_theme_tables(processed_dir)
+shares = report.doc_topic_percent(theme_tables["doc_topics"], theme_tables["themes"])
 fig = charts.plot_stacked_barh(
     shares,
     "各文档的主题构成",
     "占文档正文比例（%）",
-    note_if_empty=topic_tables["note"] or "没有文档主题分布",
+    note_if_empty=theme_tables["note"] or "没有文档主题分布",
+    colors=charts.theme_colors(),
 )
 charts.save_fig(fig, "04_topic_shares_per_document", figures_dir, caption=caption)
 
@@ -101,7 +104,7 @@ charts.save_fig(fig, "04_topic_shares_per_document", figures_dir, caption=captio
 
 # %%
 summary = report.corpus_summary(
-    documents, articles, paragraphs, figures, topic_tables["doc_topics"], topic_tables["topics"]
+    documents, articles, paragraphs, figures, theme_tables["doc_topics"], theme_tables["themes"]
 )
 display(summary)
 fig = charts.plot_table(summary, "语料概要", labels=report.SUMMARY_LABELS)

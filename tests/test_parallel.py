@@ -224,30 +224,27 @@ def test_cli_unreachable_scheduler_exits_2_and_writes_no_tables(
     assert not list(out.glob("*.csv")) and not list(out.glob("*.parquet"))
 
 
-def test_topic_tokens_come_from_the_per_document_map(seed_dir, tmp_path, monkeypatch):
-    # process_document tokenises exactly the paragraphs topics may use; the topic step
-    # after the map (serial) must not tokenise again, and no tokens reach the tables.
-    from helpers import topics
+def test_themes_come_from_the_per_document_map_and_discovery_is_bounded(
+    seed_dir, tmp_path, monkeypatch
+):
+    # process_document assigns the themes; the serial step after the map tokenises at most
+    # DISCOVERY_SAMPLE paragraphs (discovery's sample), whatever the corpus size, and no
+    # tokens reach the tables.
+    from helpers import themes, topics
     from helpers.load import load_documents
 
     doc = next(d for d in load_documents(seed_dir) if d.ok)
     result = pipeline.process_document(doc)
-    para = result.paragraphs
-    selected = topics.select_paragraphs(para, topics.MIN_CHARS)
-    assert 0 < len(selected) < len(para)
-    assert list(result.tokens) == [(doc.doc_id, int(p)) for p in para.para_id.iloc[selected]]
-    first = para.iloc[selected[0]]
-    assert result.tokens[(doc.doc_id, int(first.para_id))] == " ".join(topics.tokenize(first.text))
+    para, th = result.paragraphs, result.themes
+    assert th[["doc_id", "para_id"]].values.tolist() == para[["doc_id", "para_id"]].values.tolist()
+    assert (th.theme_id != "").sum() == int(themes.content_mask(para).sum()) > 0
 
-    real_cluster = pipeline.cluster_topics
-
-    def cluster_without_tokenising(*args, **kwargs):
-        with monkeypatch.context() as m:
-            m.setattr(topics, "tokenize", lambda text: pytest.fail("re-tokenised after the map"))
-            return real_cluster(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "cluster_topics", cluster_without_tokenising)
-    summary = pipeline.run_pipeline(seed_dir, tmp_path / "out", workers=1, k=9)
-    assert summary.table_rows["topics"] == 9
+    calls = []
+    real = topics.tokenize
+    monkeypatch.setattr(topics, "tokenize", lambda text: calls.append(text) or real(text))
+    monkeypatch.setattr(themes, "DISCOVERY_SAMPLE", 40)
+    summary = pipeline.run_pipeline(seed_dir, tmp_path / "out", workers=1)
+    assert 0 < len(calls) <= 40
+    assert summary.table_rows["themes"] == len(themes.load_taxonomy().ids)
     header = (tmp_path / "out" / "paragraphs.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "tokens" not in header.split(",")

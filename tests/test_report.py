@@ -452,22 +452,20 @@ def test_keywords_of_no_text_is_empty():
     assert report.keywords_per_document(report.empty_table("paragraphs"), tokenize).empty
 
 
-@pytest.mark.parametrize(
-    "doc_topics",
-    [
-        pd.DataFrame(
-            {"doc_id": ["000", "000", "001"], "topic_id": [0, 1, 1], "share": [0.25, 0.75, 1.0]}
-        ),
-        pd.DataFrame({"doc_id": ["000", "001"], "0": [25.0, 0.0], "1": [75.0, 100.0]}),
-    ],
-    ids=["long-fractions", "wide-percent"],
-)
-def test_doc_topic_percent_accepts_long_and_wide(doc_topics):
-    topics = pd.DataFrame({"topic_id": [0, 1], "label": ["德育·心理健康", "资助·建档立卡"]})
-    table = report.doc_topic_percent(doc_topics, topics)
+def test_doc_topic_percent_names_columns_by_theme_in_taxonomy_order():
+    doc_topics = pd.DataFrame(
+        {
+            "doc_id": ["000", "000", "001"],
+            "theme_id": ["aid", "moral", "aid"],
+            "theme": ["学生资助与教育扶贫", "德育", "学生资助与教育扶贫"],
+            "share": [0.25, 0.75, 1.0],
+        }
+    )
+    table = report.doc_topic_percent(doc_topics)
+    assert list(table.columns) == ["德育", "学生资助与教育扶贫"]  # moral comes before aid
     assert table.to_dict("index") == {
-        "000": {"T0 德育·心理健康": 25.0, "T1 资助·建档立卡": 75.0},
-        "001": {"T0 德育·心理健康": 0.0, "T1 资助·建档立卡": 100.0},
+        "000": {"德育": 75.0, "学生资助与教育扶贫": 25.0},
+        "001": {"德育": 0.0, "学生资助与教育扶贫": 100.0},
     }
 
 
@@ -476,78 +474,55 @@ def test_load_optional_table_gives_documented_columns_when_missing(tmp_path):
     assert table.empty and "raw_start" in table.columns and "flags" in table.columns
 
 
-def test_load_topic_tables_explains_a_corpus_too_small_to_cluster(tmp_path):
-    out = report.load_topic_tables(tmp_path, PARAGRAPHS, k=None, seed=0)
-    assert out["topics"].empty and out["note"].startswith("语料太小")
-    none = report.load_topic_tables(tmp_path, report.empty_table("paragraphs"))
-    assert none["note"] and none["doc_topics"].empty
+def test_load_theme_tables_says_when_the_pipeline_wrote_none(tmp_path):
+    out = report.load_theme_tables(tmp_path)
+    assert out["themes"].empty and out["doc_topics"].empty
+    assert out["note"] == "没有主题表（先运行 make data）"
 
 
 def test_corpus_summary_one_row_per_document():
-    doc_topics = pd.DataFrame({"doc_id": ["000"], "topic_id": [1], "share": [1.0]})
-    topics = pd.DataFrame({"topic_id": [1], "label": ["资助·助学金"]})
+    doc_topics = pd.DataFrame(
+        {
+            "doc_id": ["000", "000", "001"],
+            "theme_id": ["aid", "other", "other"],
+            "theme": ["学生资助与教育扶贫", "其他", "其他"],
+            "share": [0.4, 0.6, 1.0],
+        }
+    )
     summary = report.corpus_summary(
-        DOCUMENTS, report.empty_table("articles"), PARAGRAPHS, SEED_FIGURES, doc_topics, topics
+        DOCUMENTS, report.empty_table("articles"), PARAGRAPHS, SEED_FIGURES, doc_topics
     )
     assert summary[
         ["doc_id", "n_funding", "n_enrollment", "n_exam", "funding_wan", "main_topic"]
     ].values.tolist() == [
-        ["000", 6, 0, 0, 60.97, "T1 资助·助学金"],
-        ["001", 0, 0, 2, 0.0, ""],
+        ["000", 6, 0, 0, 60.97, "学生资助与教育扶贫"],  # a named theme before 其他
+        ["001", 0, 0, 2, 0.0, "其他"],
         ["002", 0, 3, 0, 0.0, ""],
     ]
     assert set(report.SUMMARY_LABELS) == set(summary.columns)
 
 
-def test_baseline_comparison_needs_a_topic_run():
-    table, note = report.load_baseline_comparison(PARAGRAPHS, {}, seed=0)
-    assert table.empty and note == "没有主题结果，无法与基线比较"
-
-
-def test_baseline_comparison_says_when_no_gold_covers_the_corpus(tmp_path):
-    gold = tmp_path / "gold.csv"
-    gold.write_text(
-        "doc_id,raw_start,raw_end,excerpt,theme\n002_d435e5c5a6f9ebe6,0,30,区教育脱贫工作,资助\n",
-        encoding="utf-8",
-    )
-    table, note = report.load_baseline_comparison(
-        PARAGRAPHS, {"method": "nmf", "k": 2}, gold_path=gold
-    )
-    assert table.empty and note.startswith("人工标注样本不包含本语料的文档")
-    missing, note = report.load_baseline_comparison(
-        PARAGRAPHS, {"method": "nmf", "k": 2}, gold_path=tmp_path / "none.csv"
-    )
-    assert missing.empty and note == "没有人工标注样本（none.csv）"
-
-
-def test_load_topic_tables_prefers_the_pipeline_tables(tmp_path):
+def test_load_theme_tables_reads_the_stored_tables(tmp_path):
     from helpers.tables import save_table
 
+    themes = pd.DataFrame({"theme_id": ["aid"], "name_zh": ["学生资助与教育扶贫"], "size": [3]})
+    save_table(themes, tmp_path, "themes")
     save_table(
-        pd.DataFrame(
-            {
-                "topic_id": [0],
-                "label": ["资助·建档立卡"],
-                "top_terms": ["资助、建档立卡"],
-                "size": [3],
-            }
-        ),
-        tmp_path,
-        "topics",
-    )
-    save_table(
-        pd.DataFrame({"doc_id": ["002"], "topic_id": [0], "share": [1.0]}), tmp_path, "doc_topics"
-    )
-    save_table(
-        pd.DataFrame({"method": ["nmf", "nmf"], "k": [2, 3], "chosen": [False, True]}),
+        pd.DataFrame({"method": ["nmf", "nmf"], "k": [3, 4], "chosen": [False, True]}),
         tmp_path,
         "topic_sweep",
     )
-    out = report.load_topic_tables(tmp_path, PARAGRAPHS)
-    assert out["source"] == "pipeline" and out["note"] == ""
-    assert out["chosen"] == {"method": "nmf", "k": 3, "reason": "pipeline run"}
-    assert out["topics"]["label"].tolist() == ["资助·建档立卡"]
-    assert out["representatives"].empty
+    out = report.load_theme_tables(tmp_path)
+    assert out["note"] == "" and out["themes"]["size"].tolist() == [3]
+    assert out["sweep"]["k"].tolist() == [3, 4]
+    assert out["theme_candidates"].empty and "near_theme" in out["theme_candidates"]
+
+
+def test_load_theme_quality_reads_the_stored_benchmark(tmp_path):
+    summary, per_theme = report.load_theme_quality(tmp_path / "a.csv", tmp_path / "b.csv")
+    assert summary.empty and per_theme.empty
+    stored, _ = report.load_theme_quality()
+    assert {"guided themes", "nmf_sweep"} <= set(stored["system"])
 
 
 def test_figures_per_document_in_family_order():

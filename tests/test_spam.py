@@ -199,7 +199,7 @@ def spam_corpus_tables(tmp_path_factory):
     run_pipeline(raw, out, cache_dir=None, k=6, progress=False)
     tables = {
         name: pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig")
-        for name in ("paragraphs", "topics")
+        for name in ("paragraphs", "themes", "theme_candidates")
     }
     yield raw, tables
     shutil.rmtree(tmp, ignore_errors=True)
@@ -215,10 +215,14 @@ def test_composed_corpus_really_carries_spam_terms(spam_corpus_tables):
 def test_no_topic_or_keyword_list_is_built_from_spam(spam_corpus_tables):
     _, tables = spam_corpus_tables
     banned = _banned_terms()
-    topics = tables["topics"]
-    for col in ("top_terms", "label", "theme_hint"):
-        for value in topics[col].fillna("").astype(str):
-            assert not any(term in value for term in banned), (col, value)
+    # Themes come from the taxonomy; discovered candidate themes are clustered from the corpus.
+    for name, cols in (
+        ("themes", ("name_zh", "seed_terms")),
+        ("theme_candidates", ("label", "top_terms")),
+    ):
+        for col in cols:
+            for value in tables[name][col].fillna("").astype(str):
+                assert not any(term in value for term in banned), (name, col, value)
     paragraphs = tables["paragraphs"]
     keywords = report.keywords_per_document(paragraphs, tokenize, n=10)
     for value in keywords["keywords"]:

@@ -1,4 +1,4 @@
-"""Toolkit for Chinese education work reports: load, clean, segment, extract figures, topics.
+"""Toolkit for Chinese education work reports: load, clean, segment, extract figures, themes.
 
 Modules, one per stage (see README "Architecture"):
     paths       every project path, derived from the package location
@@ -9,7 +9,8 @@ Modules, one per stage (see README "Architecture"):
     segment     articles, duplicates, sections, paragraphs, sentences
     numbers     Chinese/Arabic number parsing
     figures     labelled figures (funding, enrollment, exam, other)
-    topics      tokenising and topic clustering
+    themes      the theme taxonomy (resources/themes.csv), per-paragraph themes, discovery
+    topics      tokenising and topic clustering (building blocks of discovery)
     script      Traditional/Simplified measurement and OpenCC t2s conversion
     quality     the quality log (everything skipped, repaired or flagged)
     tables      atomic CSV + Parquet writing and reading of the output tables

@@ -51,6 +51,31 @@ PALETTE = (
     "#ccb974",
     "#64b5cd",
 )
+# Themes: one colour per theme of the taxonomy, in its row order, the same in every chart
+# and run (Kelly's colours of maximum contrast; 其他 is always grey). A taxonomy longer than
+# this palette repeats colours only beyond its 19th theme (see theme_colors).
+THEME_PALETTE = (
+    "#BE0032",
+    "#F38400",
+    "#0067A5",
+    "#875692",
+    "#008856",
+    "#E68FAC",
+    "#A1CAF1",
+    "#F3C300",
+    "#882D17",
+    "#8DB600",
+    "#604E97",
+    "#E25822",
+    "#2B3D26",
+    "#C2B280",
+    "#F99379",
+    "#B3446C",
+    "#DCD300",
+    "#654522",
+    "#F6A600",
+)
+OTHER_THEME_COLOR = "#9E9E9E"
 COLOR_ACTUAL = "#3b6ea5"
 COLOR_PLANNED = "#e07b39"
 REFERENCE_COLOR = "#c44e52"
@@ -317,8 +342,41 @@ def _bar_height(n_rows: int) -> float:
     return max(2.4, 0.38 * n_rows + 1.2)
 
 
+def theme_colors(taxonomy=None) -> dict[str, str]:
+    """One fixed colour per theme, by its position in the taxonomy (``themes.csv``).
+
+    Keys are both ``theme_id`` and the Chinese name, so either can be looked up. 其他
+    (``other``) is grey. The same taxonomy gives the same colours in every chart and run,
+    and no two of the first 19 themes share a colour.
+
+    >>> colors = theme_colors()
+    >>> colors["德育"] == colors["moral"], colors["其他"]
+    (True, '#9E9E9E')
+    >>> named = [c for k, c in colors.items() if k.isascii() and k != "other"]
+    >>> len(set(named)) == len(named) >= 14
+    True
+    """
+    from .themes import OTHER_ID, load_taxonomy
+
+    tax = taxonomy or load_taxonomy()
+    out: dict[str, str] = {}
+    slot = 0
+    for theme_id, name in zip(tax.ids, tax.names, strict=True):
+        if theme_id == OTHER_ID:
+            color = OTHER_THEME_COLOR
+        else:
+            color = THEME_PALETTE[slot % len(THEME_PALETTE)]
+            slot += 1
+        out[theme_id] = out[name] = color
+    return out
+
+
 def plot_stacked_barh(
-    table: pd.DataFrame, title: str, xlabel: str, note_if_empty: str = "没有数据"
+    table: pd.DataFrame,
+    title: str,
+    xlabel: str,
+    note_if_empty: str = "没有数据",
+    colors: dict[str, str] | None = None,
 ) -> Figure:
     """Horizontal stacked bars: one bar per row of ``table``, one segment per column.
 
@@ -327,6 +385,8 @@ def plot_stacked_barh(
         title: chart title.
         xlabel: x-axis label with its unit, e.g. ``字符数（原文字符）``.
         note_if_empty: text of the placeholder drawn when ``table`` has no rows.
+        colors: colour per column name (e.g. :func:`theme_colors`); default the palette
+            in column order.
 
     Returns:
         The figure.
@@ -340,7 +400,8 @@ def plot_stacked_barh(
     left = pd.Series(0.0, index=table.index)
     labels = [str(i) for i in table.index]
     for i, col in enumerate(table.columns):
-        ax.barh(labels, table[col], left=left, label=str(col), color=PALETTE[i % len(PALETTE)])
+        color = (colors or {}).get(str(col), PALETTE[i % len(PALETTE)])
+        ax.barh(labels, table[col], left=left, label=str(col), color=color)
         left = left + table[col]
     ax.invert_yaxis()
     ax.set_title(title)
@@ -353,9 +414,15 @@ def plot_stacked_barh(
 
 
 def plot_barh(
-    values: pd.Series, title: str, xlabel: str, note_if_empty: str = "没有数据"
+    values: pd.Series,
+    title: str,
+    xlabel: str,
+    note_if_empty: str = "没有数据",
+    colors: dict[str, str] | None = None,
 ) -> Figure:
     """Horizontal bars for a labelled series (e.g. term frequencies), largest on top.
+
+    ``colors`` gives a colour per label (e.g. :func:`theme_colors`); others are blue.
 
     >>> plot_barh(pd.Series({"教师": 12, "学生": 9}), "高频词", "出现次数").axes[0].get_xlabel()
     '出现次数'
@@ -366,7 +433,8 @@ def plot_barh(
         return plot_note(title, note_if_empty)
     values, title = cap_rows(values, title)
     fig, ax = plt.subplots(figsize=(7, _bar_height(len(values))))
-    ax.barh([str(i) for i in values.index], values.to_numpy(), color=COLOR_ACTUAL)
+    names = [str(i) for i in values.index]
+    ax.barh(names, values.to_numpy(), color=[(colors or {}).get(n, COLOR_ACTUAL) for n in names])
     ax.invert_yaxis()
     ax.set_title(title)
     ax.set_xlabel(xlabel)

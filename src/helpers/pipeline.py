@@ -5,9 +5,9 @@ Usage::
     python -m helpers.pipeline --raw-dir data/raw --out-dir data/processed [--workers N]
 
 Stages: load -> normalise -> segment (articles, boilerplate, duplicates, sections,
-paragraphs) -> figures -> topic tokens, per document (in parallel with ``--workers`` or on a
+paragraphs) -> figures -> themes, per document (in parallel with ``--workers`` or on a
 Dask cluster with ``--scheduler``, cached by content hash and code version), then
-cross-document duplicates and topic clustering over the whole corpus.
+cross-document duplicates, theme tables and discovery of candidate themes over the corpus.
 
 Exit codes: 0 when the run completed (even if some files were skipped: they are listed in
 the summary and in ``quality_log.csv``), 2 for usage errors (missing raw directory, bad
@@ -38,7 +38,7 @@ from .quality import QualityEvent, events_from_counts, quality_frame
 from .report import has_flags
 from .segment import flag_cross_document_duplicates, segment_document
 from .tables import save_table
-from .topics import MIN_CHARS, cluster_topics, tokenize_paragraphs
+from .themes import build_theme_tables, theme_document
 
 log = logging.getLogger("helpers.pipeline")
 
@@ -104,7 +104,7 @@ class RunSummary:
         for name, n in self.table_rows.items():
             lines.append(f"  {name:<22} {n:>7} rows")
         if self.topic_choice:
-            lines.append(f"Topics        : {self.topic_choice}")
+            lines.append(f"Themes        : {self.topic_choice}")
         lines.append(f"Outputs       : {self.out_dir} ({len(self.outputs)} files)")
         return "\n".join(lines)
 
@@ -120,20 +120,16 @@ class DocResult:
     repairs: dict[str, int]
     counts: dict[str, int]
     error: str = ""
-    # Topic tokens of the paragraphs topics may cluster, {(doc_id, para_id): "词 词 ..."}:
-    # space-joined (topic tokens never contain spaces) because one string per paragraph
-    # pickles far smaller than a list of small strings. Not written to any table.
-    tokens: dict[tuple[str, int], str] = field(default_factory=dict)
+    # doc_id, para_id, theme_id, theme, theme_score, theme2 (helpers.themes.theme_document)
+    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def process_document(doc: RawDocument) -> DocResult:
-    """Normalise, segment, extract figures and tokenise for topics, for one document.
+    """Normalise, segment, extract figures and assign themes, for one document.
 
-    Pure (no disk access). Tokenising here rather than in :func:`cluster_topics` puts the
-    costliest part of topic clustering (jieba) into the parallel, cached map; the
-    selection is the one topics uses (not boilerplate, not a duplicate within the
-    document, at least ``MIN_CHARS``), and paragraphs found to repeat another document
-    later are left out by ``cluster_topics`` itself.
+    Pure (no disk access). A paragraph's theme depends only on its own document, so it is
+    assigned here, in the parallel, cached map; paragraphs found to repeat another document
+    later lose their theme in :func:`helpers.themes.build_theme_tables`.
 
     A failure inside a stage is caught and returned as ``error`` so that one odd file
     cannot stop a run over thousands; the quality log names the file and the error.
@@ -143,7 +139,7 @@ def process_document(doc: RawDocument) -> DocResult:
         seg = segment_document(doc.doc_id, norm)
         para_text = {(doc.doc_id, pid): a for pid, a in seg.para_text.items()}
         figs = extract_figures(seg.paragraphs, para_text, {doc.doc_id: doc.text})
-        tokens = tokenize_paragraphs(seg.paragraphs, MIN_CHARS) if len(seg.paragraphs) else {}
+        themes = theme_document(seg.paragraphs) if len(seg.paragraphs) else pd.DataFrame()
         return DocResult(
             doc_id=doc.doc_id,
             articles=seg.articles,
@@ -151,7 +147,7 @@ def process_document(doc: RawDocument) -> DocResult:
             figures=figs,
             repairs=dict(norm.repairs),
             counts=dict(seg.counts),
-            tokens={key: " ".join(toks) for key, toks in tokens.items()},
+            themes=themes,
         )
     except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
         empty = pd.DataFrame()
@@ -299,14 +295,10 @@ def build_tables(
             QualityEvent(doc_id, "figures", "flagged_figure", int(n), path=path_of.get(doc_id, ""))
         )
 
-    tokens = {key: toks for r in results for key, toks in r.tokens.items()}
-    topic_tables, topic_choice = run_topics(
-        paragraphs, k=k, seed=seed, events=events, tokens=tokens
+    themes = _concat([r.themes for r in results], ["doc_id", "para_id"])
+    paragraphs, topic_tables, topic_choice = run_themes(
+        paragraphs, themes, k=k, seed=seed, events=events
     )
-    paragraphs = paragraphs.merge(
-        topic_tables.pop("assignments"), on=["doc_id", "para_id"], how="left"
-    )
-    paragraphs["topic_id"] = paragraphs["topic_id"].fillna(-1).astype(int)
 
     documents = enrich_documents(documents, results)
     tables = {
@@ -320,37 +312,36 @@ def build_tables(
     return tables, events, facts
 
 
-def run_topics(
+def run_themes(
     paragraphs: pd.DataFrame,
+    themes: pd.DataFrame,
     *,
     k: int | None,
     seed: int,
     events: list[QualityEvent],
-    tokens: dict[tuple[str, int], str] | None = None,
-) -> tuple[dict[str, pd.DataFrame], str]:
-    """Cluster the paragraphs into topics; a corpus too small to cluster is logged, not fatal.
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], str]:
+    """Theme tables and discovery; a corpus too small for discovery is logged, not fatal.
 
-    ``tokens`` are the per-document topic tokens (:attr:`DocResult.tokens`); paragraphs
-    without an entry are tokenised by ``cluster_topics``.
+    ``themes`` come from the per-document map (:attr:`DocResult.themes`); discovery
+    tokenises only its bounded sample.
     """
-    res = cluster_topics(paragraphs, k=k, seed=seed, min_chars=MIN_CHARS, tokens=tokens)
-    chosen = res.chosen
-    if res.topics.empty:
-        reason = chosen.get("reason", "no topics")
-        log.warning("topics not computed: %s", reason)
-        events.append(QualityEvent("", "topics", "not_clustered", 1, reason))
-        choice = f"not computed ({reason})"
+    paragraphs, tables = build_theme_tables(paragraphs, themes, seed=seed, k=k)
+    n_themed = int((paragraphs["theme_id"] != "").sum())
+    n_other = int((paragraphs["theme_id"] == "other").sum())
+    if n_themed:
+        events.append(
+            QualityEvent("", "topics", "themed_paragraphs", n_themed, f"{n_other} as 其他")
+        )
+    cands = tables["theme_candidates"]
+    if cands.empty:
+        reason = "too few paragraphs fit no theme to look for new ones"
+        events.append(QualityEvent("", "topics", "no_theme_candidates", 1, reason))
+        found = f"no candidate theme ({reason})"
     else:
-        choice = f"{chosen.get('method')} with k={chosen.get('k')}: {chosen.get('reason', '')}"
-    tables = {
-        "assignments": res.assignments[["doc_id", "para_id", "topic_id", "topic_score"]],
-        "topics": res.topics,
-        "doc_topics": res.doc_topics,
-        "article_topics": res.article_topics,
-        "topic_sweep": res.sweep,
-        "topic_representatives": res.representatives,
-    }
-    return tables, choice
+        chosen = tables["topic_sweep"].loc[tables["topic_sweep"]["chosen"].astype(bool), "k"]
+        found = f"{cands.candidate_id.nunique()} candidate theme(s), NMF k={int(chosen.iloc[0])}"
+    choice = f"{n_themed} paragraphs themed ({n_other} 其他); discovery: {found}"
+    return paragraphs, tables, choice
 
 
 def _progress_wrapper(enabled: bool):
@@ -430,7 +421,8 @@ def run_pipeline(
         workers: processes for the per-document stages.
         scheduler: Dask scheduler address or ``distributed.Client`` (overrides ``workers``).
         cache_dir: where per-document results are cached (``None``: no cache).
-        seed, k: topic clustering seed and fixed number of topics (``None``: chosen by sweep).
+        seed, k: seed of theme discovery and a fixed number of discovery clusters (``None``:
+            chosen by its bounded sweep). Neither changes any paragraph's theme.
 
     Raises:
         FileNotFoundError: ``raw_dir`` missing.
@@ -499,9 +491,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="Dask distributed scheduler address, e.g. tcp://host:8786 "
         "(needs the dev extra: dask[distributed])",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed for topic clustering")
+    parser.add_argument("--seed", type=int, default=0, help="random seed of theme discovery")
     parser.add_argument(
-        "--k", type=int, default=None, help="fixed number of topics (default: chosen by a sweep)"
+        "--k",
+        type=int,
+        default=None,
+        help="fixed number of clusters in theme discovery (default: chosen by a sweep)",
     )
     parser.add_argument(
         "--no-cache",

@@ -60,15 +60,19 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "duplicate_of",
         "text",
         "n_chars",
-        "topic_id",
-        "topic_score",
+        "theme_id",
+        "theme",
+        "theme_score",
+        "theme2",
     ],
     "figures": list(FIGURE_COLUMNS),
-    "topics": ["topic_id", "label", "top_terms", "size"],
-    "doc_topics": ["doc_id", "topic_id", "share"],
+    "themes": ["theme_id", "name_zh", "name_en", "description", "seed_terms", "size", "share"],
+    "doc_topics": ["doc_id", "theme_id", "theme", "n_paragraphs", "n_chars", "share"],
+    "article_topics": ["doc_id", "article_id", "theme_id", "theme", "n_paragraphs", "n_chars"],
     "quality_log": ["doc_id", "path", "stage", "kind", "count", "detail"],
-    "topic_sweep": ["method", "k"],
-    "topic_representatives": ["topic_id", "rank", "doc_id", "para_id", "topic_score", "text"],
+    "topic_sweep": ["method", "k", "coherence", "diversity", "silhouette", "stability_ari"],
+    "theme_examples": ["theme_id", "theme", "rank", "doc_id", "para_id", "theme_score", "text"],
+    "theme_candidates": ["candidate_id", "label", "top_terms", "size", "n_docs", "near_theme"],
 }
 FAMILY_LABELS = {
     "funding": "经费",
@@ -727,52 +731,36 @@ def count_figures(figures: pd.DataFrame, family: str) -> pd.DataFrame:
     return _level_figures(figures, family, False, cols)
 
 
-# --- topics ---------------------------------------------------------------------------------
+# --- themes ---------------------------------------------------------------------------------
 
 
-def topic_labels(topics: pd.DataFrame) -> dict:
-    """topic_id -> display label ``"T3 师资培训"`` (id kept so equal labels stay apart).
+def doc_topic_percent(doc_topics: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Document × theme share table in percent, columns named by theme, in taxonomy order.
 
-    >>> topic_labels(pd.DataFrame({"topic_id": [3], "label": ["师资培训"]}))
-    {3: 'T3 师资培训'}
-    """
-    if topics.empty:
-        return {}
-    return {
-        int(t): f"T{int(t)} {lab}"
-        for t, lab in zip(topics["topic_id"], topics["label"], strict=True)
-    }
-
-
-def doc_topic_percent(doc_topics: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
-    """Document × topic share table in percent, columns labelled with topic labels.
-
-    Accepts the long form (``doc_id, topic_id, share``) or a wide form (``doc_id`` plus one
-    column per topic id); shares given as fractions (≤ 1) are turned into percent.
+    Args:
+        doc_topics: long form ``doc_id, theme_id, theme, share`` (the pipeline's table).
+        themes: the ``themes`` table, for the column order; default the shipped taxonomy.
 
     Returns:
-        Indexed by ``doc_id``, one column per topic (label), values in percent.
+        Indexed by ``doc_id``, one column per theme present (its Chinese name), in percent.
 
-    >>> dt = pd.DataFrame({"doc_id": ["a", "a"], "topic_id": [0, 1], "share": [0.25, 0.75]})
-    >>> names = pd.DataFrame({"topic_id": [0, 1], "label": ["德育", "资助"]})
-    >>> doc_topic_percent(dt, names).loc["a"].to_dict()
-    {'T0 德育': 25.0, 'T1 资助': 75.0}
+    >>> dt = pd.DataFrame({"doc_id": ["a", "a"], "theme_id": ["it", "moral"],
+    ...                    "theme": ["教育信息化", "德育"], "share": [0.25, 0.75]})
+    >>> doc_topic_percent(dt).loc["a"].to_dict()
+    {'德育': 75.0, '教育信息化': 25.0}
     """
-    if doc_topics.empty:
+    from .themes import load_taxonomy
+
+    if doc_topics.empty or not {"doc_id", "theme", "share"} <= set(doc_topics.columns):
         return pd.DataFrame()
-    if {"doc_id", "topic_id", "share"} <= set(doc_topics.columns):
-        wide = doc_topics.pivot_table(
-            index="doc_id", columns="topic_id", values="share", aggfunc="sum", fill_value=0.0
-        )
-    else:
-        wide = doc_topics.set_index("doc_id")
-        wide.columns = [int(c) if str(c).lstrip("-").isdigit() else c for c in wide.columns]
-        wide = wide.select_dtypes("number")
-    wide = wide[[c for c in wide.columns if c != -1]].astype(float)
-    if len(wide) and wide.to_numpy().max() <= 1.0:
-        wide = wide * 100
-    labels = topic_labels(topics)
-    wide.columns = [labels.get(c, f"T{c}") for c in wide.columns]
+    wide = doc_topics.pivot_table(
+        index="doc_id", columns="theme", values="share", aggfunc="sum", fill_value=0.0
+    )
+    order = list(themes["name_zh"]) if themes is not None and len(themes) else []
+    order = order or list(load_taxonomy().names)
+    wide = wide[[t for t in order if t in wide.columns] + [t for t in wide if t not in order]]
+    wide = wide.astype(float) * 100
+    wide.columns.name = None
     wide.index.name = "doc_id"
     return wide
 
@@ -786,9 +774,12 @@ def corpus_summary(
     paragraphs: pd.DataFrame,
     figures: pd.DataFrame,
     doc_topics: pd.DataFrame,
-    topics: pd.DataFrame,
+    themes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per document for the report's summary page.
+
+    ``main_topic`` is the theme with the largest share of the document (其他 only when no
+    other theme is present).
 
     Returns:
         Columns ``doc_id, title, script, n_chars, n_articles, n_kept_paragraphs,
@@ -810,8 +801,11 @@ def corpus_summary(
     actual = fund[~fund["planned"].astype(bool)] if len(fund) else fund
     wan = actual.groupby("doc_id")["wan"].sum() if len(actual) else {}
     out["funding_wan"] = out["doc_id"].map(wan).fillna(0.0).round(2)
-    shares = doc_topic_percent(doc_topics, topics)
+    shares = doc_topic_percent(doc_topics, themes)
+    named = shares.drop(columns="其他", errors="ignore")
+    named = named[named.sum(axis=1) > 0] if named.shape[1] else named
     main = shares.idxmax(axis=1).to_dict() if len(shares) and shares.shape[1] else {}
+    main.update(named.idxmax(axis=1).to_dict() if len(named) else {})
     out["main_topic"] = [str(main.get(d, "")) for d in out["doc_id"]]
     return out.reset_index(drop=True)
 
@@ -852,147 +846,45 @@ def attach_raw_context(
     return figures.assign(raw_context=contexts, span_ok=oks)
 
 
-# --- topic tables for notebooks 03 and 04 -----------------------------------------------------
+# --- theme tables for notebooks 03 and 04 -----------------------------------------------------
+# Quality of the theme model against the hand labels, as measured by bench/eval_topics.py
+# (the notebooks show these stored numbers; they never re-cluster or re-score).
+THEME_QUALITY_PATH = paths.PROJECT_ROOT / "bench" / "theme_quality.csv"
+THEME_F1_PATH = paths.PROJECT_ROOT / "bench" / "theme_quality_per_theme.csv"
+THEME_TABLES = ("themes", "doc_topics", "article_topics", "theme_examples", "theme_candidates")
 
 
-def load_topic_tables(
-    processed_dir: Path,
-    paragraphs: pd.DataFrame,
-    k: int | None = None,
-    seed: int = 0,
-    ks: tuple[int, ...] | None = None,
-) -> dict:
-    """Topic tables for the notebooks: the pipeline's, or a fresh clustering when asked.
-
-    With ``k=None`` the pipeline's ``topics``/``doc_topics`` (and ``topic_sweep`` and
-    ``topic_representatives`` if written) are used. With a fixed ``k``, or when the pipeline wrote no topics, the
-    paragraphs are clustered here with :func:`helpers.topics.cluster_topics`.
-
-    Args:
-        processed_dir: the pipeline's output folder.
-        paragraphs: the ``paragraphs`` table.
-        k: fixed number of topics, or None.
-        seed: random seed for a fresh clustering.
-        ks: candidate k values for a fresh sweep (default: the topics module's).
+def load_theme_tables(processed_dir: Path) -> dict:
+    """The pipeline's theme tables for the notebooks, read as stored (nothing is re-computed).
 
     Returns:
-        ``{"topics", "doc_topics", "sweep", "representatives": DataFrame, "chosen": dict,
-        "source": str, "note": str}``; tables are empty and ``note`` says why when the
-        corpus is too small to cluster.
+        ``{"themes", "doc_topics", "article_topics", "theme_examples", "theme_candidates",
+        "sweep": DataFrame, "note": str}``; ``note`` says why when the pipeline wrote no
+        themes (run ``make data`` first).
     """
-    from . import topics as topic_mod
-
-    empty = {
-        "topics": empty_table("topics"),
-        "doc_topics": empty_table("doc_topics"),
-        "sweep": empty_table("topic_sweep"),
-        "representatives": pd.DataFrame(columns=topic_mod.REPRESENTATIVE_COLUMNS),
-        "chosen": {},
-        "source": "",
-        "note": "",
-    }
-    stored = load_optional_table(processed_dir, "topics")
-    if k is None and len(stored):
-        sweep = load_optional_table(processed_dir, "topic_sweep")
-        chosen = {}
-        if "chosen" in sweep.columns and _bool(sweep["chosen"]).any():
-            row = sweep[_bool(sweep["chosen"])].iloc[0]
-            chosen = {"method": row["method"], "k": int(row["k"]), "reason": "pipeline run"}
-        reps = load_optional_table(processed_dir, "topic_representatives")
-        if reps.empty and {"topic_id", "topic_score"} <= set(paragraphs.columns):
-            reps = topic_mod.pick_representatives(paragraphs)
-        return {
-            **empty,
-            "topics": stored,
-            "doc_topics": load_optional_table(processed_dir, "doc_topics"),
-            "sweep": sweep,
-            "representatives": reps,
-            "chosen": chosen,
-            "source": "pipeline",
-        }
-    if paragraphs.empty:
-        return {**empty, "note": "没有段落表，无法聚类主题（先运行 make data）"}
-    kwargs = {} if ks is None else {"ks": ks}
-    try:
-        res = topic_mod.cluster_topics(paragraphs, k=k, seed=seed, **kwargs)
-    except ValueError as exc:
-        return {**empty, "note": f"语料太小，无法聚类主题：{exc}"}
-    if res.topics.empty:  # the topics stage may answer "nothing to cluster" without raising
-        return {**empty, "note": f"语料太小，无法聚类主题：{res.chosen.get('reason', '')}"}
-    return {
-        "topics": res.topics,
-        "doc_topics": res.doc_topics,
-        "sweep": res.sweep,
-        "representatives": res.representatives,
-        "chosen": res.chosen,
-        "source": "notebook",
-        "note": "",
-    }
+    out = {name: load_optional_table(processed_dir, name) for name in THEME_TABLES}
+    out["sweep"] = load_optional_table(processed_dir, "topic_sweep")
+    themed = out["themes"]
+    size = themed["size"] if "size" in themed else pd.Series(dtype=int)
+    out["note"] = "" if len(themed) and size.fillna(0).sum() > 0 else "本语料没有可分主题的正文段落"
+    if themed.empty:
+        out["note"] = "没有主题表（先运行 make data）"
+    return out
 
 
-# Hand-labelled topic sample kept by the topics stage (keyed by doc_id and raw offsets).
-GOLD_TOPICS_PATH = paths.PROJECT_ROOT / "bench" / "gold_topics.csv"
-# Display names of the systems compared in notebook 03.
-SYSTEM_LABELS = {
-    "lsa_kmeans": "LSA+KMeans（本项目）",
-    "nmf": "NMF（本项目）",
-    "baseline_kmeans": "基线 TF-IDF+KMeans",
-    "baseline_lda": "基线 LDA",
-}
-
-
-def load_baseline_comparison(
-    paragraphs: pd.DataFrame,
-    chosen: dict,
-    seed: int = 0,
-    gold_path: Path | None = None,
-    n_seeds: int | None = None,
-) -> tuple[pd.DataFrame, str]:
-    """Score the chosen clustering and the plain baselines against the hand-labelled sample.
-
-    Uses :func:`helpers.topics.compare_with_baselines` on the gold paragraphs that belong
-    to this corpus (matched by raw offsets), so on new reports without labels it returns
-    an empty table and says why.
-
-    Args:
-        paragraphs: the ``paragraphs`` table.
-        chosen: ``{"method", "k"}`` of the topic run being judged.
-        seed: first random seed.
-        gold_path: labelled sample; default :data:`GOLD_TOPICS_PATH`.
-        n_seeds: runs per system for stability; default the topics module's.
+def load_theme_quality(
+    summary_path: Path | None = None, per_theme_path: Path | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stored quality of the theme model and the baselines (``bench/eval_topics.py`` output).
 
     Returns:
-        ``(table, note)``: table columns ``system, k, nmi, ari, stability_ari, n_gold,
-        is_chosen`` (empty when not computable) and a note ("" when computed).
+        ``(summary, per_theme)``: ``corpus, system, k, nmi, accuracy, macro_f1, n_gold`` and
+        F1 per theme and labelled corpus; empty frames when the files are missing.
     """
-    from . import topics as topic_mod
-
-    gold_path = Path(gold_path) if gold_path is not None else GOLD_TOPICS_PATH
-    cols = ["system", "k", "nmi", "ari", "stability_ari", "n_gold", "is_chosen"]
-    if not chosen or paragraphs.empty:
-        return pd.DataFrame(columns=cols), "没有主题结果，无法与基线比较"
-    if not gold_path.is_file():
-        return pd.DataFrame(columns=cols), f"没有人工标注样本（{gold_path.name}）"
-    gold = topic_mod.load_gold_topics(gold_path)
-    gold = gold[gold["doc_id"].isin(set(paragraphs["doc_id"]))]
-    if gold.empty:
-        return pd.DataFrame(columns=cols), "人工标注样本不包含本语料的文档：无法计算 NMI/ARI"
-    stub = topic_mod.TopicResult(
-        topics=pd.DataFrame(),
-        assignments=pd.DataFrame(),
-        doc_topics=pd.DataFrame(),
-        article_topics=pd.DataFrame(),
-        sweep=pd.DataFrame(),
-        chosen={"method": chosen["method"], "k": int(chosen["k"])},
-    )
-    kwargs = {} if n_seeds is None else {"n_seeds": n_seeds}
-    try:
-        table = topic_mod.compare_with_baselines(paragraphs, gold, stub, seed=seed, **kwargs)
-    except ValueError as exc:
-        return pd.DataFrame(columns=cols), f"无法与基线比较：{exc}"
-    if table.empty or int(table["n_gold"].max()) == 0:
-        return pd.DataFrame(columns=cols), "标注段落与本次段落对不上：无法计算 NMI/ARI"
-    return table[cols], ""
+    frames = []
+    for path in (summary_path or THEME_QUALITY_PATH, per_theme_path or THEME_F1_PATH):
+        frames.append(pd.read_csv(path) if Path(path).is_file() else pd.DataFrame())
+    return frames[0], frames[1]
 
 
 def source_caption(documents: pd.DataFrame, raw_dir: str | Path) -> str:

@@ -13,7 +13,7 @@ TABLE_NAMES = (
     "articles",
     "paragraphs",
     "figures",
-    "topics",
+    "themes",
     "doc_topics",
     "quality_log",
 )

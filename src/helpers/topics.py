@@ -907,26 +907,9 @@ def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------
-# Evaluation against hand labels, and the plain baselines
+# Helpers for evaluation (the evaluation itself lives in bench/eval_topics.py)
 # ---------------------------------------------------------------------------------------
-GOLD_COLUMNS = ["doc_id", "raw_start", "raw_end", "excerpt", "theme"]
-# Gold paragraphs an analyst could not give one theme (report openings, mixed targets).
-GOLD_UNTHEMED = "综述"
-BASELINES = ("baseline_kmeans", "baseline_lda")
 MIN_GOLD_OVERLAP = 0.5
-
-
-def load_gold_topics(path) -> pd.DataFrame:
-    """Read a hand-labelled sample (``doc_id, raw_start, raw_end, excerpt, theme``).
-
-    Raises:
-        ValueError: a column is missing.
-    """
-    gold = pd.read_csv(path, dtype={"doc_id": str, "excerpt": str, "theme": str})
-    missing = set(GOLD_COLUMNS) - set(gold.columns)
-    if missing:
-        raise ValueError(f"gold file lacks columns: {sorted(missing)}")
-    return gold
 
 
 def match_gold(paragraphs: pd.DataFrame, gold: pd.DataFrame) -> pd.Series:
@@ -943,7 +926,8 @@ def match_gold(paragraphs: pd.DataFrame, gold: pd.DataFrame) -> pd.Series:
         Integer positions (``iloc`` into ``paragraphs``), indexed like ``gold``.
     """
     pos = pd.Series(-1, index=gold.index, dtype=int)
-    by_doc = dict(paragraphs.reset_index(drop=True).groupby("doc_id"))
+    # list(): dict() of a GroupBy calls its `keys` attribute, a string in pandas 3
+    by_doc = dict(list(paragraphs.reset_index(drop=True).groupby("doc_id")))
     for i, row in gold.iterrows():
         cand = by_doc.get(row.doc_id)
         if cand is None:
@@ -965,106 +949,3 @@ def plain_documents(texts: list[str]) -> list[str]:
     """
     tk = load_plain_tokenizer()
     return [" ".join(tk.lcut(t)) for t in texts]
-
-
-def cluster_baseline(docs: list[str], method: str, k: int, seed: int) -> np.ndarray:
-    """The plain approach: default jieba, no stop words, then TF-IDF+KMeans or LDA.
-
-    scikit-learn's default vectorisers keep every token of two or more characters.
-
-    Args:
-        docs: :func:`plain_documents` output.
-        method: ``"baseline_kmeans"`` or ``"baseline_lda"``.
-        k: number of clusters.
-        seed: random seed.
-
-    Returns:
-        One cluster id per document.
-    """
-    from sklearn.decomposition import LatentDirichletAllocation
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    if method == "baseline_kmeans":
-        x = TfidfVectorizer().fit_transform(docs)
-        return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(x)
-    if method == "baseline_lda":
-        x = CountVectorizer().fit_transform(docs)
-        lda = LatentDirichletAllocation(n_components=k, random_state=seed)
-        return lda.fit_transform(x).argmax(axis=1)
-    raise ValueError(f"unknown baseline {method!r}; choose from {BASELINES}")
-
-
-def score_against_gold(labels: np.ndarray, themes: np.ndarray) -> dict[str, float]:
-    """NMI and ARI of a clustering against hand-labelled themes (same order).
-
-    >>> score_against_gold(np.array([0, 0, 1, 1]), np.array(["师资", "师资", "安全", "安全"]))
-    {'nmi': 1.0, 'ari': 1.0}
-    """
-    from sklearn.metrics import normalized_mutual_info_score
-
-    return dict(
-        nmi=round(float(normalized_mutual_info_score(themes, labels)), 4),
-        ari=round(float(adjusted_rand_score(themes, labels)), 4),
-    )
-
-
-def compare_with_baselines(
-    paragraphs: pd.DataFrame,
-    gold: pd.DataFrame,
-    result: TopicResult,
-    seed: int = 0,
-    n_seeds: int = DEFAULT_SEEDS,
-    ks: tuple[int, ...] | None = None,
-    min_chars: int = 30,
-) -> pd.DataFrame:
-    """One table: the chosen clustering, both methods and both baselines, scored on gold.
-
-    Every system clusters the same paragraphs (those :func:`cluster_topics` clusters) and
-    is scored on the same gold paragraphs (matched by raw offsets, themed, clustered).
-    Each row is one (system, k) run with seeds ``seed .. seed + n_seeds - 1``: NMI and ARI
-    against the themes as mean and standard deviation over the seeds (an unstable method
-    is not judged on one lucky seed), and the stability ARI between the seeds' partitions.
-    ``ks`` defaults to the chosen k only.
-
-    Returns:
-        Columns ``system, k, nmi, nmi_sd, ari, ari_sd, stability_ari, n_gold, is_chosen``.
-    """
-    frame = paragraphs.reset_index(drop=True)
-    corpus = build_corpus(frame, min_chars)
-    pos = match_gold(frame, gold)
-    themed = (pos >= 0) & (gold.theme != GOLD_UNTHEMED)
-    row_of = {int(r): j for j, r in enumerate(corpus.rows)}
-    pairs = [
-        (row_of[int(p)], t)
-        for p, t in zip(pos[themed], gold.theme[themed], strict=True)
-        if int(p) in row_of
-    ]
-    at = np.array([j for j, _ in pairs], dtype=int)
-    themes = np.array([t for _, t in pairs])
-    docs = plain_documents(frame.text.to_numpy()[corpus.rows].tolist())
-    chosen_k = int(result.chosen["k"])
-    seeds = range(seed, seed + n_seeds)
-    rows = []
-    with threadpool_limits(limits=1):
-        lsa = {s: embed_lsa(corpus.tfidf, s) for s in seeds}
-        for k in ks or (chosen_k,):
-            for system in METHODS + BASELINES:
-                if system in METHODS:
-                    runs = [fit_partition(corpus.tfidf, system, k, s, lsa[s])[0] for s in seeds]
-                else:
-                    runs = [cluster_baseline(docs, system, k, s) for s in seeds]
-                scores = pd.DataFrame([score_against_gold(r[at], themes) for r in runs])
-                rows.append(
-                    dict(
-                        system=system,
-                        k=k,
-                        nmi=round(float(scores.nmi.mean()), 4),
-                        nmi_sd=round(float(scores.nmi.std(ddof=0)), 4),
-                        ari=round(float(scores.ari.mean()), 4),
-                        ari_sd=round(float(scores.ari.std(ddof=0)), 4),
-                        stability_ari=round(mean_pairwise_ari(runs), 4),
-                        n_gold=len(at),
-                        is_chosen=(system == result.chosen["method"] and k == chosen_k),
-                    )
-                )
-    return pd.DataFrame(rows)
