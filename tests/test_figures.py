@@ -1276,3 +1276,26 @@ def test_a_yearbook_table_under_a_unit_heading_gives_its_measure():
 )
 def test_batch3_kinds_of_real_report_phrasing(text, expected):
     assert [(f["text"], f["family"]) for f in figs(text)] == expected
+
+
+def test_a_table_with_pipes_between_cells_is_read_by_header_or_by_row_label():
+    from helpers.figures_tables import extract_pipe_tables
+
+    by_header = ["全县期末统考成绩:", "| 学校 | 参考人数 | 及格率 | 名次 |",
+                 "| 东校 | 120 | 95.5% | 1 |", "| 西校 | 98 | 90 | 2 |"]  # fmt: skip
+    found = extract_pipe_tables(by_header)
+    got = [(i, f["family"], f["unit"], f["text"]) for i in sorted(found) for f in found[i]]
+    assert got == [(2, "exam", "人", "120"), (2, "exam", "%", "95.5%"),
+                   (3, "exam", "人", "98"), (3, "exam", "%", "90")]  # fmt: skip
+    by_year = ["| 指标 | 2014年 | 2013年 |", "| 初中毕业生升学率(%) | 100 | 99.7 |",
+               "| 学校数 | 12 | 13 |"]  # fmt: skip
+    found = extract_pipe_tables(by_year)
+    assert [(i, f["family"], f["metric"], f["text"]) for i in sorted(found) for f in found[i]] == [
+        (1, "enrollment", "升学率", "100"), (1, "enrollment", "升学率", "99.7"),
+    ]  # fmt: skip
+    # offsets point into each line
+    line = by_header[2]
+    assert [line[f["start"] : f["end"]] for f in extract_pipe_tables(by_header)[2]] == [
+        "120",
+        "95.5%",
+    ]

@@ -38,7 +38,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .figures_index import ParagraphIndex
-from .figures_tables import extract_cell_tables, extract_unit_tables
+from .figures_tables import extract_cell_tables, extract_pipe_tables, extract_unit_tables
 from .numbers import NumberMatch, find_numbers
 from .paths import resource_path
 from .vocab import FAMILIES, FIGURE_COLUMNS, TOP_HEADING
@@ -1536,7 +1536,11 @@ def extract_figures(
     for key, items in _usable_paragraphs(paragraphs, para_text).items():
         raw = raw_texts[key[0]]
         texts = [text for _, text, _, _ in items]
-        cells = {**extract_unit_tables(texts), **extract_cell_tables(texts)}
+        cells = {
+            **extract_pipe_tables(texts),
+            **extract_unit_tables(texts),
+            **extract_cell_tables(texts),
+        }
         for i, (row, text, aligned, planned) in enumerate(items):
             figs = cells.get(i) or extract_paragraph_figures(text, {"planned": planned})
             for f in figs:
