@@ -4,6 +4,11 @@ Usage::
 
     python bench/eval_figures.py [--gold bench/gold_figures.csv] [--raw-dir data/raw] [--errors]
     python bench/eval_figures.py --heldout bench/gold_figures_heldout2.csv --by-batch --heldout-only
+    python bench/eval_figures.py --real-only [--real bench/gold_figures_real_b2.csv] [--errors]
+
+Real report pages (``../shared/real-reports/``, outside the repository) are scored per label
+batch (``bench/gold_figures_real_b*.csv``) and pooled, with role agreement on matches; the
+step is skipped with a message when the folder is absent (``--no-real`` skips it too).
 
 Held-out files (``--heldout``, repeatable; default: every ``gold_figures_heldout*.csv`` here)
 hold one sentence per ``sentence_id`` with labels as offsets into the sentence as written
