@@ -682,7 +682,7 @@ def rule_change_in_subclause(para: Paragraph, cand: Candidate) -> Resolution | N
 
 
 def rule_change_of_previous(para: Paragraph, cand: Candidate) -> Resolution | None:
-    """A change with no keyword in its sub-clause (``毕业生1616万人,比上年增加50万人``) measures
+    """A change with no keyword in its sub-clause (``毕业生1.6万人,较上年多出500人``) measures
     what the figure before it in the sub-clause, of the same unit, measures."""
     if not _is_change(para.text, cand.n, cand.sent[0]):
         return None

@@ -251,7 +251,7 @@ def _row_label_column(label: str, block: Column) -> Column:
 def extract_unit_tables(cells: list[str]) -> dict[int, list[dict]]:
     """Figures of statistics tables under a ``计量单位`` heading (one cell per line).
 
-    >>> cells = ["二、在校学生数计量单位:人", "指标", "|", "2014年", "|", "2013年", "|",
+    >>> cells = ["三、在校学生数计量单位:人", "项目", "|", "2020年", "|", "2019年", "|",
     ...          "1858", "|", "1831", "|", "小学毕业生升学率(%)", "|", "100", "|", "99.6"]
     >>> found = extract_unit_tables(cells)
     >>> [(i, f["metric"], f["unit"], str(f["value"])) for i in sorted(found) for f in found[i]]
