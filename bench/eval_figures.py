@@ -4,6 +4,14 @@ Usage::
 
     python bench/eval_figures.py [--gold bench/gold_figures.csv] [--raw-dir data/raw] [--errors]
     python bench/eval_figures.py --heldout bench/gold_figures_heldout2.csv --by-batch --heldout-only
+    python bench/eval_figures.py --real-only [--real bench/gold_figures_real_b2.csv] [--errors]
+
+Real report pages (``../shared/real-reports/``, outside the repository) are scored per label
+batch (``bench/gold_figures_real_b*.csv``) and pooled, with role agreement on matches; the
+step is skipped with a message when the folder is absent (``--no-real`` skips it too).
+
+One batch of a folder, without the seeds' held-out files::
+
     python bench/eval_figures.py --raw-dir ../shared/real-reports \
         --gold bench/gold_figures_real_b1.csv --docs 'real(01|04|07)_' --no-heldout --no-baselines
 

@@ -1138,7 +1138,7 @@ def test_comparison_base_and_target_are_figures_with_their_role():
 
 
 def test_a_change_continues_the_count_before_it_and_growth_takes_its_family():
-    out = figs("全市毕业生1.6万人,比上年增加500人,增长3.2%;幼儿园数量增加了12.5%。")
+    out = figs("全市今年毕业生1.6万人,较上年多出500人,增长3.2%;幼儿园数量增加了12.5%。")
     assert [(f["text"], f["family"], f["role"]) for f in out] == [
         ("1.6万人", "enrollment", "level"),
         ("500人", "enrollment", "change"),
@@ -1156,11 +1156,11 @@ def test_metric_raw_keeps_the_words_as_written():
 
 
 def test_aid_recipients_named_by_a_pupil_word_are_not_enrollment():
-    assert _brief("其中:寄宿生生活补助:4842人,金额343万元;") == [("343万元", "funding", "level")]
+    assert _brief("其中:寄宿生住宿补助:3120人,共计96万元;") == [("96万元", "funding", "level")]
 
 
 def test_a_named_coefficient_is_an_other_figure():
-    out = figs("小学和初中综合差异系数分别为0.41和0.39,均低于要求。")
+    out = figs("本县小学、初中校际差异系数分别为0.41和0.39。")
     assert [(f["text"], f["family"], f["metric"]) for f in out] == [
         ("0.41", "other", "差异系数"), ("0.39", "other", "差异系数"),
     ]  # fmt: skip
@@ -1226,13 +1226,13 @@ def test_table_cells_keep_the_raw_contract():
             [("100多人", "enrollment"), ("80多人", "enrollment")],
         ),
         # staff lists, quotas, degrees of teachers and aid loans are not pupils' figures
-        ("全县幼儿园共有教师592人,其中公办园324人,幼儿看护点140人。", []),
+        ("各园有保教人员592人,城区园324人,乡镇幼儿看护点140人。", []),
         ("艺术高考复读生逐年增加,5000人争75名额。", [("5000人", "exam")]),
         ("在职教师57人,本科学历13人,本科率23%。", [("23%", "other")]),
-        ("申请助学贷款的高校新生和在校生1062人。", []),
+        ("办理助学贷款的在校生及新生共880人。", []),
         # a line named in its own words, and candidates of a vocational exam
         ("其中上某某中学线4人。", [("4人", "exam")]),
-        ("职业学校185人参加对口升学,本科录取61人。", [("185人", "exam"), ("61人", "exam")]),
+        ("职教中心185人参加对口升学,其中本科录取61人。", [("185人", "exam"), ("61人", "exam")]),
         ("往届生7984人,占17.2%。", [("7984人", "exam"), ("17.2%", "exam")]),
     ],
 )
@@ -1244,12 +1244,12 @@ def test_a_yearbook_table_under_a_unit_heading_gives_its_measure():
     from helpers.figures_tables import extract_unit_tables
 
     cells = ["一、学校数计量单位:所", "|", "120", "|", "118",
-             "二、毕业生数计量单位:人", "指标", "|", "2014年", "|", "2013年", "|", "1858239", "|",
-             "1831825", "|", "初中毕业生升学率(%)", "|", "100", "|", "99.76", "注:本表数据由教育局提供,其余略。", "5"]  # fmt: skip
+             "二、毕业生数计量单位:人", "项目", "|", "2021年", "|", "2020年", "|", "245310", "|",
+             "240876", "|", "初中毕业生升学率(%)", "|", "98.5", "|", "97.9", "注:本表数据由教育局提供,其余略。", "5"]  # fmt: skip
     found = extract_unit_tables(cells)
     got = [(i, f["family"], f["unit"], str(f["value"])) for i in sorted(found) for f in found[i]]
-    assert got == [(12, "enrollment", "人", "1858239"), (14, "enrollment", "人", "1831825"),
-                   (18, "enrollment", "%", "100"), (20, "enrollment", "%", "99.76")]  # fmt: skip
+    assert got == [(12, "enrollment", "人", "245310"), (14, "enrollment", "人", "240876"),
+                   (18, "enrollment", "%", "98.5"), (20, "enrollment", "%", "97.9")]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -1257,22 +1257,45 @@ def test_a_yearbook_table_under_a_unit_heading_gives_its_measure():
     [
         ("高考二本上线达到2808人(其中文化生2191人)。", [("2808人", "exam"), ("2191人", "exam")]),
         (
-            "在校生9000人,其中小学6700人、初中2300人。",
+            "义务教育在校生9000人,含小学6700人、初中2300人。",
             [("9000人", "enrollment"), ("6700人", "enrollment"), ("2300人", "enrollment")],
         ),
         ("今年全市2万多考生参加高考。", [("2万多", "exam")]),
         ("有两个学生考取北大。", [("两个", "exam")]),
         ("五年诞生7名省状元。", [("7名", "exam")]),
         ("高中部设200个教学班,11000人。", [("11000人", "enrollment")]),
-        ("资助新生136人,其中本科一批18人、本科二批54人。", []),
+        ("共资助136人,内有本科一批18人、本科二批54人。", []),
         ("每生每学期680元,我园661名学生。", [("680元", "funding"), ("661名", "enrollment")]),
         ("力求使每一名学生全面发展。", []),
         # a level share never borrows the growth named before it
         (
-            "在园幼儿增加135万人,增长3.3%,占全国在园幼儿的比例87.8%。",
-            [("135万人", "enrollment"), ("3.3%", "enrollment"), ("87.8%", "other")],
+            "普惠园在园幼儿增加1200人,增长3.3%,在全市在园幼儿中的比例为87.8%。",
+            [("1200人", "enrollment"), ("3.3%", "enrollment"), ("87.8%", "other")],
         ),
     ],
 )
 def test_batch3_kinds_of_real_report_phrasing(text, expected):
     assert [(f["text"], f["family"]) for f in figs(text)] == expected
+
+
+def test_a_table_with_pipes_between_cells_is_read_by_header_or_by_row_label():
+    from helpers.figures_tables import extract_pipe_tables
+
+    by_header = ["全县期末统考成绩:", "| 学校 | 参考人数 | 及格率 | 名次 |",
+                 "| 东校 | 120 | 95.5% | 1 |", "| 西校 | 98 | 90 | 2 |"]  # fmt: skip
+    found = extract_pipe_tables(by_header)
+    got = [(i, f["family"], f["unit"], f["text"]) for i in sorted(found) for f in found[i]]
+    assert got == [(2, "exam", "人", "120"), (2, "exam", "%", "95.5%"),
+                   (3, "exam", "人", "98"), (3, "exam", "%", "90")]  # fmt: skip
+    by_year = ["| 项目 | 2021年 | 2020年 |", "| 高中阶段毛入学率(%) | 96.1 | 95.8 |",
+               "| 学校数 | 12 | 13 |"]  # fmt: skip
+    found = extract_pipe_tables(by_year)
+    assert [(i, f["family"], f["metric"], f["text"]) for i in sorted(found) for f in found[i]] == [
+        (1, "enrollment", "入学率", "96.1"), (1, "enrollment", "入学率", "95.8"),
+    ]  # fmt: skip
+    # offsets point into each line
+    line = by_header[2]
+    assert [line[f["start"] : f["end"]] for f in extract_pipe_tables(by_header)[2]] == [
+        "120",
+        "95.5%",
+    ]

@@ -38,7 +38,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .figures_index import ParagraphIndex
-from .figures_tables import extract_cell_tables, extract_unit_tables
+from .figures_tables import extract_cell_tables, extract_pipe_tables, extract_unit_tables
 from .numbers import NumberMatch, find_numbers
 from .paths import resource_path
 from .table_figures import extract_table_figures, merge_table_figures
@@ -683,7 +683,7 @@ def rule_change_in_subclause(para: Paragraph, cand: Candidate) -> Resolution | N
 
 
 def rule_change_of_previous(para: Paragraph, cand: Candidate) -> Resolution | None:
-    """A change with no keyword in its sub-clause (``毕业生1616万人,比上年增加50万人``) measures
+    """A change with no keyword in its sub-clause (``毕业生1.6万人,较上年多出500人``) measures
     what the figure before it in the sub-clause, of the same unit, measures."""
     if not _is_change(para.text, cand.n, cand.sent[0]):
         return None
@@ -1537,7 +1537,11 @@ def extract_figures(
     for key, items in _usable_paragraphs(paragraphs, para_text).items():
         raw = raw_texts[key[0]]
         texts = [text for _, text, _, _ in items]
-        cells = {**extract_unit_tables(texts), **extract_cell_tables(texts)}
+        cells = {
+            **extract_pipe_tables(texts),
+            **extract_unit_tables(texts),
+            **extract_cell_tables(texts),
+        }
         for i, (row, text, aligned, planned) in enumerate(items):
             figs = cells.get(i) or extract_paragraph_figures(text, {"planned": planned})
             for f in figs:

@@ -58,6 +58,12 @@ def _is_word_cell(cell: str) -> bool:
     return 0 < len(s) <= MAX_HEADER_CHARS and not re.search(r"[0-9。,，;；:：]", s)
 
 
+def _is_label_cell(cell: str) -> bool:
+    """A row label: words, possibly long, with a unit in brackets (``初中毕业生升学率(%)``)."""
+    s = re.sub(r"[(（][^()（）]{0,4}[)）]$", "", cell.strip())
+    return 0 < len(s) <= 2 * MAX_HEADER_CHARS and not re.search(r"[0-9。,，;；:：]", s)
+
+
 def _cell_number(cell: str) -> NumberMatch | None:
     """The one number that makes up a cell (``95.5``, ``1776``), or ``None``."""
     s = cell.strip()
@@ -245,7 +251,7 @@ def _row_label_column(label: str, block: Column) -> Column:
 def extract_unit_tables(cells: list[str]) -> dict[int, list[dict]]:
     """Figures of statistics tables under a ``计量单位`` heading (one cell per line).
 
-    >>> cells = ["二、在校学生数计量单位:人", "指标", "|", "2014年", "|", "2013年", "|",
+    >>> cells = ["三、在校学生数计量单位:人", "项目", "|", "2020年", "|", "2019年", "|",
     ...          "1858", "|", "1831", "|", "小学毕业生升学率(%)", "|", "100", "|", "99.6"]
     >>> found = extract_unit_tables(cells)
     >>> [(i, f["metric"], f["unit"], str(f["value"])) for i in sorted(found) for f in found[i]]
@@ -268,4 +274,89 @@ def extract_unit_tables(cells: list[str]) -> dict[int, list[dict]]:
                 found.setdefault(i, []).append(_cell_row(num, row, "表"))
         elif not re.search(r"[0-9]", text):
             row = _row_label_column(text, block)
+    return found
+
+
+YEAR_CELL = re.compile(r"(?:19|20)[0-9]{2}年?(?:度)?")
+
+
+def _pipe_cells(line: str) -> list[tuple[int, int]]:
+    """Spans of the cells of a ``|``-separated line (empty edge cells dropped)."""
+    spans, start = [], 0
+    for m in re.finditer(r"[|｜]", line + "|"):
+        a, b = start, m.start()
+        while a < b and line[a].isspace():
+            a += 1
+        while b > a and line[b - 1].isspace():
+            b -= 1
+        spans.append((a, b))
+        start = m.end()
+    while spans and spans[0][0] == spans[0][1]:
+        spans.pop(0)
+    while spans and spans[-1][0] == spans[-1][1]:
+        spans.pop()
+    return spans
+
+
+def _row_column(label: str, context: str) -> Column | None:
+    """What a row measures when the columns are years (``初中毕业生升学率(%) | 100 | 99.7``)."""
+    from .figures import _entry_in
+
+    kind = "rate" if re.search(r"(?:率|[(（]%[)）])$", label) else _header_kind(label)
+    if kind not in ("count", "rate", "score", "money"):
+        return None
+    from .figures import _context_rx
+
+    rx, lookup = _context_rx()
+    own = [lookup[h.group()] for h in rx.finditer(label)]
+    if own and own[-1] == "institution":
+        return None  # 学校数: schools, not pupils
+    entry = _entry_in(label, kind)
+    family = entry.family if entry is not None else _table_family(context + label)
+    if kind == "money":
+        family = "funding"
+    metric = entry.metric if entry is not None else _generic_metric(family, kind)
+    return Column(label, kind, family or "", metric) if family and metric else None
+
+
+def extract_pipe_tables(cells: list[str]) -> dict[int, list[dict]]:
+    """Figures of tables whose rows are lines with ``|`` between cells (Markdown or copied).
+
+    The header row names the columns: metrics (``学校 | 人数 | 及格率``: each column is read as
+    its header says) or years (``指标 | 2014年 | 2013年``: each row is read as its label says).
+
+    >>> rows = ["某县统考成绩", "| 学校 | 人数 | 及格率 |", "| 甲校 | 120 | 95.5 |",
+    ...         "| 乙校 | 98 | 90 |"]
+    >>> found = extract_pipe_tables(rows)
+    >>> [(i, f["unit"], str(f["value"]), f["text"]) for i in sorted(found) for f in found[i]]
+    [(2, '人', '120', '120'), (2, '%', '95.5', '95.5'), (3, '人', '98', '98'), (3, '%', '90', '90')]
+    """
+    found: dict[int, list[dict]] = {}
+    header: list[str] | None = None
+    columns: list[Column] | None = None
+    for i, line in enumerate(cells):
+        spans = _pipe_cells(line)
+        texts = [line[a:b] for a, b in spans]
+        if len(spans) < MIN_COLUMNS:
+            header = columns = None
+            continue
+        if all(_is_word_cell(t) or YEAR_CELL.fullmatch(t) for t in texts):
+            header = texts
+            context = "".join(cells[max(0, i - CONTEXT_CELLS) : i])
+            by_year = all(YEAR_CELL.fullmatch(t) for t in texts[1:])
+            columns = None if by_year else _columns(texts, context)
+            continue
+        label = texts[0]
+        if header is None or len(texts) != len(header) or not _is_label_cell(label):
+            continue
+        context = "".join(cells[max(0, i - CONTEXT_CELLS - 1) : i])
+        row_col = _row_column(texts[0], context) if columns is None else None
+        for j in range(1, len(texts)):
+            col = columns[j] if columns is not None else row_col
+            n = _cell_number(texts[j])
+            if col is None or col.kind == "skip" or n is None:
+                continue
+            a = spans[j][0]
+            n = NumberMatch(**{**n.__dict__, "start": a + n.start, "end": a + n.end})
+            found.setdefault(i, []).append(_cell_row(n, col, texts[0]))
     return found
