@@ -32,6 +32,7 @@ from . import paths
 from .cache import cache_key, default_cache_dir, load_cached, save_cached
 from .figures import FIGURE_COLUMNS, extract_figures
 from .load import RawDocument, describe_documents, load_documents
+from .metadata import METADATA_COLUMNS, assign_short_names, describe_articles
 from .normalize import normalize_document
 from .parallel import SchedulerError, map_documents
 from .quality import QualityEvent, events_from_counts, quality_frame
@@ -54,6 +55,8 @@ ARTICLE_COLUMNS = [
     "n_paragraphs",
     "is_duplicate",
     "duplicate_of",
+    *[c for c in METADATA_COLUMNS if c != "title"],
+    "short_name",
 ]
 PARAGRAPH_COLUMNS = [
     "doc_id",
@@ -142,10 +145,11 @@ def process_document(doc: RawDocument) -> DocResult:
         seg = segment_document(doc.doc_id, norm)
         para_text = {(doc.doc_id, pid): a for pid, a in seg.para_text.items()}
         figs = extract_figures(seg.paragraphs, para_text, {doc.doc_id: doc.text})
+        articles = describe_articles(seg.articles, seg.paragraphs, para_text)
         tokens = tokenize_paragraphs(seg.paragraphs, MIN_CHARS) if len(seg.paragraphs) else {}
         return DocResult(
             doc_id=doc.doc_id,
-            articles=seg.articles,
+            articles=articles,
             paragraphs=seg.paragraphs,
             figures=figs,
             repairs=dict(norm.repairs),
@@ -273,7 +277,7 @@ def build_tables(
         events += events_from_counts(r.doc_id, "normalize", r.repairs, path=p)
         events += events_from_counts(r.doc_id, "segment", r.counts, path=p)
 
-    articles = _concat([r.articles for r in results], ARTICLE_COLUMNS)
+    articles = assign_short_names(_concat([r.articles for r in results], ARTICLE_COLUMNS))
     paragraphs = _concat([r.paragraphs for r in results], PARAGRAPH_COLUMNS)
     if len(paragraphs):
         before = int(paragraphs["is_duplicate"].sum())
