@@ -12,7 +12,8 @@ is its article with the most content characters.
 Scoring:
 - ``level``, ``year``, ``period``, ``kind``: exact match over every page (no year = no year);
 - ``title``: the clean predicted title equals the clean gold span (whitespace removed);
-- ``issuer`` and ``region``: over the pages that state one; equal after cleaning, with
+- ``issuer`` and ``region``: over the pages that state one; equal after cleaning (a body may
+  carry the higher places written before it: ``□区□镇□小学`` = ``□镇□小学``), with
   placeholders (``XX``, ``**``, ``××``) read as one mask, and for regions a trailing unit
   (省/市/县/区) optional and a higher unit before it optional (``重庆市大足区`` = ``大足区``);
   全国/中国/我国 are one region. Predictions on pages that state none are counted apart.
@@ -67,6 +68,13 @@ def same_region(pred: str, gold: str) -> bool:
     return False
 
 
+def same_issuer(pred: str, gold: str) -> bool:
+    """Equal bodies; places written before the gold body are allowed (□区□镇□小学 = □镇□小学)."""
+    return pred == gold or (
+        len(gold) >= 3 and pred.endswith(gold) and bool(UNIT_CHAR.search(pred[: -len(gold)]))
+    )
+
+
 def report_row(result) -> dict:
     """The page's report: its article with the most content characters (first on ties)."""
     arts, paras = result.articles, result.paragraphs
@@ -102,7 +110,7 @@ def score(gold: pd.DataFrame, raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame
                 "year": pred_year == gold_year,
                 "period": pred["period"] == g.period,
                 "kind": pred["kind"] == g.kind,
-                "issuer": (p_issuer == g_issuer) if g_issuer else None,
+                "issuer": same_issuer(p_issuer, g_issuer) if g_issuer else None,
                 "region": same_region(p_region, g_region) if g_region else None,
                 "issuer_extra": bool(p_issuer) and not g_issuer,
                 "region_extra": bool(p_region) and not g_region,
@@ -119,7 +127,9 @@ def score(gold: pd.DataFrame, raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame
     acc = []
     for field in ("title", "issuer", "level", "region", "year", "period", "kind"):
         col = table[field].dropna().astype(bool)
-        acc.append({"field": field, "n": len(col), "correct": int(col.sum()), "accuracy": col.mean()})
+        acc.append(
+            {"field": field, "n": len(col), "correct": int(col.sum()), "accuracy": col.mean()}
+        )
     acc_df = pd.DataFrame(acc)
     extra = {f: int(table[f"{f}_extra"].sum()) for f in ("issuer", "region")}
     acc_df["predicted_where_gold_has_none"] = acc_df["field"].map(extra)
@@ -140,7 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors:
         fields = ["title", "issuer", "level", "region", "year", "period", "kind"]
         for r in table.to_dict("records"):
-            bad = [f for f in fields if r[f] is False or (r[f] is None and r[f"{f}_extra"] if f in ("issuer", "region") else False)]
+            bad = [
+                f
+                for f in fields
+                if r[f] is False
+                or (r[f] is None and r[f"{f}_extra"] if f in ("issuer", "region") else False)
+            ]
             if bad:
                 print(f"{r['file']} {','.join(bad)}\n   pred: {r['pred']}\n   gold: {r['gold']}")
     return 0

@@ -90,12 +90,15 @@ MIN_YEAR, MAX_YEAR = 1949, 2035
 MIN_BODY_YEAR = 1990
 NAME_CHARS = rf"[\u4e00-\u9fff{PLACEHOLDER}]"
 # Characters that end a name when reading leftwards from a body suffix (从/在/我 …).
-NAME_STOP = set("从由在向对为我是的了与及据经到将请各全本该这把被给受于其共即并又也让使今含")
+NAME_STOP = set("个从由在向对为我是的了与及据经到将请各全本该这把被给受于其共即并又也让使今含")
 PLACE_CHAR = rf"(?:(?![{''.join(sorted(NAME_STOP))}])[\u4e00-\u9fff{PLACEHOLDER}])"
 UNIT_CHARS = "省市县区州盟旗镇乡"
+# Words that end the text before a body's name (…工作汇报□镇位于 -> □镇).
+NATIONAL_NAMES = ("中国", "全国", "国家")
+BODY_NAME_BREAKS = ("汇报", "总结", "报告", "计划", "讲话", "材料", "情况", "工作", "代表")
 CN_NUMERALS = set("一二三四五六七八九十百千零〇两")
 # A unit character followed by one of these is part of a word (县域, 县级, 市场, 区域), not a place.
-UNIT_NOT_BEFORE = set("域级城场长内外别间")
+UNIT_NOT_BEFORE = set("域级城场长内外别间委")
 EXAM_TAGS = ("高考", "中考", "会考", "统考")
 KIND_TAGS = {"plan": "计划", "speech": "讲话", "statistics": "统计", "news": "报道"}
 
@@ -113,6 +116,8 @@ class Rules:
     generic_names: tuple[str, ...]
     chrome_lines: frozenset[str]
     title_sources: tuple[re.Pattern, ...]
+    gazetteer: dict[str, str]
+    gazetteer_re: re.Pattern
     unit_re: re.Pattern
     kinds: tuple[tuple[re.Pattern, str, str], ...]
     periods: tuple[tuple[re.Pattern, str], ...]
@@ -121,7 +126,9 @@ class Rules:
 
 def _read_csv(name: str) -> list[dict[str, str]]:
     text = resource_path(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(line for line in text.splitlines() if line.strip()))
+    return list(
+        csv.DictReader(ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    )
 
 
 def _read_list(name: str) -> list[str]:
@@ -137,15 +144,20 @@ def load_rules() -> Rules:
     )
     suffixes = sorted((b[0] for b in bodies), key=len, reverse=True)
     places = {r["suffix"]: r["level"] for r in _read_csv("metadata_places.csv")}
-    admin = sorted((s for s in places if s not in ("全国", "我国", "中国", "国家", "校", "园")), key=len)
+    # 学区 is a scope word (我学区) and a body, but not a place a region is named by.
+    not_units = ("全国", "我国", "中国", "国家", "校", "园", "学区")
+    admin = sorted((s for s in places if s not in not_units), key=len)
     admin_alt = "|".join(sorted(admin, key=len, reverse=True))
-    scope_alt = "|".join(sorted((s for s in places if len(s) == 1 or s == "学区"), key=len, reverse=True))
+    scope_alt = "|".join(
+        sorted((s for s in places if len(s) == 1 or s == "学区"), key=len, reverse=True)
+    )
     generic = _read_list("metadata_generic_places.txt")
     kinds = tuple(
         (re.compile(r["cue"]), r["kind"], r["where"]) for r in _read_csv("metadata_kinds.csv")
     )
     periods = tuple((re.compile(r["cue"]), r["period"]) for r in _read_csv("metadata_periods.csv"))
     junk = tuple(re.compile(r["pattern"]) for r in _read_csv("metadata_title_junk.csv"))
+    gazetteer = {r["name"]: r["level"] for r in _read_csv("metadata_gazetteer.csv")}
     return Rules(
         bodies=bodies,
         body_re=re.compile("|".join(map(re.escape, suffixes))),
@@ -155,7 +167,11 @@ def load_rules() -> Rules:
         not_place_words=tuple(_read_list("metadata_not_place_words.txt")),
         generic_names=tuple(_read_list("metadata_generic_names.txt")),
         chrome_lines=frozenset(_read_list("metadata_chrome_lines.txt")),
-        title_sources=tuple(re.compile(r["pattern"]) for r in _read_csv("metadata_title_sources.csv")),
+        title_sources=tuple(
+            re.compile(r["pattern"]) for r in _read_csv("metadata_title_sources.csv")
+        ),
+        gazetteer=gazetteer,
+        gazetteer_re=re.compile("|".join(sorted(gazetteer, key=len, reverse=True))),
         unit_re=re.compile(admin_alt),
         kinds=kinds,
         periods=periods,
@@ -202,7 +218,11 @@ def clean_title(text: str, rules: Rules | None = None) -> str:
     '乡镇教育工作汇报'
     """
     rules = rules or load_rules()
-    out = re.sub(r"\s+", "", text) if re.search(r"[\u4e00-\u9fff]\s+\d|\d\s+[年\u4e00-\u9fff]", text) else text.strip()
+    out = (
+        re.sub(r"\s+", "", text)
+        if re.search(r"[\u4e00-\u9fff]\s+\d|\d\s+[年\u4e00-\u9fff]", text)
+        else text.strip()
+    )
     for _ in range(3):
         before = out
         for pat in rules.title_junk:
@@ -221,7 +241,9 @@ def _kind_cue(text: str, rules: Rules, where: str) -> tuple[str, re.Match] | Non
     return None
 
 
-DATE_LINE_RE = re.compile(r"(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|发布时间|发表于|来源[:：]|作者[:：]|更新[:：]")
+DATE_LINE_RE = re.compile(
+    r"(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|发布时间|发表于|来源[:：]|作者[:：]|更新[:：]"
+)
 KEYWORD_LIST_RE = re.compile(r"[_|｜].*[_|｜]")
 # Boilerplate kinds a title line may carry: a repeated page title, or (last resort) an SEO
 # list line, where template sites put the page's own title too.
@@ -275,6 +297,8 @@ def _title_tiers(head: list[Line], seg_title: str, rules: Rules) -> list[tuple[i
             if m:
                 tiers[0].append((i, m.group("t")))
         if not _is_title_line(ln, rules):
+            if seg and seg in ln.text and _is_title_line(Line(seg), rules):
+                tiers[4].append((i, seg))  # the segmenter's title on a flagged line (返回目录)
             continue
         if KEYWORD_LIST_RE.search(ln.text) and not _is_tagged_title(ln.text):
             continue
@@ -317,10 +341,17 @@ def find_title(lines: list[Line], seg_title: str = "", rules: Rules | None = Non
 def _name_before(text: str, end: int, rules: Rules) -> int:
     """Start of the name that ends at ``end`` (reading leftwards until a stop)."""
     i = end
-    while i > 0 and end - i < 14 and re.match(NAME_CHARS, text[i - 1]) and text[i - 1] not in NAME_STOP:
+    while (
+        i > 0
+        and end - i < 14
+        and re.match(NAME_CHARS, text[i - 1])
+        and text[i - 1] not in NAME_STOP
+    ):
+        if text[i - 1] == "和" and text[i : i + 1] not in UNIT_CHARS:
+            break  # 初中和小学: a conjunction; 永和县: part of a name
         i -= 1
     name = text[i:end]
-    cut = max((name.rfind(w) + len(w) for w in rules.not_place_words if w in name), default=0)
+    cut = max((name.rfind(w) + len(w) for w in BODY_NAME_BREAKS if w in name), default=0)
     return i + cut
 
 
@@ -328,6 +359,8 @@ def _body_name_ok(name: str, needs_name: bool, rules: Rules) -> bool:
     if name in rules.generic_places or any(name.endswith(g) for g in rules.generic_places):
         return False
     if any(name.endswith(g) or name == g for g in rules.generic_names):
+        return False
+    if name.startswith(("中学", "小学", "学校", "幼儿园")):
         return False
     return not needs_name or len(name) >= 2 or PLACEHOLDER in name
 
@@ -356,14 +389,18 @@ def find_bodies(text: str, rules: Rules | None = None) -> list[tuple[int, int, s
             and len(gap) <= 6
             and not any(w in gap for w in rules.not_place_words)
         )
-        if joins and all(c not in NAME_STOP and re.match(NAME_CHARS, c) for c in gap):
-            if prev_name_ok or out and out[-1][0] == prev_start:
+        if joins and all(c not in NAME_STOP and re.match(NAME_CHARS, c) for c in gap or ""):
+            if prev_name_ok or (out and out[-1][0] == prev_start):
                 if out and out[-1][0] == prev_start:
                     out.pop()
                 out.append((prev_start, m.end(), level))
                 prev_end = m.end()
                 continue
-        start = m.start() if level == "national" and not needs_name else _name_before(text, m.start(), rules)
+        start = (
+            m.start()
+            if level == "national" and not needs_name
+            else _name_before(text, m.start(), rules)
+        )
         name = text[start : m.start()]
         ok = _body_name_ok(name, needs_name, rules)
         prev_end, prev_start, prev_name_ok = m.end(), start, ok
@@ -378,6 +415,8 @@ ISSUER_CUES = (
     ("title", r"^{B}", True, True),
     ("head", r"代表{B}", False, True),
     ("head", r"[从自]{B}(?:获悉|了解到|得知)", True, False),
+    ("head", r"来源[:：]\s*{B}", False, False),
+    ("head", r"由{B}(?:、[^,，。]{{2,24}}?)?(?:共同)?(?:完成|发布|编制|编写)", False, False),
     ("head", r"{B}(?:部长|厅长|局长|校长|园长)", False, True),
     ("head", r"{B}(?:始建于|创办于|创建于|位于|地处|座落|坐落)", False, True),
     ("head", r"{B}(?:近日|日前|今天|今日)?(?:召开|举行|发布|印发)", False, False),
@@ -399,7 +438,10 @@ def find_issuer(lines: list[Line], title: Found, rules: Rules | None = None) -> 
         for i, ln in enumerate(head):
             if where == "title" and i != title.line:
                 continue
-            if ln.kind not in ("", "title_repeat", "date_meta") and where != "byline":
+            if ln.kind not in ("", "title_repeat", "date_meta") and where not in (
+                "byline",
+                "title",
+            ):
                 continue
             text = title.value if where == "title" and isinstance(title.value, str) else ln.text
             text = text.strip() if where == "line" else text
@@ -409,8 +451,13 @@ def find_issuer(lines: list[Line], title: Found, rules: Rules | None = None) -> 
                     continue
                 if text[e - 1] in "镇乡" and "位于" not in cue:
                     continue  # a town names itself as issuer only where it introduces itself
-                named = find_places(text[s:e], rules) or level == "national"
-                if not bare_ok and not named and level not in ("school", "kindergarten"):
+                body = text[s:e]
+                named = (
+                    find_places(body, rules)
+                    or level in ("national", "town", "school", "kindergarten")
+                    or body.startswith(NATIONAL_NAMES)
+                )
+                if not bare_ok and not named:
                     continue
                 pat = cue.format(B=re.escape(text[s:e]))
                 if re.search(pat, text):
@@ -441,6 +488,9 @@ def _place_end_at(text: str, k: int, suffix: str, rules: Rules) -> int | None:
         before = text[s - 1] if s else ""
         if not before or not re.match(NAME_CHARS, before) or before in NAME_STOP:
             return s
+        after_word = text[:s].endswith(BODY_NAME_BREAKS) or text[:s].endswith(rules.not_place_words)
+        if after_word and (n >= 2 or text[s] == PLACEHOLDER):
+            return s
         if before in UNIT_CHARS or text[max(0, s - 3) : s] == "自治区":
             return s  # a chain: 河北省|涉县
     return None
@@ -464,7 +514,8 @@ def find_places(text: str, rules: Rules | None = None) -> list[tuple[int, int]]:
             continue
         last = found[-1][1] if found else -9
         if 1 <= m.start() - last <= 4 and _place_name_ok(text[last : m.start()], rules):
-            found[-1] = (found[-1][0], m.end())  # a chain: 河北省|涉县
+            if not any(text[last : m.end()].endswith(g) for g in rules.generic_places):
+                found[-1] = (found[-1][0], m.end())  # a chain: 河北省|涉县
             continue
         s = _place_end_at(text, m.start(), m.group(), rules)
         if s is None:
@@ -515,7 +566,7 @@ def issuer_level(issuer: str, rules: Rules | None = None) -> str:
 def scope_level(lines: list[Line], title: Found, rules: Rules | None = None) -> Found:
     """Level from how the text speaks of its own area: 我县 (×3), title 全县 (×4), 全县 (×1)."""
     rules = rules or load_rules()
-    votes: Counter = Counter()
+    votes: dict[str, float] = {}
     first: dict[str, tuple[int, int, int]] = {}
     for i, ln in enumerate(lines[:80]):
         if ln.kind or KEYWORD_LIST_RE.search(ln.text):
@@ -526,8 +577,9 @@ def scope_level(lines: list[Line], title: Found, rules: Rules | None = None) -> 
             if not level:
                 continue
             own = m.group(1) in ("我", "本", "该") or m.group(3) == "我国"
-            weight = 4 if i == title.line else (3 if own else 1)
-            votes[level] += weight
+            # 全国 in a local report is mostly an award or a policy (全国文明县), so it weighs less.
+            weight = 4.0 if i == title.line else (3.0 if own else (0.5 if m.group(3) else 1.0))
+            votes[level] = votes.get(level, 0.0) + weight
             first.setdefault(level, (i, m.start(), m.end()))
     if not votes:
         return NOTHING
@@ -535,7 +587,9 @@ def scope_level(lines: list[Line], title: Found, rules: Rules | None = None) -> 
     return Found(level, *first[level])
 
 
-def find_level(lines: list[Line], title: Found, issuer: Found, region: Found, rules: Rules) -> Found:
+def find_level(
+    lines: list[Line], title: Found, issuer: Found, region: Found, rules: Rules
+) -> Found:
     """Level: the issuer's, else the text's own scope words, else the region's, else unknown."""
     if issuer.value:
         lv = issuer_level(str(issuer.value), rules)
@@ -545,7 +599,8 @@ def find_level(lines: list[Line], title: Found, issuer: Found, region: Found, ru
     if scope.value:
         return scope
     if region.value:
-        lv = "national" if region.value == "全国" else place_level(str(region.value), rules)
+        name = str(region.value)
+        lv = "national" if name == "全国" else rules.gazetteer.get(name) or place_level(name, rules)
         if lv:
             return Found(lv, region.line, region.start, region.end)
     return Found("unknown")
@@ -571,6 +626,15 @@ def find_region(
         for s, e in find_places(text, rules):
             if title.start <= s < title.end:
                 return Found(text[s:e], title.line, s, e)
+        for m in rules.gazetteer_re.finditer(text, title.start, title.end):
+            return Found(m.group(), title.line, m.start(), m.end())
+    for i, ln in enumerate(lines[:HEAD_LINES]):
+        for s, e in find_places(ln.text, rules) if not ln.kind else []:
+            if ln.text[max(0, s - 3) : s].endswith(("代表", "我们")):
+                return Found(ln.text[s:e], i, s, e)  # 我代表□区委…: the speaker's own place
+    only = _only_place_of_level(lines, scope, rules)
+    if only.value:
+        return only
     counts: Counter = Counter()
     where: dict[str, tuple[int, int, int]] = {}
     for i, ln in enumerate(lines[:HEAD_LINES]):
@@ -584,9 +648,48 @@ def find_region(
         if counts[best] >= 2:
             return Found(best, *where[best])
     for i, ln in enumerate(lines[:HEAD_LINES]):
-        m = re.search(r"全国|我国", ln.text) if not ln.kind and scope == "national" else None
-        if m:
-            return Found("全国", i, m.start(), m.end())
+        hit = re.search(r"全国|我国", ln.text) if not ln.kind and scope == "national" else None
+        if hit:
+            return Found("全国", i, hit.start(), hit.end())
+    return _gazetteer_region(lines, rules)
+
+
+def _only_place_of_level(lines: list[Line], level: str, rules: Rules) -> Found:
+    """The one place of the report's own level named in the head (a county report naming
+    one county), from suffixed names and the gazetteer; nothing when there are several."""
+    if level in ("", "national", "school", "kindergarten", "unknown"):
+        return NOTHING
+    seen: dict[str, tuple[int, int, int]] = {}
+    for i, ln in enumerate(lines[:HEAD_LINES]):
+        if ln.kind or KEYWORD_LIST_RE.search(ln.text):
+            continue
+        spans = find_places(ln.text, rules)
+        spans += [m.span() for m in rules.gazetteer_re.finditer(ln.text)]
+        for s, e in spans:
+            name = ln.text[s:e]
+            lv = rules.gazetteer.get(name) or place_level(name, rules)
+            if lv == level and not any(o != name and (o in name or name in o) for o in seen):
+                seen.setdefault(name, (i, s, e))
+    if len(seen) == 1:
+        name, where = next(iter(seen.items()))
+        return Found(name, *where)
+    return NOTHING
+
+
+def _gazetteer_region(lines: list[Line], rules: Rules) -> Found:
+    """The province or city (gazetteer, no suffix) named most, at least twice, in the head."""
+    counts: Counter = Counter()
+    where: dict[str, tuple[int, int, int]] = {}
+    for i, ln in enumerate(lines[:HEAD_LINES]):
+        if ln.kind or KEYWORD_LIST_RE.search(ln.text):
+            continue
+        for m in rules.gazetteer_re.finditer(ln.text):
+            counts[m.group()] += 1
+            where.setdefault(m.group(), (i, m.start(), m.end()))
+    if counts:
+        best = max(counts, key=lambda p: (counts[p], -where[p][0]))
+        if counts[best] >= 2:
+            return Found(best, *where[best])
     return NOTHING
 
 
@@ -655,8 +758,10 @@ def find_year(lines: list[Line], title: Found, kind: str, rules: Rules) -> Found
         m = re.search(r"((?:19|20)\d\d)\s*[—\-–~至]\s*((?:19|20)\d\d)\s*学年", ln.text)
         if m:
             return Found(int(m.group(2)), i, m.start(2), m.end(2))
-        m = re.search(r"((?:19|20)\d\d)\s*年(?:度|工作|上半年|下半年|上期|下期|春季|秋季|是|以来)", ln.text)
-        if m and not ln.text[m.end() - 2 : m.end()] == "以来":
+        m = re.search(
+            r"((?:19|20)\d\d)\s*年(?:度|工作|上半年|下半年|上期|下期|春季|秋季|是|以来)", ln.text
+        )
+        if m and ln.text[m.end() - 2 : m.end()] != "以来":
             return Found(int(m.group(1)), i, m.start(1), m.end(1))
     if kind == "news":
         for i, ln in enumerate(lines[:HEAD_LINES]):
@@ -699,15 +804,21 @@ def _body_year(head: list[tuple[int, Line]]) -> Found | None:
             return Found(int(m.group(1)), i, m.start(1), m.end(1))
     counts: Counter = Counter()
     where: dict[int, tuple[int, int, int]] = {}
+    cells = [(i, ln) for i, ln in head if re.fullmatch(r"\s*(?:19|20)\d\d\s*年\s*", ln.text)]
+    if len({ln.text.strip() for _, ln in cells}) >= 2:  # a table's year columns, one per line
+        i, ln = max(cells, key=lambda c: c[1].text.strip())
+        s = ln.text.find(ln.text.strip())
+        return Found(int(ln.text.strip()[:4]), i, s, s + 4)
     for i, ln in head:
         for m in SCOPED_YEAR_RE.finditer(ln.text):
             counts[int(m.group(1))] += 1
             where.setdefault(int(m.group(1)), (i, m.start(1), m.end(1)))
-        cols = re.findall(r"((?:19|20)\d\d)\s*年\s*[|｜]", ln.text)
+        cols = [int(c) for c in re.findall(r"((?:19|20)\d\d)\s*年\s*[|｜]", ln.text)]
         if len(cols) >= 2:
-            y = max(int(c) for c in cols)
-            counts[y] += 1
-            where.setdefault(y, (i, ln.text.find(str(y)), ln.text.find(str(y)) + 4))
+            newest = max(cols)
+            counts[newest] += 1
+            pos = ln.text.find(str(newest))
+            where.setdefault(newest, (i, pos, pos + 4))
     if counts:
         best = max(counts, key=lambda y: (counts[y], y))
         return Found(best, *where[best])
@@ -827,7 +938,9 @@ def describe_articles(
         ]
         rows.append(describe_lines(lines, str(art.title or ""), rules))
     meta = pd.DataFrame(rows, columns=METADATA_COLUMNS, index=articles.index)
-    out = articles.drop(columns=[c for c in METADATA_COLUMNS if c in articles.columns and c != "title"])
+    out = articles.drop(
+        columns=[c for c in METADATA_COLUMNS if c in articles.columns and c != "title"]
+    )
     out = out.rename(columns={"title": "title_segment"}) if "title" in out.columns else out
     out = pd.concat([out, meta], axis=1)
     return out.drop(columns=["title_segment"], errors="ignore")
@@ -856,11 +969,14 @@ def short_name_base(row: dict | pd.Series) -> str:
     title = _text(row.get("title"))
     who = _text(row.get("issuer")) or _text(row.get("region"))
     if not who:
-        who = _short_title(title) if title else f"文档{_text(row.get('doc_id'))[:3]}"
+        aid = _text(row.get("article_id"))
+        who = _short_title(title) if title else f"文档{_text(row.get('doc_id'))[:3]}-{aid}"
     parts = [who]
     if _text(row.get("year")):
         parts.append(str(int(float(row["year"]))))
-    tag = next((t for t in EXAM_TAGS if t in title), "") or KIND_TAGS.get(_text(row.get("kind")), "")
+    tag = next((t for t in EXAM_TAGS if t in title), "") or KIND_TAGS.get(
+        _text(row.get("kind")), ""
+    )
     if tag and tag not in parts[0]:
         parts.append(tag)
     return " ".join(parts)
