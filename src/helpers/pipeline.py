@@ -31,6 +31,7 @@ import pandas as pd
 from . import paths
 from .cache import cache_key, default_cache_dir, load_cached, save_cached
 from .figures import FIGURE_COLUMNS, extract_figures
+from .indicators import build_indicators
 from .load import RawDocument, describe_documents, load_documents
 from .metadata import METADATA_COLUMNS, assign_short_names, describe_articles
 from .normalize import normalize_document
@@ -317,6 +318,7 @@ def build_tables(
         "articles": articles,
         "paragraphs": paragraphs,
         "figures": figures,
+        "indicators": build_indicators(figures, articles),
         **topic_tables,
     }
     facts = {"n_cached": n_cached, "topic_choice": topic_choice}
