@@ -95,7 +95,10 @@ PLACE_CHAR = rf"(?:(?![{''.join(sorted(NAME_STOP))}])[\u4e00-\u9fff{PLACEHOLDER}
 UNIT_CHARS = "省市县区州盟旗镇乡"
 # Words that end the text before a body's name (…工作汇报□镇位于 -> □镇).
 NATIONAL_NAMES = ("中国", "全国", "国家")
-BODY_NAME_BREAKS = ("汇报", "总结", "报告", "计划", "讲话", "材料", "情况", "工作", "代表")
+BODY_NAME_BREAKS = (
+    "汇报", "总结", "报告", "计划", "讲话", "材料", "情况", "工作", "代表",
+    "新建", "改扩建", "建成", "新增", "投入",
+)  # fmt: skip
 CN_NUMERALS = set("一二三四五六七八九十百千零〇两")
 # A unit character followed by one of these is part of a word (县域, 县级, 市场, 区域), not a place.
 UNIT_NOT_BEFORE = set("域级城场长内外别间委")
