@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from . import paths
+from .jieba_cache import load_plain_tokenizer
 
 # Characters every chart of this project needs; a font missing any of them draws boxes.
 CJK_TEST_CHARS = "教育经费入学率万元巩固考试"
@@ -753,7 +754,8 @@ def wrap_label(text: str, width: int = 16) -> str:
 
 
 def _break_point(word: str, width: int) -> int:
-    """Where to split an over-long word: after the last name end that fits, else at width."""
+    """Where to split an over-long word: after the last name end (县, 局 …) that fits, else
+    at the last jieba word boundary that fits, else at the width."""
     used, fit = 0, 0
     for i, ch in enumerate(word):
         used += display_width(ch)
@@ -763,6 +765,13 @@ def _break_point(word: str, width: int) -> int:
     for i in range(fit, max(fit // 2, 1) - 1, -1):
         if word[i - 1] in LABEL_BREAK_AFTER and i < len(word):
             return i
+    ends, pos = [], 0
+    for token in load_plain_tokenizer().lcut(word, HMM=False):
+        pos += len(token)
+        ends.append(pos)
+    inside = [e for e in ends if 0 < e <= fit and e < len(word)]
+    if inside:
+        return inside[-1]
     while 0 < fit < len(word) and word[fit - 1].isascii() and word[fit].isascii():
         fit -= 1  # never split 2019 or ABC
     return fit or 1
@@ -821,21 +830,23 @@ def plot_dots_by_report(
     for a, b in zip(starts, [*starts[1:], len(order)], strict=True):
         if a:
             ax.axhline(a - 0.5, color="#bbbbbb", linewidth=0.6)
-        ax.annotate(  # the level of the group, inside the right edge
+        ax.annotate(  # the level of the group, just right of the plot
             str(levels[order[a]]),
-            xy=(0.995, (a + b - 1) / 2),
+            xy=(1.01, (a + b - 1) / 2),
             xycoords=("axes fraction", "data"),
-            ha="right",
+            ha="left",
             va="center",
             fontsize=8,
-            color="#777777",
+            color="#555555",
+            annotation_clip=False,
         )
     ax.set_yticks(range(len(order)), [wrap_label(n) for n in order])
     ax.set_ylim(len(order) - 0.5, -0.5)
     ax.set_ylabel("报告（按层级分组）")
     ax.set_xlabel(xlabel)
     ax.set_title(f"{title}\n{note}" if note else title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    # Right of the level names, so neither hides a dot nor the other.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.09, 1.0), frameon=False)
     fig.tight_layout()
     return fig
 

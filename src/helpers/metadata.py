@@ -973,7 +973,8 @@ def short_name_base(row: dict | pd.Series) -> str:
     who = _text(row.get("issuer")) or _text(row.get("region"))
     if not who:
         aid = _text(row.get("article_id"))
-        who = _short_title(title) if title else f"文档{_text(row.get('doc_id'))[:3]}-{aid}"
+        doc = re.split(r"[_\s]", _text(row.get("doc_id")))[0][:8]
+        who = _short_title(title) if title else f"文档{doc}-{aid}"
     parts = [who]
     if _text(row.get("year")):
         parts.append(str(int(float(row["year"]))))
