@@ -100,6 +100,7 @@ fig = charts.plot_stacked_barh(
     "各报告的经费（按用途）" + (f"\n{note}" if note else ""),
     "金额（万元）",
     note_if_empty="本语料中没有经费数字",
+    log_if_wide=True,
 )
 charts.save_fig(fig, "05_funding_by_report_purpose", figures_dir, caption=caption)
 

@@ -319,7 +319,11 @@ def _bar_height(n_rows: int) -> float:
 
 
 def plot_stacked_barh(
-    table: pd.DataFrame, title: str, xlabel: str, note_if_empty: str = "没有数据"
+    table: pd.DataFrame,
+    title: str,
+    xlabel: str,
+    note_if_empty: str = "没有数据",
+    log_if_wide: bool = False,
 ) -> Figure:
     """Horizontal stacked bars: one bar per row of ``table``, one segment per column.
 
@@ -328,6 +332,8 @@ def plot_stacked_barh(
         title: chart title.
         xlabel: x-axis label with its unit, e.g. ``字符数（原文字符）``.
         note_if_empty: text of the placeholder drawn when ``table`` has no rows.
+        log_if_wide: a log x axis (said in the label) when the row totals span three orders
+            of magnitude, so a school's bar stays visible next to a nation's.
 
     Returns:
         The figure.
@@ -345,7 +351,7 @@ def plot_stacked_barh(
         left = left + table[col]
     ax.invert_yaxis()
     ax.set_title(title)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(_log_axis_if_wide(ax, table.sum(axis=1), xlabel) if log_if_wide else xlabel)
     if len(table.columns) > 1:
         # Outside the axes, so the legend never hides a bar.
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
@@ -825,6 +831,7 @@ def plot_dots_by_report(
         )
     if reference is not None:
         ax.axvline(reference, color=REFERENCE_COLOR, linestyle="--", linewidth=1)
+    xlabel = _log_axis_if_wide(ax, table["value"], xlabel)
     levels = table.drop_duplicates("short_name").set_index("short_name")["level_label"]
     starts = [y for y in range(len(order)) if y == 0 or levels[order[y]] != levels[order[y - 1]]]
     for a, b in zip(starts, [*starts[1:], len(order)], strict=True):
@@ -849,6 +856,20 @@ def plot_dots_by_report(
     ax.legend(loc="upper left", bbox_to_anchor=(1.09, 1.0), frameon=False)
     fig.tight_layout()
     return fig
+
+
+def _log_axis_if_wide(ax, values: pd.Series, xlabel: str) -> str:
+    """Switch the x axis to a log scale when positive values span three orders of magnitude
+    (a national count next to a school's), with plain tick labels; returns the axis label,
+    which then says 对数刻度."""
+    positive = values[values.astype(float) > 0].astype(float)
+    if not len(positive) or positive.max() / positive.min() < LOG_SCALE_RATIO:
+        ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        return xlabel
+    ax.set_xscale("log")
+    ax.set_xlim(positive.min() / 2, positive.max() * 3)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: format_wan(x)))
+    return xlabel[:-1] + "，对数刻度）" if xlabel.endswith("）") else xlabel + "（对数刻度）"
 
 
 def plot_trends(
