@@ -83,6 +83,10 @@ LEVEL_LABELS = {
 }
 # How many lines from an article's start hold its title, byline and opening.
 HEAD_LINES = 20
+# Metadata reads at most this much of a paragraph (the evidence is in its opening), so a
+# 20 MB single-line file costs no more than a short one.
+MAX_LINE_CHARS = 2000
+MAX_LINES = 80  # the scope words (我县, 全市) are counted over this many lines
 MAX_TITLE_CHARS = 60
 MIN_YEAR, MAX_YEAR = 1949, 2035
 # The body's commonest year counts only from here on: older years in reports are history
@@ -915,7 +919,7 @@ def describe_text(text: str, rules: Rules | None = None) -> dict:
     lines, pos = [], 0
     for part in text.split("\n"):
         if part.strip():
-            lines.append(Line(part, offset=pos))
+            lines.append(Line(part[:MAX_LINE_CHARS], offset=pos))
         pos += len(part) + 1
     return describe_lines(lines, rules=rules)
 
@@ -928,10 +932,10 @@ def describe_articles(
     rules = rules or load_rules()
     rows = []
     for art in articles.itertuples(index=False):
-        paras = paragraphs[paragraphs["article_id"] == art.article_id]
+        paras = paragraphs[paragraphs["article_id"] == art.article_id].head(MAX_LINES)
         lines = [
             Line(
-                str(p.text),
+                str(p.text)[:MAX_LINE_CHARS],
                 para_text.get((p.doc_id, p.para_id)),
                 str(p.boilerplate_kind or "") if p.is_boilerplate else "",
                 int(p.raw_start),
