@@ -930,6 +930,8 @@ def describe_articles(
     """Add the metadata columns to one document's ``articles`` (``para_text``: AlignedText by
     ``(doc_id, para_id)``, as the segmenter returns it)."""
     rules = rules or load_rules()
+    if not len(articles):
+        return articles.reindex(columns=[*articles.columns, *METADATA_COLUMNS[1:]])
     rows = []
     for art in articles.itertuples(index=False):
         paras = paragraphs[paragraphs["article_id"] == art.article_id].head(MAX_LINES)
