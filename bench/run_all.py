@@ -3,8 +3,9 @@
 1. ``bench/bench_pipeline.py``: wall time, chars/s, peak memory at 1x/10x/100x, per stage,
    the t2s + jieba floor and our ratio to it, worker speed-up, the 20 MB single-line file,
    JioNLP money extraction for comparison;
-2. ``bench/eval_figures.py`` and ``bench/eval_topics.py`` when present (figure extraction
-   and topic quality against the hand-labelled gold files).
+2. ``bench/eval_figures.py``, ``bench/eval_topics.py`` and ``bench/eval_metadata.py`` when
+   present (figure extraction, topic and report-metadata quality against the hand-labelled
+   gold files; the metadata check skips when ``../shared/real-reports`` is absent).
 
 Each runs as its own subprocess so one failing does not hide the others; the exit code is
 non-zero if any of them failed. Extra arguments go to ``bench_pipeline.py``
@@ -21,12 +22,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
-QUALITY_SCRIPTS = ("eval_figures.py", "eval_topics.py")
+QUALITY_SCRIPTS = ("eval_figures.py", "eval_topics.py", "eval_metadata.py")
 # `make bench` should finish in about 10 minutes: the speed benchmark gets this budget (it
 # skips what would overrun it), and the quality scripts get the rest. eval_topics.py refits
 # the old NMF k-sweep (90 fits) on two labelled corpora for the comparison: 1-2 minutes.
 PIPELINE_BUDGET_S = 420
-QUALITY_TIMEOUT_S = {"eval_figures.py": 90, "eval_topics.py": 180}
+QUALITY_TIMEOUT_S = {"eval_figures.py": 90, "eval_topics.py": 180, "eval_metadata.py": 90}
 
 
 def run_script(script: Path, args: list[str], timeout: float | None) -> tuple[int, float]:

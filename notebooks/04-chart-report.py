@@ -34,7 +34,7 @@ k = None
 # %%
 from IPython.display import Markdown, display
 
-from helpers import charts, report
+from helpers import charts, indicators, report
 from helpers.tables import load_table
 
 charts.setup_cjk_font()
@@ -43,6 +43,9 @@ caption = report.source_caption(documents, raw_dir)
 articles = report.load_optional_table(processed_dir, "articles")
 paragraphs = report.load_optional_table(processed_dir, "paragraphs")
 figures = report.load_optional_table(processed_dir, "figures")
+# Reports are named by their short name (issuer/place, year), not by file name and hash.
+report_figures = indicators.as_report_labels(figures, articles)
+doc_names = indicators.doc_labels(articles)
 
 # %% [markdown]
 # ## Funding (万元)
@@ -54,8 +57,8 @@ fig = charts.plot_funding_wan(by_metric, "metric", "各类经费合计（按指�
 charts.save_fig(fig, "04_funding_by_metric", figures_dir, caption=caption)
 
 # %%
-by_doc = report.funding_wan_table(figures, "doc_id")
-fig = charts.plot_funding_wan(by_doc, "doc_id", "各文档经费合计")
+by_doc = report.funding_wan_table(report_figures, "doc_id").rename(columns={"doc_id": "report"})
+fig = charts.plot_funding_wan(by_doc, "report", "各报告经费合计")
 charts.save_fig(fig, "04_funding_by_document", figures_dir, caption=caption)
 
 # %% [markdown]
@@ -85,11 +88,13 @@ display(exam_counts if len(exam_counts) else Markdown("_No exam head count or sc
 # %% [markdown]
 # ## Theme shares per document
 # Each bar sums to 100 % of the document's themed text; a theme has the same colour here as
-# in notebook 03 and in every run (taxonomy order, `helpers.charts.theme_colors`).
+# in notebook 03 and in every run (taxonomy order, `helpers.charts.theme_colors`). Each file is
+# named by its report's short name (`… 等N篇` when it holds several reports).
 
 # %%
 theme_tables = report.load_theme_tables(processed_dir)
 shares = report.doc_topic_percent(theme_tables["doc_topics"], theme_tables["themes"])
+shares = shares.rename(index=doc_names)
 fig = charts.plot_stacked_barh(
     shares,
     "各文档的主题构成",
@@ -106,6 +111,12 @@ charts.save_fig(fig, "04_topic_shares_per_document", figures_dir, caption=captio
 summary = report.corpus_summary(
     documents, articles, paragraphs, figures, theme_tables["doc_topics"], theme_tables["themes"]
 )
+summary.insert(0, "short_name", summary["doc_id"].map(doc_names).fillna(summary["doc_id"]))
 display(summary)
-fig = charts.plot_table(summary, "语料概要", labels=report.SUMMARY_LABELS)
+fig = charts.plot_table(
+    summary.drop(columns=["doc_id"]),
+    "语料概要",
+    labels={**report.SUMMARY_LABELS, "short_name": "报告"},
+    wrap=True,
+)
 charts.save_fig(fig, "04_summary_table", figures_dir, caption=caption)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import jupytext
+import pandas as pd
 import pytest
 
 from helpers import notebooks, paths
@@ -36,7 +37,16 @@ EXPECTED_CHARTS = [
     "04_exam_results",
     "04_topic_shares_per_document",
     "04_summary_table",
+    "05_indicator_rates_by_report",
+    "05_indicator_counts_by_report",
+    "05_trends_by_year",
+    "05_funding_by_report_purpose",
+    "05_exam_results_by_school",
+    "05_theme_mix_by_level",
+    "05_report_card",
 ]
+# Summary tables exported next to the charts (CSV, UTF-8 with BOM).
+EXPECTED_TABLES = ["05_report_card"]
 PARAMETERS = {"raw_dir", "processed_dir", "figures_dir", "seed", "k"}
 COMMITTED = notebooks.find_notebooks()
 
@@ -65,6 +75,7 @@ def test_notebooks_are_numbered_in_run_order():
         "02-extract-figures.ipynb",
         "03-cluster-topics.ipynb",
         "04-chart-report.ipynb",
+        "05-compare-reports.ipynb",
     ]
 
 
@@ -183,6 +194,7 @@ def assert_every_chart_written(figures_dir):
         if not (figures_dir / f"{name}.{ext}").is_file()
         or (figures_dir / f"{name}.{ext}").stat().st_size == 0
     ]
+    missing += [f"{n}.csv" for n in EXPECTED_TABLES if not (figures_dir / f"{n}.csv").is_file()]
     assert missing == []
 
 
@@ -203,7 +215,10 @@ def test_notebooks_run_on_a_tiny_corpus_without_funding(tmp_path, make_raw_dir):
     figures, executed = run_all(raw, tmp_path, k=2)
     assert len(executed) == len(COMMITTED)
     assert_every_chart_written(figures)
+    chart_report = next(p for p in executed if p.name.startswith("04-"))
     summary = json.dumps(
-        json.loads(executed[-1].read_text(encoding="utf-8"))["cells"][-1], ensure_ascii=False
+        json.loads(chart_report.read_text(encoding="utf-8"))["cells"][-1], ensure_ascii=False
     )
     assert "no_funding" in summary and "one_paragraph" in summary  # both rows in the summary
+    card = pd.read_csv(figures / "05_report_card.csv", encoding="utf-8-sig")
+    assert card["short_name"].is_unique  # reports named by short name, one row each

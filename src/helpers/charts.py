@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from . import paths
+from .jieba_cache import load_plain_tokenizer
 
 # Characters every chart of this project needs; a font missing any of them draws boxes.
 CJK_TEST_CHARS = "教育经费入学率万元巩固考试"
@@ -377,6 +378,7 @@ def plot_stacked_barh(
     xlabel: str,
     note_if_empty: str = "没有数据",
     colors: dict[str, str] | None = None,
+    log_if_wide: bool = False,
 ) -> Figure:
     """Horizontal stacked bars: one bar per row of ``table``, one segment per column.
 
@@ -387,6 +389,8 @@ def plot_stacked_barh(
         note_if_empty: text of the placeholder drawn when ``table`` has no rows.
         colors: colour per column name (e.g. :func:`theme_colors`); default the palette
             in column order.
+        log_if_wide: a log x axis (said in the label) when the row totals span three orders
+            of magnitude, so a school's bar stays visible next to a nation's.
 
     Returns:
         The figure.
@@ -398,14 +402,14 @@ def plot_stacked_barh(
     table, title = cap_rows(table, title)
     fig, ax = plt.subplots(figsize=(8, _bar_height(len(table))))
     left = pd.Series(0.0, index=table.index)
-    labels = [str(i) for i in table.index]
+    labels = [wrap_label(str(i)) for i in table.index]
     for i, col in enumerate(table.columns):
         color = (colors or {}).get(str(col), PALETTE[i % len(PALETTE)])
         ax.barh(labels, table[col], left=left, label=str(col), color=color)
         left = left + table[col]
     ax.invert_yaxis()
     ax.set_title(title)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(_log_axis_if_wide(ax, table.sum(axis=1), xlabel) if log_if_wide else xlabel)
     if len(table.columns) > 1:
         # Outside the axes, so the legend never hides a bar.
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
@@ -467,7 +471,7 @@ def plot_funding_wan(
     totals, title = cap_rows(totals, title)  # the largest amounts first
     order = totals.index
     funding = funding[funding[by].isin(order)]
-    labels = [str(v) for v in order]
+    labels = [wrap_label(str(v)) for v in order]
     fig, ax = plt.subplots(figsize=(8, _bar_height(len(order))))
     height = 0.4
     for offset, planned, color in (
@@ -689,8 +693,10 @@ def plot_table(
     labels: dict[str, str] | None = None,
     max_chars: int = 16,
     note_if_empty: str = "没有数据",
+    wrap: bool = False,
 ) -> Figure:
-    """A table drawn as a figure (for a report page): header row shaded, long cells cut.
+    """A table drawn as a figure (for a report page): header row shaded, long cells cut
+    (or, with ``wrap``, broken over lines at word boundaries, nothing cut).
 
     Args:
         table: the rows to show (keep it to a page: ~30 rows).
@@ -712,15 +718,18 @@ def plot_table(
             text = f"{v:,.2f}"
         else:
             text = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+        if wrap:
+            return wrap_label(text, 2 * max_chars)
         return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
 
     body = [[cell(v) for v in row] for row in table.itertuples(index=False)]
     header = [labels.get(c, str(c)) for c in table.columns]
     widths = [
-        max(display_width(h), *(display_width(r[i]) for r in body)) + 2
+        max(display_width(h), *(display_width(ln) for r in body for ln in r[i].split("\n"))) + 2
         for i, h in enumerate(header)
     ]
-    fig, ax = plt.subplots(figsize=(0.075 * sum(widths) + 0.4, 0.3 * (len(body) + 1) + 0.5))
+    line_counts = [max(c.count("\n") + 1 for c in r) for r in body]
+    fig, ax = plt.subplots(figsize=(0.075 * sum(widths) + 0.4, 0.3 * (sum(line_counts) + 1) + 0.5))
     ax.set_axis_off()
     ax.grid(False)
     tab = ax.table(
@@ -732,8 +741,10 @@ def plot_table(
     )
     tab.auto_set_font_size(False)
     tab.set_fontsize(8)
+    rows_h = [1, *line_counts]
     for (r, _c), c in tab.get_celld().items():
         c.set_edgecolor("#cccccc")
+        c.set_height(rows_h[r] / sum(rows_h))
         if r == 0:
             c.set_facecolor("#e8eef5")
     ax.set_title(title)
@@ -786,3 +797,195 @@ def plot_grouped_bars(
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
+
+
+# --- report labels and comparisons ----------------------------------------------------------
+
+# Characters after which a long CJK label may break: ends of place and body names, list marks.
+LABEL_BREAK_AFTER = "省市县区镇乡局校园、·)）"
+
+
+def wrap_label(text: str, width: int = 16) -> str:
+    """A label in lines of at most ``width`` columns (CJK = 2), broken at spaces or after
+    name ends (县, 局, 校 …), never inside a Latin word or a number; nothing is cut off.
+
+    >>> wrap_label("平山县教育局 2019 高考", 12)
+    '平山县教育局\\n2019 高考'
+    >>> wrap_label("城关镇中心小学", 8)
+    '城关镇\\n中心小学'
+    """
+    words = re.findall(r"\S+", str(text))
+    lines: list[str] = []
+    for word in words:
+        while display_width(word) > width:
+            cut = _break_point(word, width)
+            lines, word = _append_word(lines, word[:cut], width), word[cut:]
+        lines = _append_word(lines, word, width)
+    return "\n".join(lines)
+
+
+def _break_point(word: str, width: int) -> int:
+    """Where to split an over-long word: after the last name end (县, 局 …) that fits, else
+    at the last jieba word boundary that fits, else at the width."""
+    used, fit = 0, 0
+    for i, ch in enumerate(word):
+        used += display_width(ch)
+        if used > width:
+            break
+        fit = i + 1
+    for i in range(fit, max(fit // 2, 1) - 1, -1):
+        if word[i - 1] in LABEL_BREAK_AFTER and i < len(word):
+            return i
+    ends, pos = [], 0
+    for token in load_plain_tokenizer().lcut(word, HMM=False):
+        pos += len(token)
+        ends.append(pos)
+    inside = [e for e in ends if 0 < e <= fit and e < len(word)]
+    if inside:
+        return inside[-1]
+    while 0 < fit < len(word) and word[fit - 1].isascii() and word[fit].isascii():
+        fit -= 1  # never split 2019 or ABC
+    return fit or 1
+
+
+def _append_word(lines: list[str], word: str, width: int) -> list[str]:
+    if lines and display_width(lines[-1]) + 1 + display_width(word) <= width:
+        return [*lines[:-1], f"{lines[-1]} {word}"]
+    return [*lines, word]
+
+
+def plot_dots_by_report(
+    table: pd.DataFrame,
+    title: str,
+    xlabel: str,
+    note: str = "",
+    note_if_empty: str = "没有数据",
+    reference: float | None = None,
+) -> Figure:
+    """One row per report (short name, grouped by level), one dot per indicator.
+
+    Args:
+        table: columns ``short_name``, ``level_label``, ``indicator``, ``value`` (one unit).
+        title: chart title.
+        xlabel: x-axis label with its unit, e.g. ``比率（%）``.
+        note: a line under the title (e.g. too few reports to compare).
+        note_if_empty: placeholder text when there is nothing to draw.
+        reference: a dashed reference line (100 for rates).
+
+    Returns:
+        The figure; labels wrap, levels are separated by a thin line and named on the right.
+    """
+    setup_cjk_font()
+    if table.empty:
+        return plot_note(title, note_if_empty)
+    order = list(dict.fromkeys(table.sort_values(["level_rank", "short_name"])["short_name"]))
+    if len(order) > MAX_ROWS:
+        title = f"{title}（前 {MAX_ROWS} 项，共 {len(order)} 项）"
+        order = order[:MAX_ROWS]
+        table = table[table["short_name"].isin(order)]
+    pos = {name: i for i, name in enumerate(order)}
+    fig, ax = plt.subplots(figsize=(8.5, _bar_height(len(order)) + (0.3 if note else 0)))
+    for i, (indicator, part) in enumerate(table.groupby("indicator", sort=True)):
+        ax.scatter(
+            part["value"].astype(float),
+            part["short_name"].map(pos),
+            color=PALETTE[i % len(PALETTE)],
+            s=30,
+            zorder=3,
+            label=str(indicator),
+        )
+    if reference is not None:
+        ax.axvline(reference, color=REFERENCE_COLOR, linestyle="--", linewidth=1)
+    xlabel = _log_axis_if_wide(ax, table["value"], xlabel)
+    levels = table.drop_duplicates("short_name").set_index("short_name")["level_label"]
+    starts = [y for y in range(len(order)) if y == 0 or levels[order[y]] != levels[order[y - 1]]]
+    for a, b in zip(starts, [*starts[1:], len(order)], strict=True):
+        if a:
+            ax.axhline(a - 0.5, color="#bbbbbb", linewidth=0.6)
+        ax.annotate(  # the level of the group, just right of the plot
+            str(levels[order[a]]),
+            xy=(1.01, (a + b - 1) / 2),
+            xycoords=("axes fraction", "data"),
+            ha="left",
+            va="center",
+            fontsize=8,
+            color="#555555",
+            annotation_clip=False,
+        )
+    ax.set_yticks(range(len(order)), [wrap_label(n) for n in order])
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    ax.set_ylabel("报告（按层级分组）")
+    ax.set_xlabel(xlabel)
+    ax.set_title(f"{title}\n{note}" if note else title)
+    # Right of the level names, so neither hides a dot nor the other.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.09, 1.0), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _log_axis_if_wide(ax, values: pd.Series, xlabel: str) -> str:
+    """Switch the x axis to a log scale when positive values span three orders of magnitude
+    (a national count next to a school's), with plain tick labels; returns the axis label,
+    which then says 对数刻度."""
+    positive = values[values.astype(float) > 0].astype(float)
+    if not len(positive) or positive.max() / positive.min() < LOG_SCALE_RATIO:
+        ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        return xlabel
+    ax.set_xscale("log")
+    ax.set_xlim(positive.min() / 2, positive.max() * 3)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: format_wan(x)))
+    return xlabel[:-1] + "，对数刻度）" if xlabel.endswith("）") else xlabel + "（对数刻度）"
+
+
+def plot_trends(
+    table: pd.DataFrame, title: str, ylabel: str, note_if_empty: str = "没有多年数据"
+) -> Figure:
+    """Lines by year: one line per ``series`` (place or issuer + indicator).
+
+    Args:
+        table: columns ``series``, ``year``, ``value``.
+        title: chart title.
+        ylabel: y-axis label with its unit.
+        note_if_empty: placeholder text when no series has two years.
+    """
+    setup_cjk_font()
+    if table.empty:
+        return plot_note(title, note_if_empty)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for i, (series, part) in enumerate(table.groupby("series", sort=True)):
+        part = part.sort_values("year")
+        ax.plot(
+            part["year"].astype(int),
+            part["value"].astype(float),
+            marker="o",
+            color=PALETTE[i % len(PALETTE)],
+            label=wrap_label(str(series), 24),
+        )
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel("年份（年）")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def save_table_csv(table: pd.DataFrame, name: str, out_dir: Path | None = None) -> Path:
+    """Export a summary table next to the charts as ``<name>.csv`` (UTF-8 with BOM, opens in
+    Excel), atomically; same naming rule as :func:`save_fig`."""
+    if not FIG_NAME_PATTERN.match(name):
+        raise ValueError(
+            f"table name must be lower-case ASCII letters, digits, '_' or '-': {name!r}"
+        )
+    out = Path(out_dir) if out_dir is not None else paths.FIGURES_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.csv"
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}-", suffix=".csv", dir=out)
+    os.close(fd)
+    try:
+        table.to_csv(tmp, index=False, encoding="utf-8-sig")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

@@ -31,7 +31,9 @@ import pandas as pd
 from . import paths
 from .cache import cache_key, default_cache_dir, load_cached, save_cached
 from .figures import FIGURE_COLUMNS, extract_figures
+from .indicators import build_indicators
 from .load import RawDocument, describe_documents, load_documents
+from .metadata import METADATA_COLUMNS, assign_short_names, describe_articles
 from .normalize import normalize_document
 from .parallel import SchedulerError, map_documents
 from .quality import QualityEvent, events_from_counts, quality_frame
@@ -54,6 +56,8 @@ ARTICLE_COLUMNS = [
     "n_paragraphs",
     "is_duplicate",
     "duplicate_of",
+    *[c for c in METADATA_COLUMNS if c != "title"],
+    "short_name",
 ]
 PARAGRAPH_COLUMNS = [
     "doc_id",
@@ -139,10 +143,11 @@ def process_document(doc: RawDocument) -> DocResult:
         seg = segment_document(doc.doc_id, norm)
         para_text = {(doc.doc_id, pid): a for pid, a in seg.para_text.items()}
         figs = extract_figures(seg.paragraphs, para_text, {doc.doc_id: doc.text})
+        articles = describe_articles(seg.articles, seg.paragraphs, para_text)
         themes = theme_document(seg.paragraphs) if len(seg.paragraphs) else pd.DataFrame()
         return DocResult(
             doc_id=doc.doc_id,
-            articles=seg.articles,
+            articles=articles,
             paragraphs=seg.paragraphs,
             figures=figs,
             repairs=dict(norm.repairs),
@@ -270,7 +275,7 @@ def build_tables(
         events += events_from_counts(r.doc_id, "normalize", r.repairs, path=p)
         events += events_from_counts(r.doc_id, "segment", r.counts, path=p)
 
-    articles = _concat([r.articles for r in results], ARTICLE_COLUMNS)
+    articles = assign_short_names(_concat([r.articles for r in results], ARTICLE_COLUMNS))
     paragraphs = _concat([r.paragraphs for r in results], PARAGRAPH_COLUMNS)
     if len(paragraphs):
         before = int(paragraphs["is_duplicate"].sum())
@@ -306,6 +311,7 @@ def build_tables(
         "articles": articles,
         "paragraphs": paragraphs,
         "figures": figures,
+        "indicators": build_indicators(figures, articles),
         **topic_tables,
     }
     facts = {"n_cached": n_cached, "topic_choice": topic_choice}
