@@ -943,7 +943,8 @@ def match_gold(paragraphs: pd.DataFrame, gold: pd.DataFrame) -> pd.Series:
         Integer positions (``iloc`` into ``paragraphs``), indexed like ``gold``.
     """
     pos = pd.Series(-1, index=gold.index, dtype=int)
-    by_doc = dict(paragraphs.reset_index(drop=True).groupby("doc_id"))
+    # iter(): dict() of a GroupBy would take its `keys` attribute (a column name) for a mapping.
+    by_doc = dict(iter(paragraphs.reset_index(drop=True).groupby("doc_id")))
     for i, row in gold.iterrows():
         cand = by_doc.get(row.doc_id)
         if cand is None:
