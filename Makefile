@@ -58,7 +58,7 @@ notebooks: $(STAMP)  ## execute every notebook in order (after `make data`); exe
 figures: notebooks  ## export the report charts (PNG, SVG, PDF) into FIGS (default reports/figures)
 
 report: $(STAMP)  ## rebuild the HTML report and the Excel workbook from the stored tables and charts
-	$(PY) -m helpers.publish --processed-dir "$(OUT)" --figures-dir "$(FIGS)" --report-dir "$(REPORT_DIR)" --notebooks-dir "$(NBOUT)"
+	$(PY) -m helpers.publish --processed-dir "$(OUT)" --figures-dir "$(FIGS)" --report-dir "$(REPORT_DIR)" --notebooks-dir "$(NBOUT)" --run-name "$(RUN_NAME)"
 
 run: data notebooks report  ## the whole analysis: install if needed, pipeline, notebooks, charts, report, workbook
 
