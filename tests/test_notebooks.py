@@ -140,8 +140,10 @@ def test_kernel_prints_no_tcp_warning_and_real_errors_still_surface(tmp_path, ca
     import papermill as pm
 
     ok, bad = tmp_path / "01-ok.ipynb", tmp_path / "02-bad.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), ok)
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")]), bad)
+    meta = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+    for path, source in ((ok, "x = 1"), (bad, "1 / 0")):
+        cell = nbformat.v4.new_code_cell(source)
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell], metadata=meta), path)
     args = (tmp_path, tmp_path, tmp_path / "f", tmp_path / "out")
     notebooks.run_notebooks(*args, notebooks=[ok], progress=True)
     captured = capfd.readouterr()
