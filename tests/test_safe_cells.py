@@ -9,6 +9,7 @@ they cannot.) Parquet keeps the exact text; the CSV and the workbook carry a lea
 from __future__ import annotations
 
 import csv
+import os
 
 import pandas as pd
 import pytest
@@ -82,6 +83,9 @@ def test_csv_is_neutralised_but_parquet_keeps_the_exact_text(tmp_path):
         rows = list(csv.reader(fh))
     assert rows == [["text", "raw_start"], ["'@SUM(A1:A2)", "0"], ["正常段落", "12"]]
     assert load_table(tmp_path, "t")["text"].tolist() == ["@SUM(A1:A2)", "正常段落"]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
 
 
 # Formula-like lines (written for this test) at the places every text column draws from.
