@@ -36,6 +36,8 @@ REPORT_TABLES = (
     "figures",
     "indicators",
     "themes",
+    "theme_examples",
+    "theme_candidates",
     "topics",
     "topic_representatives",
     "quality_log",
@@ -385,14 +387,14 @@ def _shorten(text: str, limit: int = EXAMPLE_CHARS) -> str:
 
 
 def theme_sections(tables: Mapping[str, pd.DataFrame | None]) -> tuple[list[dict], str]:
-    """Themes (``themes`` + ``paragraphs.theme``) with example paragraphs, else the topics.
+    """Themes (``themes`` with ``theme_examples`` or ``paragraphs.theme_id``), else the topics.
 
     Returns:
         ``([{"name", "detail", "size", "share", "examples": [text, …]}, …], note)``.
     """
     themes, paras = tables.get("themes"), tables.get("paragraphs")
-    if themes is not None and paras is not None and "theme" in paras.columns:
-        return _themes_from_taxonomy(themes, paras), ""
+    if themes is not None and "theme_id" in themes.columns:
+        return _themes_from_taxonomy(themes, tables.get("theme_examples"), paras), ""
     topics, reps = tables.get("topics"), tables.get("topic_representatives")
     if topics is not None and len(topics):
         note = "themes: not available in this run; showing the clustered topics instead"
@@ -400,22 +402,69 @@ def theme_sections(tables: Mapping[str, pd.DataFrame | None]) -> tuple[list[dict
     return [], f"themes: {NOT_AVAILABLE}"
 
 
-def _themes_from_taxonomy(themes: pd.DataFrame, paras: pd.DataFrame) -> list[dict]:
-    score = "theme_score" if "theme_score" in paras.columns else None
+def theme_example_texts(
+    theme_id: str, examples: pd.DataFrame | None, paras: pd.DataFrame | None
+) -> list[str]:
+    """Example paragraphs of one theme: the stored ``theme_examples``, else the best-scored.
+
+    >>> ex = pd.DataFrame({"theme_id": ["a", "a", "b"], "rank": [1, 0, 0],
+    ...                    "text": ["二", "一", "三"]})
+    >>> theme_example_texts("a", ex, None)
+    ['一', '二']
+    """
+    if examples is not None and {"theme_id", "text"} <= set(examples.columns):
+        mine = examples.loc[examples["theme_id"].astype(str) == theme_id]
+        if "rank" in mine.columns:
+            mine = mine.sort_values("rank", kind="stable")
+        return [_shorten(str(t)) for t in mine["text"].head(EXAMPLES_PER_THEME)]
+    if paras is None:
+        return []
+    key = "theme_id" if "theme_id" in paras.columns else "theme"
+    if key not in paras.columns:
+        return []
+    mine = paras.loc[paras[key].astype(str) == theme_id]
+    if "theme_score" in mine.columns:
+        mine = mine.sort_values("theme_score", ascending=False, kind="stable")
+    return [_shorten(str(t)) for t in mine["text"].head(EXAMPLES_PER_THEME)]
+
+
+def _themes_from_taxonomy(
+    themes: pd.DataFrame, examples: pd.DataFrame | None, paras: pd.DataFrame | None
+) -> list[dict]:
     out = []
     for rec in _records(themes):
-        tid = rec.get("theme_id")
-        mine = paras.loc[paras["theme"].astype(str) == str(tid)]
-        if score:
-            mine = mine.sort_values(score, ascending=False, kind="stable")
-        name = rec.get("name_zh") or rec.get("name") or str(tid)
+        tid = str(rec.get("theme_id"))
+        name = rec.get("name_zh") or rec.get("name") or tid
         out.append(
             {
                 "name": str(name),
-                "detail": str(rec.get("description", rec.get("name_en", ""))),
-                "size": format_number(rec.get("size", len(mine))),
+                "detail": str(rec.get("description") or rec.get("name_en") or ""),
+                "size": format_number(rec.get("size", "")),
                 "share": _percent(rec.get("share")),
-                "examples": [_shorten(str(t)) for t in mine["text"].head(EXAMPLES_PER_THEME)],
+                "examples": theme_example_texts(tid, examples, paras),
+            }
+        )
+    return out
+
+
+def candidate_rows(candidates: pd.DataFrame | None) -> list[dict]:
+    """Candidate new themes (discovery): label, top terms, size and one example each.
+
+    >>> candidate_rows(pd.DataFrame({"candidate_id": [0, 0], "label": ["新主题", "新主题"],
+    ...     "top_terms": ["甲、乙", "甲、乙"], "size": [5, 5], "text": ["例一", "例二"]}))
+    [{'label': '新主题', 'terms': '甲、乙', 'size': '5', 'example': '例一'}]
+    """
+    if candidates is None or not len(candidates) or "candidate_id" not in candidates.columns:
+        return []
+    out = []
+    for _, group in candidates.groupby("candidate_id", sort=True):
+        first = _records(group.head(1))[0]
+        out.append(
+            {
+                "label": str(first.get("label", "")),
+                "terms": str(first.get("top_terms", "")),
+                "size": format_number(first.get("size", "")),
+                "example": _shorten(str(first.get("text", ""))),
             }
         )
     return out
@@ -484,6 +533,7 @@ def build_report_context(
         "chart_note": "" if charts else f"charts: {NOT_AVAILABLE} (run `make notebooks`)",
         "themes": themes,
         "theme_note": theme_note,
+        "candidates": candidate_rows(tables.get("theme_candidates")),
         "figure_rows": fig_rows,
         "figure_note": fig_note,
         "quality_cols": q_cols,
