@@ -12,11 +12,13 @@ ifeq ($(abspath $(RAW)),$(abspath data/raw))
   OUT  ?= data/processed
   FIGS ?= reports/figures
   NBOUT ?= reports/notebooks
+  REPORT_DIR ?= reports
 else
   RUN_NAME := $(notdir $(abspath $(RAW)))
   OUT  ?= data/processed/runs/$(RUN_NAME)
   FIGS ?= reports/figures/runs/$(RUN_NAME)
   NBOUT ?= reports/notebooks/runs/$(RUN_NAME)
+  REPORT_DIR ?= reports/runs/$(RUN_NAME)
 endif
 SEED ?= 0
 WORKERS ?= 1
@@ -24,18 +26,28 @@ WORKERS ?= 1
 K ?=
 K_ARG := $(if $(K),--k $(K),)
 
-.PHONY: help install data notebooks figures run lint format test bench clean
+# The full resolved dependency set, with hashes; `make lock` rewrites it with this uv version.
+LOCK := requirements-lock.txt
+UV_VERSION := 0.13.9
+LOCK_TOOL := $(VENV)/lock-tool
+
+.PHONY: help install lock data notebooks figures report run lint format test bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install the project with its dev extras
+install: $(STAMP)  ## create .venv and install the locked dependency set (hashes checked), then the project
+
+lock:  ## re-resolve requirements-lock.txt from pyproject.toml (runtime + dev), with hashes
+	test -x $(LOCK_TOOL)/bin/uv || ($(PYTHON) -m venv $(LOCK_TOOL) && $(LOCK_TOOL)/bin/python -m pip install --quiet uv==$(UV_VERSION))
+	$(LOCK_TOOL)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" --output-file $(LOCK) --quiet
 
 data: $(STAMP)  ## run the pipeline on RAW (default data/raw) into OUT (default data/processed)
 	$(PY) -m helpers.pipeline --raw-dir "$(RAW)" --out-dir "$(OUT)" --workers $(WORKERS) --seed $(SEED) $(K_ARG)
@@ -45,7 +57,10 @@ notebooks: $(STAMP)  ## execute every notebook in order (after `make data`); exe
 
 figures: notebooks  ## export the report charts (PNG, SVG, PDF) into FIGS (default reports/figures)
 
-run: data notebooks  ## the whole analysis: install if needed, pipeline, notebooks, charts
+report: $(STAMP)  ## rebuild the HTML report and the Excel workbook from the stored tables and charts
+	$(PY) -m helpers.publish --processed-dir "$(OUT)" --figures-dir "$(FIGS)" --report-dir "$(REPORT_DIR)" --notebooks-dir "$(NBOUT)" --run-name "$(RUN_NAME)"
+
+run: data notebooks report  ## the whole analysis: install if needed, pipeline, notebooks, charts, report, workbook
 
 LINT_PATHS := src tests bench notebooks/*.py
 
@@ -67,5 +82,6 @@ bench: $(STAMP)  ## benchmarks (speed, memory, extraction and theme quality); no
 	$(PY) bench/run_all.py
 
 clean:  ## remove generated outputs (keeps .venv and data/raw)
-	rm -rf data/processed/* data/interim/* reports/figures/* reports/notebooks
+	rm -rf data/processed/* data/interim/* reports/figures/* reports/notebooks reports/runs
+	rm -f reports/report.html reports/edu-reports.xlsx
 	touch data/processed/.gitkeep data/interim/.gitkeep reports/figures/.gitkeep

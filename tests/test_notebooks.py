@@ -19,6 +19,7 @@ import pytest
 
 from helpers import notebooks, paths
 from helpers.pipeline import run_pipeline
+from helpers.publish import publish_run
 
 # Every chart the notebooks export (each as .png, .svg and .pdf).
 EXPECTED_CHARTS = [
@@ -121,7 +122,7 @@ def test_cli_passes_every_option_to_the_runner(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(
         notebooks,
         "run_notebooks",
-        lambda *args: calls.append(args) or [tmp_path / "out" / "01-a.ipynb"],
+        lambda *args, **kwargs: calls.append(args) or [tmp_path / "out" / "01-a.ipynb"],
     )
     code = notebooks.main(
         [
@@ -141,7 +142,26 @@ def test_cli_passes_every_option_to_the_runner(monkeypatch, tmp_path, capsys):
     )
     assert code == 0
     assert calls == [(Path("p"), Path("r"), Path("f"), tmp_path / "out", 3, 8)]
-    assert "01-a.ipynb" in capsys.readouterr().out
+    assert f"Executed notebooks: 1 in {tmp_path / 'out'}" in capsys.readouterr().out
+
+
+def test_kernel_prints_no_tcp_warning_and_real_errors_still_surface(tmp_path, capfd):
+    """IPC transport: no "running over TCP without encryption" line; a failing cell still fails."""
+    import nbformat
+    import papermill as pm
+
+    ok, bad = tmp_path / "01-ok.ipynb", tmp_path / "02-bad.ipynb"
+    meta = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+    for path, source in ((ok, "x = 1"), (bad, "1 / 0")):
+        cell = nbformat.v4.new_code_cell(source)
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell], metadata=meta), path)
+    args = (tmp_path, tmp_path, tmp_path / "f", tmp_path / "out")
+    notebooks.run_notebooks(*args, notebooks=[ok], progress=True)
+    captured = capfd.readouterr()
+    assert "without encryption" not in captured.out + captured.err
+    assert "[1/1] 01-ok ... done in" in captured.out
+    with pytest.raises(pm.PapermillExecutionError, match="ZeroDivisionError"):
+        notebooks.run_notebooks(*args, notebooks=[bad])
 
 
 @pytest.mark.parametrize("nb_path", COMMITTED, ids=lambda p: p.stem)
@@ -205,6 +225,11 @@ def test_notebooks_run_on_the_default_corpus(tmp_path):
     assert [p.name for p in executed] == [p.name for p in COMMITTED]
     assert_every_chart_written(figures)
     assert digest_committed() == before  # the committed notebooks are never touched
+    report_dir = tmp_path / "report"
+    published = publish_run(tmp_path / "processed", figures, report_dir)
+    html = published.report.read_text(encoding="utf-8")
+    assert all(f'alt="{name}"' in html for name in EXPECTED_CHARTS)  # every chart embedded
+    assert (report_dir / "edu-reports.xlsx").stat().st_size > 0
     first = json.loads(executed[0].read_text(encoding="utf-8"))
     assert any(c.get("outputs") for c in first["cells"] if c["cell_type"] == "code")
 
