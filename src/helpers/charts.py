@@ -15,18 +15,24 @@ import tempfile
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import pandas as pd
+from cycler import cycler
 from fontTools.ttLib import TTLibError
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 
 from . import paths
 from .jieba_cache import load_plain_tokenizer
+
+if TYPE_CHECKING:  # themes imports charts' neighbours; the type is only for the checker
+    from .themes import Taxonomy
 
 # Characters every chart of this project needs; a font missing any of them draws boxes.
 CJK_TEST_CHARS = "教育经费入学率万元巩固考试"
@@ -155,7 +161,7 @@ def apply_style(family: str) -> None:
             "axes.grid": True,
             "grid.alpha": 0.3,
             "axes.axisbelow": True,
-            "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+            "axes.prop_cycle": cycler(color=list(PALETTE)),
             "figure.dpi": 100,
             "savefig.dpi": PNG_DPI,
             "svg.hashsalt": SVG_HASH_SALT,
@@ -327,7 +333,9 @@ def plot_note(title: str, note: str) -> Figure:
     return fig
 
 
-def cap_rows(table, title: str, max_rows: int = MAX_ROWS):
+def cap_rows(
+    table: pd.DataFrame | pd.Series, title: str, max_rows: int = MAX_ROWS
+) -> tuple[pd.DataFrame | pd.Series, str]:
     """The first ``max_rows`` rows of a table/series, and the title saying what was cut.
 
     >>> cap_rows(pd.Series(range(5)), "各文档", 3)[1]
@@ -343,7 +351,7 @@ def _bar_height(n_rows: int) -> float:
     return max(2.4, 0.38 * n_rows + 1.2)
 
 
-def theme_colors(taxonomy=None) -> dict[str, str]:
+def theme_colors(taxonomy: Taxonomy | None = None) -> dict[str, str]:
     """One fixed colour per theme, by its position in the taxonomy (``themes.csv``).
 
     Keys are both ``theme_id`` and the Chinese name, so either can be looked up. 其他
@@ -736,7 +744,7 @@ def plot_table(
         cellText=body,
         colLabels=header,
         cellLoc="left",
-        bbox=[0, 0, 1, 1],
+        bbox=Bbox.from_bounds(0, 0, 1, 1),
         colWidths=[w / sum(widths) for w in widths],
     )
     tab.auto_set_font_size(False)

@@ -159,7 +159,7 @@ FRAGMENT_SCAN_CHARS = 20_000
 PUNCT_REPEAT = re.compile(r",(?=[,。!?;:、])")
 
 # Full-width ASCII forms and the ideographic space (1:1, so alignment is untouched).
-WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+WIDTH_TABLE = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)} | {0x3000: " "}
 
 URL = re.compile(
     r"[ \t]*(?:(?:https?://|www\.)[A-Za-z0-9./?%&=#:;~+_-]+"

@@ -19,7 +19,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,8 +48,8 @@ def find_notebooks(nb_dir: Path | None = None) -> list[Path]:
     ['01-explore-corpus.ipynb']
     """
     nb_dir = Path(nb_dir) if nb_dir is not None else paths.NOTEBOOKS_DIR
-    found = [p for p in nb_dir.glob("*.ipynb") if NOTEBOOK_PATTERN.match(p.name)]
-    return sorted(found, key=lambda p: (int(NOTEBOOK_PATTERN.match(p.name).group(1)), p.name))
+    numbered = [(m, p) for p in nb_dir.glob("*.ipynb") if (m := NOTEBOOK_PATTERN.match(p.name))]
+    return [p for m, p in sorted(numbered, key=lambda mp: (int(mp[0].group(1)), mp[1].name))]
 
 
 def notebook_parameters(
@@ -70,7 +70,7 @@ def notebook_parameters(
 
 
 @contextmanager
-def current_interpreter_kernel():
+def current_interpreter_kernel() -> Iterator[str]:
     """Make a kernelspec that runs this very interpreter visible to Jupyter, temporarily.
 
     A ``python3`` kernelspec found elsewhere on the machine may point at another Python

@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Literal, TypeVar
 
 T = TypeVar("T")
@@ -122,7 +123,7 @@ def map_documents(
         return list(wrap(pool.map(fn, items, chunksize=chunksize), n))
 
 
-def import_distributed():
+def import_distributed() -> ModuleType:
     """Import ``dask.distributed`` lazily, or raise :class:`SchedulerError` saying how to get it."""
     try:
         import distributed
@@ -134,7 +135,7 @@ def import_distributed():
     return distributed
 
 
-def connect_scheduler(scheduler: Any):
+def connect_scheduler(scheduler: Any) -> tuple[Any, bool]:
     """Return ``(client, owned)``: a Client for ``scheduler`` and whether we must close it.
 
     Args:

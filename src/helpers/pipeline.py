@@ -238,7 +238,7 @@ def build_tables(
     seed: int = 0,
     k: int | None = None,
     progress: bool = False,
-) -> tuple[dict[str, pd.DataFrame], list[QualityEvent], dict[str, object]]:
+) -> tuple[dict[str, pd.DataFrame], list[QualityEvent], dict[str, int | str]]:
     """Run every stage on loaded documents; return tables, quality events and run facts."""
     events: list[QualityEvent] = []
     documents = describe_documents(list(docs))
@@ -314,7 +314,7 @@ def build_tables(
         "indicators": build_indicators(figures, articles),
         **topic_tables,
     }
-    facts = {"n_cached": n_cached, "topic_choice": topic_choice}
+    facts: dict[str, int | str] = {"n_cached": n_cached, "topic_choice": topic_choice}
     return tables, events, facts
 
 

@@ -434,7 +434,7 @@ def filter_figures(
     return figures[mask]
 
 
-def split_flags(flags) -> list[str]:
+def split_flags(flags: object) -> list[str]:
     """The individual flags of a ``;``-joined flags cell (empty/NA gives []).
 
     >>> split_flags("approx=余;rate_over_100")
@@ -445,7 +445,7 @@ def split_flags(flags) -> list[str]:
     return [f.strip() for f in str(flags).split(";") if f.strip()]
 
 
-def problem_flags(flags) -> list[str]:
+def problem_flags(flags: object) -> list[str]:
     """The flags of a cell that warn about the figure (not the descriptive ones).
 
     >>> problem_flags("approx=余;part_of_total;out_of_scale")
@@ -618,7 +618,7 @@ def parts_vs_total_checks(figures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def to_wan(value) -> float:
+def to_wan(value: object) -> float:
     """A money value in 元 (the figures table's convention) expressed in 万元.
 
     >>> to_wan("7850400")

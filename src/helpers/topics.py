@@ -355,27 +355,28 @@ def build_corpus(
     """
     rows = select_paragraphs(paragraphs, min_chars)
     texts = paragraphs["text"].fillna("").astype(str).to_numpy()
+    token_lists: list[list[str]]
     if tokens is None:
-        tokens = [tokenize(texts[i]) for i in rows]
+        token_lists = [tokenize(texts[i]) for i in rows]
     else:
         keys = zip(
             paragraphs["doc_id"].to_numpy()[rows].tolist(),
             paragraphs["para_id"].to_numpy()[rows].tolist(),
             strict=True,
         )
-        tokens = [
+        token_lists = [
             _given_tokens(tokens.get(key), texts[i]) for key, i in zip(keys, rows, strict=True)
         ]
     if len(rows) < 2:
         raise ValueError(f"only {len(rows)} paragraph(s) eligible for topics; need at least 2")
     vec = TfidfVectorizer(analyzer=_identity, min_df=MIN_DF, max_df=MAX_DF, sublinear_tf=True)
     try:
-        tfidf = vec.fit_transform(tokens)
+        tfidf = vec.fit_transform(token_lists)
     except ValueError as exc:  # empty vocabulary after pruning
         raise ValueError(f"no usable terms for topics: {exc}") from exc
     vocab = vec.get_feature_names_out()
     index = {t: j for j, t in enumerate(vocab)}
-    counts = _count_matrix(tokens, index)
+    counts = _count_matrix(token_lists, index)
     enough = np.asarray(counts.sum(axis=1)).ravel() >= min_tokens
     tfidf, counts, rows = tfidf[enough], counts[enough], rows[enough]
     if len(rows) < 2:
@@ -532,7 +533,9 @@ def topic_diversity(term_lists: list[np.ndarray]) -> float:
     >>> topic_diversity([np.array([1, 2]), np.array([2, 3])])
     0.75
     """
-    allterms = np.concatenate([np.asarray(t) for t in term_lists]) if term_lists else []
+    allterms: np.ndarray = (
+        np.concatenate([np.asarray(t) for t in term_lists]) if term_lists else np.array([])
+    )
     return float(len(set(allterms)) / len(allterms)) if len(allterms) else float("nan")
 
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+from xlsxwriter.workbook import Workbook
 
 from .tables import _atomic_write, neutralize_formulas
 
@@ -116,7 +117,7 @@ def _write_cell(ws, row: int, col: int, value: object, formats: dict, year: bool
 
 
 def write_table_sheet(
-    wb,
+    wb: Workbook,
     name: str,
     df: pd.DataFrame,
     formats: dict,
@@ -168,7 +169,7 @@ def figure_links(
     return out
 
 
-def write_note_sheet(wb, name: str, note: str, formats: dict) -> None:
+def write_note_sheet(wb: Workbook, name: str, note: str, formats: dict) -> None:
     """A sheet holding only a note (a table this run did not produce)."""
     ws = wb.add_worksheet(name)
     ws.write_string(0, 0, "note", formats["header"])
