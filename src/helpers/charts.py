@@ -12,7 +12,6 @@ import importlib.util
 import os
 import re
 import tempfile
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ from matplotlib.transforms import Bbox
 
 from . import paths
 from .jieba_cache import load_plain_tokenizer
+from .vocab import display_width
 
 if TYPE_CHECKING:  # themes imports charts' neighbours; the type is only for the checker
     from .themes import Taxonomy
@@ -289,15 +289,6 @@ def save_fig(
 
 
 # --- plots ----------------------------------------------------------------------------------
-
-
-def display_width(text: str) -> int:
-    """Width of ``text`` in half-width columns (CJK characters count 2).
-
-    >>> display_width("入学率99%")
-    9
-    """
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def format_wan(value: float) -> str:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .metadata import LEVEL_LABELS, LEVELS
 from .paths import resource_path
 
 INDICATOR_COLUMNS = [
@@ -241,30 +242,6 @@ def build_indicators(
 
 # --- comparison tables for notebook 05 ------------------------------------------------------
 
-LEVEL_ORDER = (
-    "national",
-    "province",
-    "city",
-    "county",
-    "district",
-    "town",
-    "school",
-    "kindergarten",
-    "other",
-    "unknown",
-)
-LEVEL_LABELS = {
-    "national": "全国",
-    "province": "省级",
-    "city": "市级",
-    "county": "县级",
-    "district": "区级",
-    "town": "乡镇",
-    "school": "学校",
-    "kindergarten": "幼儿园",
-    "other": "其他",
-    "unknown": "层级未知",
-}
 # The indicators of the report card, in column order.
 CARD_INDICATORS = (
     "学前三年毛入园率",
@@ -306,7 +283,7 @@ def report_table(articles: pd.DataFrame) -> pd.DataFrame:
     out = articles.loc[keep].reindex(columns=cols).copy()
     out["level"] = out["level"].fillna("unknown")
     out["level_label"] = out["level"].map(LEVEL_LABELS).fillna("层级未知")
-    out["level_rank"] = out["level"].map({lv: i for i, lv in enumerate(LEVEL_ORDER)}).fillna(99)
+    out["level_rank"] = out["level"].map({lv: i for i, lv in enumerate(LEVELS)}).fillna(99)
     return out.reset_index(drop=True)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .script import measure_script
+from .vocab import DOCUMENT_COLUMNS
 
 # Order matters: UTF-8 is tried first because it almost never decodes non-UTF-8 text by
 # accident; GB18030 and Big5 both accept many byte strings, so a tie between them is
@@ -208,23 +209,6 @@ def load_documents(raw_dir: Path) -> list[RawDocument]:
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw directory not found: {raw_dir}")
     return [load_raw_document(p, raw_dir) for p in find_raw_files(raw_dir)]
-
-
-DOCUMENT_COLUMNS = [
-    "doc_id",
-    "path",
-    "status",
-    "skip_reason",
-    "sha256",
-    "n_bytes",
-    "encoding",
-    "n_chars",
-    "n_lines",
-    "n_cjk",
-    "trad_share",
-    "script",
-    "duplicate_of",
-]
 
 
 def describe_documents(docs: list[RawDocument]) -> pd.DataFrame:

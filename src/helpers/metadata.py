@@ -79,7 +79,7 @@ LEVEL_LABELS = {
     "school": "学校",
     "kindergarten": "幼儿园",
     "other": "其他",
-    "unknown": "未知",
+    "unknown": "层级未知",
 }
 # How many lines from an article's start hold its title, byline and opening.
 HEAD_LINES = 20

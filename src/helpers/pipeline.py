@@ -41,38 +41,19 @@ from .report import has_flags
 from .segment import flag_cross_document_duplicates, segment_document
 from .tables import save_table
 from .themes import build_theme_tables, theme_document
+from .vocab import ARTICLE_COLUMNS as BASE_ARTICLE_COLUMNS
+from .vocab import PARAGRAPH_COLUMNS
 
 log = logging.getLogger("helpers.pipeline")
 
 # Show a progress bar from this many documents on (and only on a terminal).
 PROGRESS_MIN_DOCS = 20
 
+# Articles as written: the segmenter's columns plus report metadata and the short name.
 ARTICLE_COLUMNS = [
-    "doc_id",
-    "article_id",
-    "title",
-    "raw_start",
-    "raw_end",
-    "n_paragraphs",
-    "is_duplicate",
-    "duplicate_of",
+    *BASE_ARTICLE_COLUMNS,
     *[c for c in METADATA_COLUMNS if c != "title"],
     "short_name",
-]
-PARAGRAPH_COLUMNS = [
-    "doc_id",
-    "article_id",
-    "para_id",
-    "raw_start",
-    "raw_end",
-    "section",
-    "is_boilerplate",
-    "boilerplate_kind",
-    "junk_score",
-    "is_duplicate",
-    "duplicate_of",
-    "text",
-    "n_chars",
 ]
 
 

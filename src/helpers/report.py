@@ -17,54 +17,20 @@ import pandas as pd
 
 from . import paths
 from .tables import load_table
-from .vocab import FAMILIES, FIGURE_COLUMNS
+from .vocab import (
+    ARTICLE_COLUMNS,
+    DOCUMENT_COLUMNS,
+    FAMILIES,
+    FIGURE_COLUMNS,
+    PARAGRAPH_COLUMNS,
+    THEME_COLUMNS,
+)
 
 # Documented columns of every table (docs/ARCHITECTURE.md); used for empty stand-ins.
 TABLE_COLUMNS: dict[str, list[str]] = {
-    "documents": [
-        "doc_id",
-        "path",
-        "status",
-        "skip_reason",
-        "sha256",
-        "n_bytes",
-        "encoding",
-        "n_chars",
-        "n_lines",
-        "n_cjk",
-        "trad_share",
-        "script",
-        "duplicate_of",
-    ],
-    "articles": [
-        "doc_id",
-        "article_id",
-        "title",
-        "raw_start",
-        "raw_end",
-        "n_paragraphs",
-        "is_duplicate",
-        "duplicate_of",
-    ],
-    "paragraphs": [
-        "doc_id",
-        "article_id",
-        "para_id",
-        "raw_start",
-        "raw_end",
-        "section",
-        "is_boilerplate",
-        "boilerplate_kind",
-        "junk_score",
-        "is_duplicate",
-        "duplicate_of",
-        "text",
-        "n_chars",
-        "theme_id",
-        "theme",
-        "theme_score",
-        "theme2",
-    ],
+    "documents": list(DOCUMENT_COLUMNS),
+    "articles": list(ARTICLE_COLUMNS),
+    "paragraphs": [*PARAGRAPH_COLUMNS, *THEME_COLUMNS],
     "figures": list(FIGURE_COLUMNS),
     "themes": ["theme_id", "name_zh", "name_en", "description", "seed_terms", "size", "share"],
     "doc_topics": ["doc_id", "theme_id", "theme", "n_paragraphs", "n_chars", "share"],

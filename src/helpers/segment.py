@@ -41,33 +41,7 @@ from .boilerplate import (
     title_from_toc_link,
 )
 from .normalize import NormalizedDoc
-from .vocab import CJK
-
-ARTICLE_COLUMNS = [
-    "doc_id",
-    "article_id",
-    "title",
-    "raw_start",
-    "raw_end",
-    "n_paragraphs",
-    "is_duplicate",
-    "duplicate_of",
-]
-PARAGRAPH_COLUMNS = [
-    "doc_id",
-    "article_id",
-    "para_id",
-    "raw_start",
-    "raw_end",
-    "section",
-    "is_boilerplate",
-    "boilerplate_kind",
-    "junk_score",
-    "is_duplicate",
-    "duplicate_of",
-    "text",
-    "n_chars",
-]
+from .vocab import ARTICLE_COLUMNS, CJK, PARAGRAPH_COLUMNS
 
 # ---------------------------------------------------------------------------- patterns
 CN_DIGITS = "零一二三四五六七八九十百"

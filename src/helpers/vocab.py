@@ -1,5 +1,5 @@
 """Vocabulary shared by several stages, in one place: character ranges, heading shapes, the
-figure families and the figures table's columns.
+figure families, the tables' base column lists and the display width of a label.
 
 Word lists that belong to one stage stay in ``resources/`` (metric lexicon, boilerplate
 phrases, stop words); Chinese numerals stay in :mod:`helpers.numbers`, which parses them;
@@ -13,6 +13,7 @@ width folding stays in :mod:`helpers.numbers` (1:1, offsets kept) and the cleani
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # CJK unified ideographs (extension A, the basic block, compatibility ideographs), as a
 # character-class body: f"[{CJK}]".
@@ -32,3 +33,28 @@ FIGURE_COLUMNS = [
     "range_high", "parts_sum", "raw_start", "raw_end", "raw_text", "sentence", "flags",
 ]  # fmt: skip
 ROLES = ("level", "change", "base", "target")
+
+# Base columns of the documents, articles and paragraphs tables, as the stages that make them
+# write them (later stages add theirs: metadata on articles, themes on paragraphs).
+DOCUMENT_COLUMNS = [
+    "doc_id", "path", "status", "skip_reason", "sha256", "n_bytes", "encoding", "n_chars",
+    "n_lines", "n_cjk", "trad_share", "script", "duplicate_of",
+]  # fmt: skip
+ARTICLE_COLUMNS = [
+    "doc_id", "article_id", "title", "raw_start", "raw_end", "n_paragraphs", "is_duplicate",
+    "duplicate_of",
+]  # fmt: skip
+PARAGRAPH_COLUMNS = [
+    "doc_id", "article_id", "para_id", "raw_start", "raw_end", "section", "is_boilerplate",
+    "boilerplate_kind", "junk_score", "is_duplicate", "duplicate_of", "text", "n_chars",
+]  # fmt: skip
+THEME_COLUMNS = ["theme_id", "theme", "theme_score", "theme2"]
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in half-width columns (CJK and full-width characters count 2).
+
+    >>> display_width("入学率99%")
+    9
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

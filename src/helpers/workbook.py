@@ -17,7 +17,6 @@ written as a string).
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from .tables import _atomic_write, neutralize_formulas
+from .vocab import display_width
 
 WORKBOOK_NAME = "edu-reports.xlsx"
 SHEETS = ("documents", "articles", "indicators", "figures", "paragraphs", "themes")
@@ -35,15 +35,6 @@ MAX_LINKS = 65_530
 CUT_MARK = "…[cut: longer than an Excel cell]"
 MIN_WIDTH, MAX_WIDTH = 6, 60
 NOT_AVAILABLE = "not available in this run"
-
-
-def display_width(text: str) -> int:
-    """Columns a string takes in a spreadsheet: CJK and full-width characters count two.
-
-    >>> display_width("教育ab")
-    6
-    """
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def fit_width(header: str, values: pd.Series) -> float:
