@@ -29,8 +29,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from helpers import paths  # noqa: E402
-from helpers.load import decode_bytes, find_raw_files  # noqa: E402
+from helpers import paths  # noqa: E402 - after the sys.path line that finds src/
+from helpers.load import decode_bytes, find_raw_files  # noqa: E402 - same reason
 
 DIGIT_RUN = re.compile(r"[0-9]+")
 # Lines kept in place at the top of a document (title, breadcrumbs, date line).

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.aligned import AlignedText
 from helpers.figures import FIGURE_COLUMNS, extract_figures, extract_paragraph_figures
@@ -447,8 +449,6 @@ def test_exam_synonyms_and_named_ratios(text, expected):
 
 # --- robustness ------------------------------------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 PIECES = [
     "1", "2", "0", "9", ".", ",", ":", "-", "~", "%", "‰", "１", "％", "。", "，", ";", "、", "(", ")",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers.normalize import detect_options, normalize_document, normalize_text
 from helpers.segment import segment_document
@@ -73,8 +75,6 @@ def test_paragraph_span_covers_repaired_mojibake(seed_texts):
 
 
 # ---------------------------------------------------------------------------- property
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @pytest.fixture(scope="module")
