@@ -1172,24 +1172,35 @@ def test_range_ends_are_columns_not_a_flag():
     assert not any(fl.startswith("range=") for fl in f["flags"])
 
 
-def test_a_table_flattened_one_cell_per_line_is_read_column_by_column():
-    from helpers.figures_tables import extract_cell_tables
+def _figures_of_lines(lines: list[str]) -> pd.DataFrame:
+    """extract_figures on a text whose every line is a paragraph (a table flattened by a scraper)."""
+    raw = "\n".join(lines) + "\n"
+    rows, texts, pos = [], {}, 0
+    for i, line in enumerate(raw.split("\n")):
+        if line:
+            rows.append(dict(doc_id="d", article_id=0, para_id=i, text=line,
+                             is_boilerplate=False, is_duplicate=False))  # fmt: skip
+            texts[("d", i)] = AlignedText.from_raw(raw).slice(pos, pos + len(line))
+        pos += len(line) + 1
+    df = extract_figures(pd.DataFrame(rows), texts, {"d": raw})
+    assert all(raw[r.raw_start : r.raw_end] == r.raw_text for r in df.itertuples())
+    return df
 
+
+def test_a_table_flattened_one_cell_per_line_is_read_column_by_column():
     cells = ["某镇期末统考成绩", "学校", "人数", "及格率", "平均分", "名次",
              "东校", "120", "95. 5", "85.2", "1", "西校", "98", "90", "80.1", "2",
              "全镇", "218", "93.0", "82.9"]  # fmt: skip
-    found = extract_cell_tables(cells)
-    got = [(i, f["family"], f["unit"], str(f["value"]), f["metric_raw"]) for i in sorted(found)
-           for f in found[i]]  # fmt: skip
-    assert got[:3] == [(7, "exam", "人", "120", "人数"), (8, "exam", "%", "95.5", "及格率"),
-                       (9, "exam", "分", "85.2", "平均分")]  # fmt: skip
+    df = _figures_of_lines(cells)
+    got = [(r.para_id, r.family, r.unit, r.value, r.metric_raw) for r in df.itertuples()]
+    assert got[:3] == [(7, "exam", "人", 120.0, "人数"), (8, "exam", "%", 95.5, "及格率"),
+                       (9, "exam", "分", 85.2, "平均分")]  # fmt: skip
     assert len(got) == 9  # two schools and the totals row (no rank); ranks give nothing
-    assert "decimal_space_joined" in found[8][0]["flags"]
+    assert "decimal_space" in df["flags"].iloc[1]
     # a table about something unknown gives nothing
-    assert (
-        extract_cell_tables(["名单", "姓名", "身高", "体重", "甲", "150", "40", "乙", "160", "50"])
-        == {}
-    )
+    assert _figures_of_lines(
+        ["名单", "姓名", "身高", "体重", "甲", "150", "40", "乙", "160", "50"]
+    ).empty
 
 
 def test_table_cells_keep_the_raw_contract():
@@ -1241,15 +1252,13 @@ def test_batch2_kinds_of_real_report_phrasing(text, expected):
 
 
 def test_a_yearbook_table_under_a_unit_heading_gives_its_measure():
-    from helpers.figures_tables import extract_unit_tables
-
     cells = ["一、学校数计量单位:所", "|", "120", "|", "118",
              "二、毕业生数计量单位:人", "项目", "|", "2021年", "|", "2020年", "|", "245310", "|",
              "240876", "|", "初中毕业生升学率(%)", "|", "98.5", "|", "97.9", "注:本表数据由教育局提供,其余略。", "5"]  # fmt: skip
-    found = extract_unit_tables(cells)
-    got = [(i, f["family"], f["unit"], str(f["value"])) for i in sorted(found) for f in found[i]]
-    assert got == [(12, "enrollment", "人", "245310"), (14, "enrollment", "人", "240876"),
-                   (18, "enrollment", "%", "98.5"), (20, "enrollment", "%", "97.9")]  # fmt: skip
+    df = _figures_of_lines(cells)
+    got = [(r.para_id, r.family, r.unit, r.value) for r in df.itertuples()]
+    assert got == [(12, "enrollment", "人", 245310.0), (14, "enrollment", "人", 240876.0),
+                   (18, "enrollment", "%", 98.5), (20, "enrollment", "%", 97.9)]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -1279,23 +1288,15 @@ def test_batch3_kinds_of_real_report_phrasing(text, expected):
 
 
 def test_a_table_with_pipes_between_cells_is_read_by_header_or_by_row_label():
-    from helpers.figures_tables import extract_pipe_tables
-
     by_header = ["全县期末统考成绩:", "| 学校 | 参考人数 | 及格率 | 名次 |",
                  "| 东校 | 120 | 95.5% | 1 |", "| 西校 | 98 | 90 | 2 |"]  # fmt: skip
-    found = extract_pipe_tables(by_header)
-    got = [(i, f["family"], f["unit"], f["text"]) for i in sorted(found) for f in found[i]]
+    df = _figures_of_lines(by_header)
+    got = [(r.para_id, r.family, r.unit, r.raw_text) for r in df.itertuples()]
     assert got == [(2, "exam", "人", "120"), (2, "exam", "%", "95.5%"),
                    (3, "exam", "人", "98"), (3, "exam", "%", "90")]  # fmt: skip
     by_year = ["| 项目 | 2021年 | 2020年 |", "| 高中阶段毛入学率(%) | 96.1 | 95.8 |",
                "| 学校数 | 12 | 13 |"]  # fmt: skip
-    found = extract_pipe_tables(by_year)
-    assert [(i, f["family"], f["metric"], f["text"]) for i in sorted(found) for f in found[i]] == [
+    df = _figures_of_lines(by_year)
+    assert [(r.para_id, r.family, r.metric, r.raw_text) for r in df.itertuples()] == [
         (1, "enrollment", "入学率", "96.1"), (1, "enrollment", "入学率", "95.8"),
     ]  # fmt: skip
-    # offsets point into each line
-    line = by_header[2]
-    assert [line[f["start"] : f["end"]] for f in extract_pipe_tables(by_header)[2]] == [
-        "120",
-        "95.5%",
-    ]

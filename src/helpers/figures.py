@@ -9,7 +9,8 @@ Word lists live in ``resources/metrics_lexicon.csv`` and ``resources/figures_pat
 Stages: candidates (the numbers and their kinds) → context (exam / enrollment / funding
 vocabularies around a number) → family and metric (named rules per kind, :data:`RULES`) →
 rows and checks (roles, non-pupil rates, totals and parts, out-of-scale amounts). Tables
-flattened one cell per line are read by :mod:`helpers.figures_tables`.
+flattened into text (one cell per line, ``|`` rows, space-aligned columns) are read first by
+:mod:`helpers.table_figures`, and their cells are not read again as prose.
 
 Policy (what is extracted): every money amount (funding); rates, counts and scores whose
 metric is in the lexicon or whose clause is about exams or pupils (enrollment, exam); every
@@ -18,7 +19,8 @@ like are left out, and so are places in a ranking (前100名) and a milestone re
 value after it (突破800人大关,达到826人). An exam-style rate of something other than pupils'
 results (食品抽检合格率, 干部考核优秀率) is ``other``. Flags: ``approx=余`` etc.,
 ``rate_over_100``, ``out_of_scale``, ``parts_sum_ok``, ``parts_sum_mismatch``,
-``part_of_total``, ``unit_inherited``, ``unit_implied``, ``percent_implied``, ``table_cell``.
+``part_of_total``, ``unit_inherited``, ``unit_implied``, ``percent_implied``; table rows carry
+``table`` (and ``decimal_space`` for a cell like ``95. 5``).
 
 Not handled yet: tables in other layouts, ``三分之一``-style fractions, metrics named only in
 an earlier paragraph, per-capita amounts whose 每 sits after the amount.
@@ -38,7 +40,6 @@ from functools import lru_cache
 import pandas as pd
 
 from .figures_index import ParagraphIndex
-from .figures_tables import extract_cell_tables, extract_pipe_tables, extract_unit_tables
 from .numbers import NumberMatch, find_numbers
 from .paths import resource_path
 from .table_figures import extract_table_figures, merge_table_figures
@@ -1532,19 +1533,18 @@ def extract_figures(
         >>> df[["family", "metric", "value", "raw_text"]].values.tolist()
         [['funding', '投资', 400000.0, '40万元']]
     """
+    # Tables flattened into text are read first, by their own stage; their cells are not
+    # read again as prose.
+    tables = extract_table_figures(paragraphs, para_text, raw_texts)
+    in_tables = set(zip(tables["doc_id"], tables["para_id"], strict=True)) if len(tables) else set()
     out: list[dict] = []
     article_rows: dict[tuple, list[dict]] = {}
     for key, items in _usable_paragraphs(paragraphs, para_text).items():
         raw = raw_texts[key[0]]
-        texts = [text for _, text, _, _ in items]
-        cells = {
-            **extract_pipe_tables(texts),
-            **extract_unit_tables(texts),
-            **extract_cell_tables(texts),
-        }
-        for i, (row, text, aligned, planned) in enumerate(items):
-            figs = cells.get(i) or extract_paragraph_figures(text, {"planned": planned})
-            for f in figs:
+        for row, text, aligned, planned in items:
+            if (row.doc_id, row.para_id) in in_tables:
+                continue
+            for f in extract_paragraph_figures(text, {"planned": planned}):
                 rs, re_ = aligned.raw_span(f["start"], f["end"])
                 rec = {
                     "doc_id": row.doc_id, "article_id": row.article_id, "para_id": row.para_id,
@@ -1557,9 +1557,6 @@ def extract_figures(
         view = [{"family": r["family"], "per_capita": r["per_capita"], "value": r["value"],
                  "flags": r["_flags"], "unit": r["unit"]} for r in recs]  # fmt: skip
         flag_out_of_scale(view)
-    # Row- and column-shaped tables (`|` rows, space-aligned columns) the cell readers above
-    # leave alone; a table row never replaces a figure already read at its span.
-    tables = extract_table_figures(paragraphs, para_text, raw_texts)
     return merge_table_figures(_figures_frame(out), tables)
 
 

@@ -81,7 +81,7 @@ SUMMARY_LABELS = {
 # flag (rate_over_100, out_of_scale, parts_sum_mismatch:…, and flags added later) is a
 # problem the reader should look at.
 INFO_FLAG_PATTERN = re.compile(
-    r"^(approx=|range=|parts_sum_ok$|part_of_total$|unit_inherited$|unit_implied$|percent_implied$)"
+    r"^(approx=|range=|parts_sum_ok$|part_of_total$|unit_inherited$|unit_implied$|percent_implied$|table$)"
 )
 PARTS_SUM_PATTERN = re.compile(r"^parts_sum_(ok|mismatch)(?::sum=(-?[0-9.]+))?$")
 PART_OF_TOTAL = "part_of_total"
