@@ -3,6 +3,7 @@
 Usage::
 
     python bench/eval_junk.py [--raw-dir ../shared/real-reports] [--batch 1] [--errors]
+    python bench/eval_junk.py --raw-dir DIR --gold bench/gold_junk_fresh.csv   # another folder
     python bench/eval_junk.py --raw-dir data/raw --seeds   # seed summary only (no gold)
 
 Gold files ``bench/gold_junk_real_bN.csv`` give every non-blank line of the real pages
@@ -41,12 +42,13 @@ REAL_DIR = paths.PROJECT_ROOT.parent / "shared" / "real-reports"
 HAS_TEXT = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 
 
-def load_gold(bench_dir: Path = BENCH_DIR) -> pd.DataFrame:
-    """Every gold file, with its batch number (from the file name) as ``batch``."""
+def load_gold(bench_dir: Path = BENCH_DIR, files: list[Path] | None = None) -> pd.DataFrame:
+    """Every gold file (or the ``files`` given), with its batch (``_bN`` number or stem)."""
     frames = []
-    for path in sorted(bench_dir.glob(GOLD_GLOB)):
+    for path in files or sorted(bench_dir.glob(GOLD_GLOB)):
         df = pd.read_csv(path, encoding="utf-8")
-        df["batch"] = int(re.search(r"_b(\d+)\.csv$", path.name).group(1))
+        m = re.search(r"_b(\d+)\.csv$", path.name)
+        df["batch"] = int(m.group(1)) if m else path.stem
         frames.append(df)
     return pd.concat(frames, ignore_index=True)
 
@@ -99,11 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--raw-dir", type=Path, default=REAL_DIR)
     ap.add_argument("--batch", type=int, action="append", help="batch number(s) to score")
     ap.add_argument("--errors", action="store_true", help="list every miss and false alarm")
+    ap.add_argument(
+        "--gold", type=Path, action="append", help="gold file(s) to score (default: real batches)"
+    )
     args = ap.parse_args(argv)
     if not args.raw_dir.is_dir():
         print(f"real corpus not found at {args.raw_dir}: nothing to score")
         return 0
-    gold = load_gold()
+    gold = load_gold(files=args.gold)
     if args.batch:
         gold = gold[gold.batch.isin(args.batch)]
     g = score(gold, paragraphs_for(args.raw_dir, set(gold.file)))
