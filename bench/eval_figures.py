@@ -5,6 +5,7 @@ Usage::
     python bench/eval_figures.py [--gold bench/gold_figures.csv] [--raw-dir data/raw] [--errors]
     python bench/eval_figures.py --heldout bench/gold_figures_heldout2.csv --by-batch --heldout-only
     python bench/eval_figures.py --real-only [--real bench/gold_figures_real_b2.csv] [--errors]
+    python bench/eval_figures.py --real-only --real-dir FOLDER --real bench/gold_figures_fresh.csv
 
 Real report pages (``../shared/real-reports/``, outside the repository) are scored per label
 batch (``bench/gold_figures_real_b*.csv``) and pooled, with role agreement on matches; the
@@ -415,7 +416,10 @@ def load_real_gold(path: Path) -> pd.DataFrame:
 
 
 def real_batch_docs(doc_ids, batch: str) -> set[str]:
-    """The pages of batch ``b1``/``b2``/``b3`` (see :data:`REAL_BATCHES`)."""
+    """The pages of batch ``b1``/``b2``/``b3`` (see :data:`REAL_BATCHES`); for a label file of
+    any other name (``gold_figures_fresh.csv``), every page of the folder it labels."""
+    if not re.fullmatch(r"b[0-9]+", batch):
+        return set(doc_ids)
     k = int(batch.removeprefix("b"))
     out = set()
     for d in doc_ids:
