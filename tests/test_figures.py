@@ -1300,3 +1300,24 @@ def test_a_table_with_pipes_between_cells_is_read_by_header_or_by_row_label():
     assert [(r.para_id, r.family, r.metric, r.raw_text) for r in df.itertuples()] == [
         (1, "enrollment", "入学率", "96.1"), (1, "enrollment", "入学率", "95.8"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # one value after a 、 list of metrics belongs to each, even without 均
+        (
+            "全乡小学入学率、巩固率稳定在100%。",
+            [("100%", "入学率"), ("100%", "巩固率")],
+        ),
+        ("小学、初中巩固率达到100%。", [("100%", "巩固率"), ("100%", "巩固率")]),
+        ("入学率、巩固率达到99%、98%。", [("99%", "入学率"), ("98%", "巩固率")]),
+        # a pupil count named right after a staff count in the same list is still pupils
+        ("全校现有12个教学班,教师36人,学生540人。", [("540人", "学生人数")]),
+        ("学校有教职工40人,在校学生有620人。", [("620人", "在校学生数")]),
+        # ...but a place named with a pupil word is not
+        ("各园有保教人员300人,城区园150人,乡镇幼儿看护点60人。", []),
+    ],
+)
+def test_fresh_batch_kinds_shared_values_and_pupils_after_staff(text, expected):
+    assert [(f["text"], f["metric"]) for f in figs(text)] == expected

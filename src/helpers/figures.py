@@ -814,7 +814,12 @@ def _staff_list_before(para: Paragraph, cand: Candidate) -> bool:
     lo, pats = cand.sent[0], load_patterns()
     words = pats["staff_words"] + pats["count_aid_words"]  # 资助136人,其中本科一批18人
     at = max(para.text.rfind(w, lo, cand.n.start) for w in words)
-    return at >= 0 and not para.idx.row_between(cand.sent, at, cand.n.start)
+    if at < 0 or para.idx.row_between(cand.sent, at, cand.n.start):
+        return False
+    # 教师36人,学生540人: the count's own clause names pupils right before it (有/为/达… aside);
+    # 幼儿看护点140人 names a place, not pupils.
+    own = re.sub(pats["metric_raw_trailing_rx"], "", para.text[cand.clause[0] : cand.n.start])
+    return not (at < cand.clause[0] and own.endswith(tuple(pats["context_words"]["enrollment"])))
 
 
 def rule_exam_score(para: Paragraph, cand: Candidate) -> Resolution | None:
@@ -1100,7 +1105,8 @@ def extract_lists(para: Paragraph) -> None:
     """Rows of lists bound by 分别/依次 (``优秀率、良好率分别提高5、7个百分点``) and of one value
     shared by several metrics (``入学率、巩固率均保持100%``); their numbers are then used."""
     pats = load_patterns()
-    markers = pats["list_markers"] + pats["shared_markers"]
+    implied = pats["implied_share_verbs"]
+    markers = pats["list_markers"] + pats["shared_markers"] + implied
     # 生均/人均/平均 contain 均 but do not share a value.
     marker_rx = re.compile("(?<![生人平])(?:" + "|".join(re.escape(w) for w in markers) + ")")
     for mk in marker_rx.finditer(para.text):
@@ -1110,6 +1116,10 @@ def extract_lists(para: Paragraph) -> None:
             continue
         shared = mk.group() in pats["shared_markers"]
         chain = _list_values(para, mk, sent, subjects, shared)
+        if chain is None and mk.group() in implied:
+            # 入学率、巩固率达到100%: no 均, but one value after a list of metrics is theirs.
+            shared = True
+            chain = _list_values(para, mk, sent, subjects, shared)
         if chain is None or _value_kind(para.nums[chain[-1]]) in ("bare", "other_unit"):
             continue
         made = _list_rows(para, mk, sent, subjects, chain, shared)
