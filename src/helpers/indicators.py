@@ -221,20 +221,18 @@ def build_indicators(
         return pd.DataFrame(columns=INDICATOR_COLUMNS)
     levels = level_figures(figures)
     reports = {(r["doc_id"], int(r["article_id"])): r for r in articles.to_dict("records")}
-    rows = []
-    for (doc_id, article_id), figs in levels.groupby(REPORT_KEYS, sort=True):
-        report = reports.get(
-            (doc_id, int(article_id)), {"doc_id": doc_id, "article_id": article_id}
-        )
-        for rule in rules:
-            cands = candidates(figs, rule)
-            if not len(cands):
-                continue
+    keyed = []  # ((doc_id, article_id), rule number, stage, row): sorted into report order
+    # Each rule filters all figures once, then splits by report (linear in the corpus).
+    for i, rule in enumerate(rules):
+        for (doc_id, article_id), cands in candidates(levels, rule).groupby(REPORT_KEYS):
+            key = (doc_id, int(article_id))
+            report = reports.get(key, {"doc_id": doc_id, "article_id": article_id})
             if rule.by_stage:
                 for stage, group in cands.groupby(cands["stage"].map(_stage_of)):
-                    rows.append(_row(report, rule, str(stage), group))
+                    keyed.append((key, i, str(stage), _row(report, rule, str(stage), group)))
             else:
-                rows.append(_row(report, rule, None, cands))
+                keyed.append((key, i, "", _row(report, rule, None, cands)))
+    rows = [row for *_, row in sorted(keyed, key=lambda k: k[:3])]
     out = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
     out["year"] = out["year"].astype("Int64")
     return out

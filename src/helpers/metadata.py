@@ -433,6 +433,13 @@ ISSUER_CUES = (
 BARE_NAME_MAX = 1  # a bureau with at most this many name characters (县教育局) is "bare"
 
 
+@lru_cache(maxsize=8192)
+def _cue_regex(cue: str, body: str) -> re.Pattern:
+    """An issuer cue with one body filled in, compiled once (``re``'s own cache is too small
+    for a corpus's bodies times the cues)."""
+    return re.compile(cue.format(B=re.escape(body)))
+
+
 def find_issuer(lines: list[Line], title: Found, rules: Rules | None = None) -> Found:
     """The body that wrote the report: a byline, the title's first words, or a head cue.
 
@@ -466,8 +473,7 @@ def find_issuer(lines: list[Line], title: Found, rules: Rules | None = None) -> 
                 )
                 if not bare_ok and not named:
                     continue
-                pat = cue.format(B=re.escape(text[s:e]))
-                if re.search(pat, text):
+                if _cue_regex(cue, text[s:e]).search(text):
                     return Found(text[s:e], i, s + max(shift, 0), e + max(shift, 0))
     return NOTHING
 
