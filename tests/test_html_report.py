@@ -93,14 +93,9 @@ def test_themes_come_from_the_taxonomy_when_the_run_has_them():
     assert sections[0]["examples"] == [HOSTILE]
 
 
-def test_topics_stand_in_for_themes_with_a_note():
-    topics = pd.DataFrame(
-        {"topic_id": [0], "label": ["师资"], "top_terms": ["教师"], "size": [3], "share": [0.5]}
-    )
-    reps = pd.DataFrame({"topic_id": [0], "rank": [0], "text": ["加强教师队伍建设"]})
-    sections, note = html_report.theme_sections(_tables(topics=topics, topic_representatives=reps))
-    assert "showing the clustered topics" in note
-    assert sections[0]["examples"] == ["加强教师队伍建设"]
+def test_a_run_without_themes_says_so():
+    sections, note = html_report.theme_sections(_tables())
+    assert sections == [] and note == f"themes: {html_report.NOT_AVAILABLE}"
 
 
 def test_report_cards_and_indicators_use_short_names():

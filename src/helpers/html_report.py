@@ -38,8 +38,6 @@ REPORT_TABLES = (
     "themes",
     "theme_examples",
     "theme_candidates",
-    "topics",
-    "topic_representatives",
     "quality_log",
 )
 NOT_AVAILABLE = "not available in this run"
@@ -387,7 +385,7 @@ def _shorten(text: str, limit: int = EXAMPLE_CHARS) -> str:
 
 
 def theme_sections(tables: Mapping[str, pd.DataFrame | None]) -> tuple[list[dict], str]:
-    """Themes (``themes`` with ``theme_examples`` or ``paragraphs.theme_id``), else the topics.
+    """Themes (``themes`` with ``theme_examples`` or ``paragraphs.theme_id``), else a note.
 
     Returns:
         ``([{"name", "detail", "size", "share", "examples": [text, …]}, …], note)``.
@@ -395,10 +393,6 @@ def theme_sections(tables: Mapping[str, pd.DataFrame | None]) -> tuple[list[dict
     themes, paras = tables.get("themes"), tables.get("paragraphs")
     if themes is not None and "theme_id" in themes.columns:
         return _themes_from_taxonomy(themes, tables.get("theme_examples"), paras), ""
-    topics, reps = tables.get("topics"), tables.get("topic_representatives")
-    if topics is not None and len(topics):
-        note = "themes: not available in this run; showing the clustered topics instead"
-        return _themes_from_topics(topics, reps), note
     return [], f"themes: {NOT_AVAILABLE}"
 
 
@@ -465,23 +459,6 @@ def candidate_rows(candidates: pd.DataFrame | None) -> list[dict]:
                 "terms": str(first.get("top_terms", "")),
                 "size": format_number(first.get("size", "")),
                 "example": _shorten(str(first.get("text", ""))),
-            }
-        )
-    return out
-
-
-def _themes_from_topics(topics: pd.DataFrame, reps: pd.DataFrame | None) -> list[dict]:
-    out = []
-    for rec in _records(topics):
-        mine = pd.DataFrame() if reps is None else reps.loc[reps["topic_id"] == rec["topic_id"]]
-        examples = mine.sort_values("rank")["text"].head(EXAMPLES_PER_THEME) if len(mine) else []
-        out.append(
-            {
-                "name": str(rec.get("label", rec.get("topic_id"))),
-                "detail": str(rec.get("top_terms", "")),
-                "size": format_number(rec.get("size")),
-                "share": _percent(rec.get("share")),
-                "examples": [_shorten(str(t)) for t in examples],
             }
         )
     return out
